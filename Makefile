@@ -1,0 +1,50 @@
+# Fangkong: `make run` serves the demo, `make test` runs the suite. Each installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SCALE ?= default
+ONLY ?=
+SEED ?= 1
+export DJANGO_SETTINGS_MODULE := fangkong.settings
+
+.PHONY: run test install lint bench demo messages clean-db
+
+$(STAMP): requirements.txt requirements-dev.txt package.json
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; \
+	 else echo "npm not found: HTMX and ECharts static files will be missing (pages still work without charts)"; fi
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Embedded SQLite, demo district, server on 127.0.0.1:8000. A second run reuses the database.
+run: $(STAMP)
+	FANGKONG_DEMO=1 $(PY) manage.py migrate --noinput
+	FANGKONG_DEMO=1 $(PY) manage.py seed_demo --if-empty --seed $(SEED)
+	FANGKONG_DEMO=1 $(PY) manage.py demo_accounts
+	FANGKONG_DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# Tests run on PostgreSQL when one answers (DATABASE_URL, else the local server), SQLite otherwise.
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) scripts/test_database.py $(PY) manage.py check --fail-level WARNING
+	$(PY) scripts/test_database.py $(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/test_database.py $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: $(STAMP)
+	$(PY) bench/run.py --scale $(SCALE) $(if $(ONLY),--only $(ONLY),)
+
+messages: $(STAMP)
+	cd fangkong && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages -l zh_Hans
+
+clean-db:
+	rm -f db.sqlite3

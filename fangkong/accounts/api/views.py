@@ -1,0 +1,51 @@
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from fangkong.core.api import ScopedReadOnlyViewSet, UserLanguageMixin
+
+from .. import selectors, services
+from ..models import Scope, User
+from .serializers import ScopeSerializer, UserCreateSerializer, UserSerializer
+
+
+class UserViewSet(UserLanguageMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Users holding a scope in the caller's jurisdiction; administrators create them with a first scope."""
+
+    queryset = User.objects.all()
+    serializer_class = UserSerializer
+    filterset_fields = ["is_active", "language"]
+
+    def get_queryset(self):
+        return selectors.user_list(viewer=self.request.user, search=self.request.query_params.get("q", ""))
+
+    def get_serializer_class(self):
+        return UserCreateSerializer if self.action == "create" else UserSerializer
+
+    @extend_schema(request=UserCreateSerializer, responses=UserSerializer)
+    def create(self, request, *args, **kwargs):
+        ser = UserCreateSerializer(data=request.data, context={"request": request})
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        area, role = data.pop("area"), data.pop("role")
+        with transaction.atomic():
+            user = services.user_create(actor=request.user, **data)
+            services.scope_add(actor=request.user, user=user, area=area, role=role)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=UserSerializer)
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    def me(self, request):
+        return Response(UserSerializer(request.user).data)
+
+
+class ScopeViewSet(ScopedReadOnlyViewSet):
+    queryset = Scope.objects.all()
+    serializer_class = ScopeSerializer
+    filterset_fields = ["user", "role__code", "active"]
+
+    def base_queryset(self):
+        return Scope.objects.select_related("area", "role")

@@ -1,0 +1,62 @@
+"""The role matrix: which permissions each role grants. Scopes then limit the data.
+
+Patterns are `app_label.codename` with `*` wildcards, resolved against the permissions that
+exist at `migrate` time, so a new app's models join a role by naming them here.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+VIEW_AREAS = ["areas.view_area", "areas.view_place"]
+
+ROLES: dict[str, dict] = {
+    "district_admin": {
+        "name": _("district administrator"),
+        "perms": ["areas.*", "policies.*", "core.*", "accounts.*", "people.*", "gates.*", "observation.*"],
+    },
+    "street_coordinator": {
+        "name": _("street coordinator"),
+        "perms": [*VIEW_AREAS, "areas.add_place", "areas.change_place", "policies.view_*", "core.view_changelog",
+                  "people.*", "gates.*", "observation.*"],
+    },
+    "community_worker": {
+        "name": _("community worker"),
+        "perms": [*VIEW_AREAS, "areas.add_place", "areas.change_place", "policies.view_*",
+                  "people.view_*", "people.add_*", "people.change_*", "people.reveal_identity",
+                  "gates.*", "observation.*"],
+    },
+    "grid_member": {
+        "name": _("grid member"),
+        "perms": [*VIEW_AREAS, "policies.view_*", "people.view_*", "people.add_visit", "people.add_statuschange",
+                  "observation.view_*", "observation.add_healthreport", "gates.view_*"],
+    },
+    "gate_volunteer": {
+        "name": _("gate volunteer"),
+        "perms": [*VIEW_AREAS, "policies.view_*", "gates.view_place_code", "gates.add_scanevent", "gates.view_post"],
+    },
+    "medical_staff": {
+        "name": _("medical staff"),
+        "perms": [*VIEW_AREAS, "policies.view_*", "people.view_person", "people.reveal_identity",
+                  "observation.*"],
+    },
+    "cadre": {
+        "name": _("down-sunk cadre"),
+        "perms": [*VIEW_AREAS, "policies.view_*", "people.view_*", "gates.view_*", "gates.add_scanevent"],
+    },
+    "hotline_operator": {
+        "name": _("hotline operator"),
+        "perms": [*VIEW_AREAS, "policies.view_*"],
+    },
+    "investigator": {
+        "name": _("investigator"),
+        "perms": [*VIEW_AREAS, "policies.view_*", "people.view_*", "people.reveal_identity", "gates.view_*",
+                  "observation.view_*"],
+    },
+    "workplace_contact": {
+        "name": _("workplace contact"),
+        "perms": ["areas.view_place", "policies.view_*"],
+    },
+    "leadership_viewer": {
+        "name": _("leadership viewer"),
+        "perms": [*VIEW_AREAS, "policies.view_*", "core.view_changelog"],
+    },
+}

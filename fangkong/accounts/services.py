@@ -1,0 +1,105 @@
+"""Writes for users, roles and scopes. Each is one transaction and leaves a change-log entry."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from fangkong.core.audit import record, snapshot
+from fangkong.core.models import ChangeLog
+
+from .models import Role, Scope, User
+from .roles import ROLES
+
+
+def roles_sync() -> None:
+    """Create missing roles and give each the permissions its patterns match (idempotent)."""
+    perms = list(Permission.objects.select_related("content_type"))
+    for code, spec in ROLES.items():
+        role, _ = Role.objects.get_or_create(code=code)
+        wanted = [
+            p
+            for p in perms
+            if any(fnmatch.fnmatchcase(f"{p.content_type.app_label}.{p.codename}", pat) for pat in spec["perms"])
+        ]
+        role.permissions.set(wanted)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str | None,
+    display_name: str = "",
+    phone: str = "",
+    email: str = "",
+    language: str = User.Language.ZH,
+    is_superuser: bool = False,
+) -> User:
+    user = User(
+        username=username,
+        display_name=display_name,
+        phone=phone,
+        email=email,
+        language=language,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    record(user, ChangeLog.Action.CREATE, actor=actor)
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, **fields) -> User:
+    before = snapshot(user)
+    allowed = {"display_name", "phone", "email", "language", "is_active"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"field {name} cannot be changed here")
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    record(user, ChangeLog.Action.UPDATE, actor=actor, before=before)
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    return user_update(actor=user, user=user, language=language)
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(user, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(user), message="password changed")
+    return user
+
+
+@transaction.atomic
+def scope_add(*, actor, user: User, area, role: Role) -> Scope:
+    scope, created = Scope.objects.get_or_create(user=user, area=area, role=role, defaults={"active": True})
+    if not created and not scope.active:
+        before = snapshot(scope)
+        scope.active = True
+        scope.save()
+        record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before)
+    elif created:
+        record(scope, ChangeLog.Action.CREATE, actor=actor)
+    return scope
+
+
+@transaction.atomic
+def scope_remove(*, actor, scope: Scope) -> None:
+    before = snapshot(scope)
+    scope.active = False
+    scope.save()
+    record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before, message="scope removed")

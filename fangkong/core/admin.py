@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import ChangeLog, SensitiveAccess
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(admin.ModelAdmin):
+    list_display = ["time", "user_name", "action", "content_type", "object_repr", "request_id"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "request_id", "user_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SensitiveAccess)
+class SensitiveAccessAdmin(ChangeLogAdmin):
+    list_display = ["time", "user", "object_repr", "field", "reason"]
+    list_filter = ["field"]
+    search_fields = ["object_repr", "reason"]

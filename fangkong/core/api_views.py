@@ -1,0 +1,40 @@
+from rest_framework import serializers
+
+from .api import ScopedReadOnlyViewSet, router
+from .models import ChangeLog, SensitiveAccess
+
+
+class ChangeLogSerializer(serializers.ModelSerializer):
+    object_type = serializers.CharField(source="content_type.model", read_only=True)
+
+    class Meta:
+        model = ChangeLog
+        fields = ["id", "time", "user", "user_name", "request_id", "action", "object_type", "object_id",
+                  "object_repr", "before", "after", "message"]
+
+
+class SensitiveAccessSerializer(serializers.ModelSerializer):
+    object_type = serializers.CharField(source="content_type.model", read_only=True)
+
+    class Meta:
+        model = SensitiveAccess
+        fields = ["id", "time", "user", "request_id", "object_type", "object_id", "object_repr", "field", "reason"]
+
+
+class ChangeLogViewSet(ScopedReadOnlyViewSet):
+    queryset = ChangeLog.objects.all()
+    serializer_class = ChangeLogSerializer
+    filterset_fields = ["action", "object_id", "request_id", "user", "content_type"]
+
+    def base_queryset(self):
+        return ChangeLog.objects.select_related("content_type")
+
+
+class SensitiveAccessViewSet(ScopedReadOnlyViewSet):
+    queryset = SensitiveAccess.objects.all()
+    serializer_class = SensitiveAccessSerializer
+    filterset_fields = ["user", "object_id", "field"]
+
+
+router.register("changes", ChangeLogViewSet, basename="changelog")
+router.register("access-log", SensitiveAccessViewSet, basename="sensitiveaccess")

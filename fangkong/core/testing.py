@@ -1,0 +1,111 @@
+"""Shared test helpers: a small tree, users with roles, factories for the generic leak test.
+
+An app joins the leak test by registering a factory for each of its scoped models in its
+tests/factories.py:
+
+    @register_factory(MyModel)
+    def make_mymodel(area):            # area: a household inside the community under test
+        return MyModel.objects.create(area=area, ...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+from fangkong.accounts import services as account_services
+from fangkong.accounts.models import Role, User
+from fangkong.areas import services as area_services
+from fangkong.areas.models import Area, Level
+
+PASSWORD = "test-password-123"
+
+FACTORIES: dict[type[models.Model], Callable[[Area], models.Model]] = {}
+
+
+def register_factory(model):
+    def deco(fn):
+        FACTORIES[model] = fn
+        return fn
+
+    return deco
+
+
+@dataclass
+class Branch:
+    community: Area
+    grid: Area
+    building: Area
+    entrance: Area
+    household: Area
+
+
+@dataclass
+class Tree:
+    city: Area
+    district: Area
+    street1: Area
+    street2: Area
+    a: Branch  # street1 / community A
+    b: Branch  # street1 / community B
+    c: Branch  # street2 / community C
+
+
+def _branch(street: Area, name: str) -> Branch:
+    mk = area_services.area_create
+    community = mk(actor=None, parent=street, name=name, level=Level.COMMUNITY)
+    grid = mk(actor=None, parent=community, name=f"{name}第1网格", level=Level.GRID)
+    building = mk(actor=None, parent=grid, name=f"{name}1号楼", level=Level.BUILDING, latitude="39.85",
+                  longitude="116.28")
+    entrance = mk(actor=None, parent=building, name="1单元", level=Level.ENTRANCE)
+    household = mk(actor=None, parent=entrance, name="101室", level=Level.HOUSEHOLD)
+    return Branch(community, grid, building, entrance, household)
+
+
+def build_tree() -> Tree:
+    mk = area_services.area_create
+    city = mk(actor=None, parent=None, name="北京市", level=Level.CITY)
+    district = mk(actor=None, parent=city, name="丰台区", level=Level.DISTRICT)
+    s1 = mk(actor=None, parent=district, name="卢沟桥街道", level=Level.STREET)
+    s2 = mk(actor=None, parent=district, name="马家堡街道", level=Level.STREET)
+    return Tree(city, district, s1, s2, _branch(s1, "镇国寺社区"), _branch(s1, "宛平城社区"),
+                _branch(s2, "角门东里社区"))
+
+
+def make_user(role: str, area: Area, username: str | None = None, **extra) -> User:
+    username = username or f"{role}-{area.pk}-{User.objects.count()}"
+    user = account_services.user_create(actor=None, username=username, password=PASSWORD, **extra)
+    account_services.scope_add(actor=None, user=user, area=area, role=Role.objects.get(code=role))
+    return User.objects.get(pk=user.pk)  # fresh: no cached scopes
+
+
+def load_factories() -> None:
+    """Import every app's tests/factories.py so that their registrations run."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("fangkong."):
+            try:
+                import_module(f"{config.name}.tests.factories")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.tests.factories":
+                    raise
+
+
+def api_ids(client, url: str) -> set:
+    """Every id a scoped API list returns, following its keyset pages."""
+    ids: set = set()
+    sep = "&" if "?" in url else "?"
+    next_url = f"{url}{sep}page_size=500"
+    while next_url:
+        resp = client.get(next_url)
+        assert resp.status_code == 200, (url, resp.status_code, resp.content[:300])
+        body = resp.json()
+        results = body["results"] if isinstance(body, dict) and "results" in body else body
+        ids |= {row.get("id") for row in results}
+        next_url = body.get("next") if isinstance(body, dict) else None
+    return ids

@@ -1,0 +1,138 @@
+"""Generic views every app's views.py builds on: scoped list (filter + table + Excel), scoped detail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterMixin
+from django_tables2 import SingleTableMixin
+
+from .excel import table_to_xlsx
+from .models import ChangeLog, SensitiveAccess
+
+
+class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Login, the role's permission for the action, then the queryset limited to the user's areas."""
+
+    model = None
+    action = "view"
+    raise_exception = False
+
+    def get_permission_required(self):
+        if self.permission_required:
+            return super().get_permission_required()
+        m = self.model._meta
+        return [f"{m.app_label}.{self.action}_{m.model_name}"]
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            self.raise_exception = True
+        return super().handle_no_permission()
+
+    def base_queryset(self):
+        return self.model.objects.all()
+
+    def get_queryset(self):
+        return self.base_queryset().visible_to(self.request.user)
+
+
+class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
+    """A filtered, paginated table; `?export=xlsx` downloads the same filtered rows as Excel."""
+
+    filterset_class = None
+    table_class = None
+    paginate_by = 50
+    template_name = "core/list.html"
+    title = ""
+    export_name = "export"
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.object_list = self.filterset.qs if self.filterset.is_valid() else self.get_queryset().none()
+        if request.GET.get("export") == "xlsx":
+            table = self.get_table_class()(self.object_list)
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            return table_to_xlsx(table, f"{self.export_name}-{stamp}.xlsx")
+        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+
+    def get_table_data(self):
+        return self.object_list
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title or self.model._meta.verbose_name_plural
+        return ctx
+
+
+class ScopedDetailView(ScopedMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["content_type"] = ContentType.objects.get_for_model(self.object)
+        return ctx
+
+
+class ChangeLogListView(ScopedListView):
+    model = ChangeLog
+    template_name = "core/changelog_list.html"
+    paginate_by = 50
+
+    def get_filterset_class(self):
+        from .filters import ChangeLogFilter
+
+        return ChangeLogFilter
+
+    def get_table_class(self):
+        from .tables import ChangeLogTable
+
+        return ChangeLogTable
+
+    def base_queryset(self):
+        return ChangeLog.objects.select_related("user", "content_type")
+
+
+class ChangeLogDetailView(ScopedDetailView):
+    model = ChangeLog
+    template_name = "core/changelog_detail.html"
+
+
+class ObjectChangeLogView(ChangeLogListView):
+    """The change log of one object (linked from every detail page)."""
+
+    def base_queryset(self):
+        ct = get_object_or_404(ContentType, pk=self.kwargs["ct"])
+        return super().base_queryset().filter(content_type=ct, object_id=str(self.kwargs["pk"]))
+
+
+class AccessLogListView(ScopedListView):
+    model = SensitiveAccess
+
+    def get_filterset_class(self):
+        from .filters import AccessLogFilter
+
+        return AccessLogFilter
+
+    def get_table_class(self):
+        from .tables import AccessLogTable
+
+        return AccessLogTable
+
+    def base_queryset(self):
+        return SensitiveAccess.objects.select_related("user", "content_type")
+
+
+def home(request):
+    """Landing page: the user's own jurisdictions with what lies below them."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import render
+
+    from fangkong.areas import selectors as area_selectors
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    roots = area_selectors.area_roots_for(request.user)
+    cards = [(a, area_selectors.level_counts(area=a)) for a in roots[:20]]
+    scopes = request.user.active_scopes() if not request.user.is_superuser else []
+    return render(request, "core/home.html", {"cards": cards, "scopes": scopes})

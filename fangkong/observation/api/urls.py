@@ -1,0 +1,1 @@
+# Viewsets register on fangkong.core.api.router here.

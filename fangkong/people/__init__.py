@@ -1,0 +1,1 @@
+"""Residents registry (摸排登记): people, households, status history, vulnerable ledger."""

@@ -1,0 +1,44 @@
+from rest_framework import serializers
+
+from fangkong.areas.models import Area
+
+from ..models import Policy, PolicyDefinition
+
+
+class PolicyDefinitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyDefinition
+        fields = ["key", "value_type", "unit", "name_zh", "name_en", "description"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    key = serializers.SlugRelatedField(source="definition", slug_field="key", queryset=PolicyDefinition.objects.all())
+    value = serializers.JSONField()
+    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Policy
+        fields = ["id", "key", "value", "effective_from", "effective_to", "area", "version", "source", "note",
+                  "created_by", "created_at"]
+        read_only_fields = ["id", "version", "created_by", "created_at"]
+
+    def validate(self, attrs):
+        from fangkong.core.scoping import user_can_see_path
+
+        user = self.context["request"].user
+        area = attrs.get("area")
+        if area is None and not user.is_superuser:
+            raise serializers.ValidationError({"area": "Only a system administrator sets policy for the whole system."})
+        if area is not None and not user_can_see_path(user, "policies.add_policy", area.path):
+            raise serializers.ValidationError({"area": "Area outside your jurisdiction."})
+        return attrs
+
+
+class PolicyValueSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.JSONField()
+    version = serializers.IntegerField()
+    area = serializers.IntegerField(allow_null=True)
+    effective_from = serializers.DateTimeField()
+    effective_to = serializers.DateTimeField(allow_null=True)
+    source = serializers.CharField()

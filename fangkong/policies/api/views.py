@@ -1,0 +1,79 @@
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from fangkong.areas.models import Area
+from fangkong.core.api import ScopedViewSetMixin
+
+from .. import selectors, services
+from ..models import Policy, PolicyDefinition
+from .serializers import PolicyDefinitionSerializer, PolicySerializer, PolicyValueSerializer
+
+
+class PolicyDefinitionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = PolicyDefinition.objects.all()
+    serializer_class = PolicyDefinitionSerializer
+    lookup_field = "key"
+    lookup_value_regex = r"[\w.]+"
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.definition_list()
+
+
+class PolicyViewSet(ScopedViewSetMixin, viewsets.mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Versions are never edited: a change is a new version (the old one is closed at its start)."""
+
+    queryset = Policy.objects.all()
+    serializer_class = PolicySerializer
+    filterset_fields = ["definition__key", "version"]
+
+    def base_queryset(self):
+        return Policy.objects.select_related("definition")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.policy_add(
+            actor=self.request.user,
+            key=data.pop("definition").key,
+            value=data.pop("value"),
+            effective_from=data.pop("effective_from"),
+            **data,
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("key", str, required=True),
+            OpenApiParameter("area", int, required=False),
+            OpenApiParameter("at", str, required=False, description="ISO date-time; default now"),
+        ],
+        responses=PolicyValueSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def value(self, request):
+        key = request.query_params.get("key")
+        if not key:
+            raise ValidationError({"key": [serializers.Field.default_error_messages["required"]]})
+        area = None
+        if request.query_params.get("area"):
+            area = Area.objects.visible_to(request.user).filter(pk=request.query_params["area"]).first()
+            if area is None:
+                raise NotFound()
+        at = None
+        if request.query_params.get("at"):
+            at = parse_datetime(request.query_params["at"])
+            if at is None:
+                raise ValidationError({"at": ["Enter an ISO 8601 date-time."]})
+        try:
+            p = selectors.policy_in_force(key, at=at, area=area)
+        except selectors.PolicyMissing as exc:
+            raise NotFound(str(exc)) from exc
+        return Response(
+            PolicyValueSerializer(
+                {"key": key, "value": p.value, "version": p.version, "area": p.area_id,
+                 "effective_from": p.effective_from, "effective_to": p.effective_to, "source": p.source}
+            ).data
+        )
