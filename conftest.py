@@ -42,3 +42,63 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+CHROMIUM = os.environ.get("FANGKONG_CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
+# itself (fixtures, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+        )
+        yield browser
+        browser.close()
+
+
+def _page(chromium, live_server, **ctx):
+    context = chromium.new_context(base_url=live_server.url, locale="zh-CN", **ctx)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    return context, page
+
+
+@pytest.fixture
+def page(chromium, live_server, transactional_db):
+    """A desktop-sized Chromium page against the live server."""
+    context, pg = _page(chromium, live_server, viewport={"width": 1280, "height": 900})
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server, transactional_db):
+    """A phone-sized page (a gate volunteer's phone at night)."""
+    context, pg = _page(chromium, live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
+                        has_touch=True)
+    yield pg
+    context.close()
+
+
+def browser_login(page, username, password=None):
+    from fangkong.core.testing import PASSWORD
+
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture
+def login():
+    return browser_login
