@@ -44,7 +44,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py --scale $(SCALE) $(if $(ONLY),--only $(ONLY),)
 
 messages: $(STAMP)
-	cd fangkong && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages -l zh_Hans
+	cd fangkong && FANGKONG_DEMO=1 ../$(PY) ../manage.py makemessages -l zh_Hans --no-wrap --no-obsolete --ignore "people/*" --ignore "gates/*" --ignore "observation/*" && ../$(PY) ../scripts/fill_po.py locale/zh_Hans/LC_MESSAGES/django.po locale/zh.json && FANGKONG_DEMO=1 ../$(PY) ../manage.py compilemessages -l zh_Hans
 
 clean-db:
 	rm -f db.sqlite3

@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(config, items):
     if os.path.exists(os.environ.get("FANGKONG_CHROMIUM", "/usr/bin/chromium")):
         return
     if os.environ.get("FANGKONG_REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError("Chromium is required (FANGKONG_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing")
+        raise pytest.UsageError(
+            "Chromium is required (FANGKONG_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing"
+        )
     skip = pytest.mark.skip(reason="Debian chromium not installed: apt-get install chromium chromium-driver")
     for item in items:
         if "browser" in item.keywords:
@@ -57,9 +59,17 @@ def chromium():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+            ],
         )
         yield browser
         browser.close()
@@ -83,8 +93,9 @@ def page(chromium, live_server, transactional_db):
 @pytest.fixture
 def phone_page(chromium, live_server, transactional_db):
     """A phone-sized page (a gate volunteer's phone at night)."""
-    context, pg = _page(chromium, live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
-                        has_touch=True)
+    context, pg = _page(
+        chromium, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     yield pg
     context.close()
 
@@ -95,7 +106,7 @@ def browser_login(page, username, password=None):
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password or PASSWORD)
-    page.click("button[type=submit]")
+    page.click("#login-form button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
 
 

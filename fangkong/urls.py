@@ -12,8 +12,14 @@ from fangkong.core.api import router
 from fangkong.core.views import home
 
 # Each app registers its viewsets on the one router (the leak test walks router.registry).
-for app in ["core.api_views", *(f"{a.rsplit('.', 1)[1]}.api.urls" for a in settings.INSTALLED_APPS
-                                if a.startswith("fangkong.") and a != "fangkong.core")]:
+for app in [
+    "core.api_views",
+    *(
+        f"{a.rsplit('.', 1)[1]}.api.urls"
+        for a in settings.INSTALLED_APPS
+        if a.startswith("fangkong.") and a != "fangkong.core"
+    ),
+]:
     import_module(f"fangkong.{app}")
 
 urlpatterns = [

@@ -15,4 +15,6 @@ class RoleBackend(ModelBackend):
         return perms
 
     def has_perm(self, user_obj, perm, obj=None):
-        return user_obj.is_active and (user_obj.is_superuser or perm in self.get_all_permissions(user_obj, obj))
+        return user_obj.is_active and (
+            user_obj.is_superuser or perm in self.get_all_permissions(user_obj, obj)
+        )

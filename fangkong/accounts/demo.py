@@ -23,6 +23,12 @@ DEMO_USERS = [
 
 def demo_area(where) -> Area:
     level, index = where
-    qs = Area.objects.filter(level={"district": Level.DISTRICT, "street": Level.STREET,
-                                    "community": Level.COMMUNITY, "grid": Level.GRID}[level]).order_by("path")
+    qs = Area.objects.filter(
+        level={
+            "district": Level.DISTRICT,
+            "street": Level.STREET,
+            "community": Level.COMMUNITY,
+            "grid": Level.GRID,
+        }[level]
+    ).order_by("path")
     return qs[index] if qs.count() > index else qs.last()

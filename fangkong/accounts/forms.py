@@ -22,7 +22,7 @@ class UserCreateForm(forms.Form):
 
 class ScopeForm(forms.Form):
     area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none())
-    role = forms.ModelChoiceField(label=_("role"), queryset=Role.objects.all())
+    role = forms.ModelChoiceField(label=_("role"), queryset=Role.objects.all(), to_field_name="code")
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,8 @@ class Role(models.Model):
         cached = self.__dict__.get("_perm_names")
         if cached is None:
             cached = frozenset(
-                f"{app}.{code}" for app, code in self.permissions.values_list("content_type__app_label", "codename")
+                f"{app}.{code}"
+                for app, code in self.permissions.values_list("content_type__app_label", "codename")
             )
             self.__dict__["_perm_names"] = cached
         return cached
@@ -53,9 +54,9 @@ class User(AbstractUser):
         cached = self.__dict__.get("_active_scopes")
         if cached is None:
             cached = list(
-                self.scopes.filter(active=True).select_related("area", "role").prefetch_related(
-                    "role__permissions__content_type"
-                )
+                self.scopes.filter(active=True)
+                .select_related("area", "role")
+                .prefetch_related("role__permissions__content_type")
             )
             for s in cached:
                 s.role.__dict__["_perm_names"] = frozenset(

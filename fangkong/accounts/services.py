@@ -22,7 +22,9 @@ def roles_sync() -> None:
         wanted = [
             p
             for p in perms
-            if any(fnmatch.fnmatchcase(f"{p.content_type.app_label}.{p.codename}", pat) for pat in spec["perms"])
+            if any(
+                fnmatch.fnmatchcase(f"{p.content_type.app_label}.{p.codename}", pat) for pat in spec["perms"]
+            )
         ]
         role.permissions.set(wanted)
 

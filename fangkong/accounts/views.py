@@ -122,5 +122,3 @@ def user_toggle_active(request, pk):
         raise PermissionDenied
     services.user_update(actor=request.user, user=user, is_active=not user.is_active)
     return redirect("accounts:user-detail", pk=pk)
-
-

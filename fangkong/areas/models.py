@@ -55,7 +55,12 @@ class Area(models.Model):
     path = models.CharField(_("path"), max_length=64, unique=True)
     depth = models.PositiveSmallIntegerField(_("depth"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STANDARD)

@@ -16,7 +16,10 @@ from .models import Area, Level, Place, encode_step
 
 # Real streets/townships of 丰台区 with believable community names (some as named in the seeds).
 STREETS = [
-    ("卢沟桥街道", ["镇国寺社区", "宛平城社区", "小瓦窑西里社区", "莲花池社区", "望园社区", "太平桥东里社区"]),
+    (
+        "卢沟桥街道",
+        ["镇国寺社区", "宛平城社区", "小瓦窑西里社区", "莲花池社区", "望园社区", "太平桥东里社区"],
+    ),
     ("马家堡街道", ["角门东里社区", "嘉园一里社区", "晨宇社区", "西里第一社区", "富卓苑社区"]),
     ("方庄地区", ["芳古园一区社区", "芳城园一区社区", "芳星园二区社区", "紫芳园社区", "芳群园一区社区"]),
     ("花乡", ["新发地村", "白盆窑村", "六圈村", "草桥村", "纪家庙村"]),
@@ -55,8 +58,15 @@ SCALES = {
     "small": Scale(streets=3, communities_per_street=2, grids=2, buildings=2, entrances=2, households=6),
     "default": Scale(streets=6, communities_per_street=3, grids=2, buildings=4, entrances=2, households=9),
     # ~400 communities × 2,000 households × 2.5 = ~2,000,000 residents
-    "district": Scale(streets=16, communities_per_street=25, grids=4, buildings=10, entrances=5, households=10,
-                      residents_per_household=2.5),
+    "district": Scale(
+        streets=16,
+        communities_per_street=25,
+        grids=4,
+        buildings=10,
+        entrances=5,
+        households=10,
+        residents_per_household=2.5,
+    ),
 }
 
 
@@ -105,8 +115,16 @@ def build_tree(ctx: SeedContext) -> None:
     city = Area(path=encode_step(1), depth=1, level=Level.CITY, name="北京市", code="110000", numchild=1)
     city.save()
     lat, lng = Decimal(f"{CENTER[0]:.6f}"), Decimal(f"{CENTER[1]:.6f}")
-    district = Area(path=city.path + encode_step(1), depth=2, parent=city, level=Level.DISTRICT, name="丰台区",
-                    code="110106", latitude=lat, longitude=lng)
+    district = Area(
+        path=city.path + encode_step(1),
+        depth=2,
+        parent=city,
+        level=Level.DISTRICT,
+        name="丰台区",
+        code="110106",
+        latitude=lat,
+        longitude=lng,
+    )
     district.save()
     ctx.city, ctx.district = city, district
 
@@ -114,9 +132,20 @@ def build_tree(ctx: SeedContext) -> None:
     for i, (name, _known) in enumerate(STREETS[: sc.streets]):
         la, lo = _coord(rng, 0.06)
         kind = Area.Kind.TOWNSHIP if name.endswith(("乡", "地区")) else Area.Kind.STANDARD
-        streets.append(Area(path=district.path + encode_step(i + 1), depth=3, parent=district, level=Level.STREET,
-                            kind=kind, name=name, code=f"110106{i + 1:03d}", latitude=la, longitude=lo,
-                            numchild=sc.communities_per_street))
+        streets.append(
+            Area(
+                path=district.path + encode_step(i + 1),
+                depth=3,
+                parent=district,
+                level=Level.STREET,
+                kind=kind,
+                name=name,
+                code=f"110106{i + 1:03d}",
+                latitude=la,
+                longitude=lo,
+                numchild=sc.communities_per_street,
+            )
+        )
     ctx.streets = _bulk(streets)
 
     communities = []
@@ -124,18 +153,38 @@ def build_tree(ctx: SeedContext) -> None:
         for j, cname in enumerate(_community_names(sname, known, sc.communities_per_street)):
             la, lo = _coord(rng, 0.05)
             kind = Area.Kind.VILLAGE if cname.endswith(VILLAGE_SUFFIX) else Area.Kind.STANDARD
-            communities.append(Area(path=s.path + encode_step(j + 1), depth=4, parent=s, level=Level.COMMUNITY,
-                                    kind=kind, name=cname, code=f"{s.code}{j + 1:03d}", latitude=la, longitude=lo,
-                                    numchild=sc.grids))
+            communities.append(
+                Area(
+                    path=s.path + encode_step(j + 1),
+                    depth=4,
+                    parent=s,
+                    level=Level.COMMUNITY,
+                    kind=kind,
+                    name=cname,
+                    code=f"{s.code}{j + 1:03d}",
+                    latitude=la,
+                    longitude=lo,
+                    numchild=sc.grids,
+                )
+            )
     ctx.communities = _bulk(communities)
     ctx.say(f"  {len(ctx.streets)} streets, {len(ctx.communities)} communities")
 
     grids = []
     for c in ctx.communities:
         for g in range(sc.grids):
-            grids.append(Area(path=c.path + encode_step(g + 1), depth=5, parent=c, level=Level.GRID,
-                              name=f"第{g + 1}网格", numchild=sc.buildings, latitude=c.latitude,
-                              longitude=c.longitude))
+            grids.append(
+                Area(
+                    path=c.path + encode_step(g + 1),
+                    depth=5,
+                    parent=c,
+                    level=Level.GRID,
+                    name=f"第{g + 1}网格",
+                    numchild=sc.buildings,
+                    latitude=c.latitude,
+                    longitude=c.longitude,
+                )
+            )
     grids = _bulk(grids)
     community_of = {c.path: c for c in ctx.communities}
 
@@ -149,17 +198,34 @@ def build_tree(ctx: SeedContext) -> None:
             name = f"平房区{num}片" if is_bungalow else f"{num}号楼"
             la = community.latitude + Decimal(f"{rng.uniform(-0.004, 0.004):.6f}")
             lo = community.longitude + Decimal(f"{rng.uniform(-0.004, 0.004):.6f}")
-            buildings.append(Area(path=g.path + encode_step(b + 1), depth=6, parent=g, level=Level.BUILDING,
-                                  kind=Area.Kind.BUNGALOW if is_bungalow else Area.Kind.STANDARD, name=name,
-                                  latitude=la, longitude=lo, numchild=sc.entrances))
+            buildings.append(
+                Area(
+                    path=g.path + encode_step(b + 1),
+                    depth=6,
+                    parent=g,
+                    level=Level.BUILDING,
+                    kind=Area.Kind.BUNGALOW if is_bungalow else Area.Kind.STANDARD,
+                    name=name,
+                    latitude=la,
+                    longitude=lo,
+                    numchild=sc.entrances,
+                )
+            )
     buildings = _bulk(buildings)
 
     entrances = []
     for b in buildings:
         for e in range(sc.entrances):
-            entrances.append(Area(path=b.path + encode_step(e + 1), depth=7, parent=b, level=Level.ENTRANCE,
-                                  name=f"{e + 1}单元" if b.kind != Area.Kind.BUNGALOW else f"{e + 1}排",
-                                  numchild=sc.households))
+            entrances.append(
+                Area(
+                    path=b.path + encode_step(e + 1),
+                    depth=7,
+                    parent=b,
+                    level=Level.ENTRANCE,
+                    name=f"{e + 1}单元" if b.kind != Area.Kind.BUNGALOW else f"{e + 1}排",
+                    numchild=sc.households,
+                )
+            )
     entrances = _bulk(entrances)
     ctx.say(f"  {len(grids)} grids, {len(buildings)} buildings, {len(entrances)} entrances")
 
@@ -169,8 +235,9 @@ def build_tree(ctx: SeedContext) -> None:
         floors = max(1, sc.households // 2)
         for h in range(sc.households):
             name = f"{h + 1}号" if bungalow else f"{h // 2 + 1 if floors else 1}{h % 2 + 1:02d}室"
-            households.append(Area(path=e.path + encode_step(h + 1), depth=8, parent=e, level=Level.HOUSEHOLD,
-                                   name=name))
+            households.append(
+                Area(path=e.path + encode_step(h + 1), depth=8, parent=e, level=Level.HOUSEHOLD, name=name)
+            )
         if len(households) >= 50000:
             ctx.households.extend(_bulk(households))
             households = []
@@ -196,26 +263,77 @@ def build_places(ctx: SeedContext) -> None:
     for street in ctx.streets:
         for kind, name in PLACE_NAMES.get(street.name, []):
             la, lo = _coord(rng, 0.05)
-            places.append(Place(area=street, area_path=street.path, kind=kind, name=name, latitude=la, longitude=lo))
+            places.append(
+                Place(area=street, area_path=street.path, kind=kind, name=name, latitude=la, longitude=lo)
+            )
     for c in ctx.communities:
-        places.append(Place(area=c, area_path=c.path, kind=Place.Kind.GATE, name=f"{c.name}东门",
-                            latitude=c.latitude, longitude=c.longitude, contact_name="值守岗"))
+        places.append(
+            Place(
+                area=c,
+                area_path=c.path,
+                kind=Place.Kind.GATE,
+                name=f"{c.name}东门",
+                latitude=c.latitude,
+                longitude=c.longitude,
+                contact_name="值守岗",
+            )
+        )
         if rng.random() < 0.6:
-            places.append(Place(area=c, area_path=c.path, kind=Place.Kind.GATE, name=f"{c.name}北门",
-                                latitude=c.latitude, longitude=c.longitude))
+            places.append(
+                Place(
+                    area=c,
+                    area_path=c.path,
+                    kind=Place.Kind.GATE,
+                    name=f"{c.name}北门",
+                    latitude=c.latitude,
+                    longitude=c.longitude,
+                )
+            )
         if rng.random() < 0.4:
-            places.append(Place(area=c, area_path=c.path, kind=Place.Kind.GARAGE, name=f"{c.name}地下车库入口",
-                                latitude=c.latitude, longitude=c.longitude))
-        places.append(Place(area=c, area_path=c.path, kind=Place.Kind.SAMPLING_SITE, name=f"{c.name}核酸采样点",
-                            latitude=c.latitude, longitude=c.longitude, capacity=rng.choice([300, 500, 800])))
+            places.append(
+                Place(
+                    area=c,
+                    area_path=c.path,
+                    kind=Place.Kind.GARAGE,
+                    name=f"{c.name}地下车库入口",
+                    latitude=c.latitude,
+                    longitude=c.longitude,
+                )
+            )
+        places.append(
+            Place(
+                area=c,
+                area_path=c.path,
+                kind=Place.Kind.SAMPLING_SITE,
+                name=f"{c.name}核酸采样点",
+                latitude=c.latitude,
+                longitude=c.longitude,
+                capacity=rng.choice([300, 500, 800]),
+            )
+        )
         if rng.random() < 0.3:
-            places.append(Place(area=c, area_path=c.path, kind=Place.Kind.SMALL_VENUE,
-                                name=f"{c.name[:3]}{rng.choice(['便利店', '理发店', '小饭馆', '洗浴中心', '网吧'])}",
-                                latitude=c.latitude, longitude=c.longitude))
+            places.append(
+                Place(
+                    area=c,
+                    area_path=c.path,
+                    kind=Place.Kind.SMALL_VENUE,
+                    name=f"{c.name[:3]}{rng.choice(['便利店', '理发店', '小饭馆', '洗浴中心', '网吧'])}",
+                    latitude=c.latitude,
+                    longitude=c.longitude,
+                )
+            )
     for i in range(min(4, len(ctx.streets))):  # "4 sites, 263 people" (003)
         s = ctx.streets[i]
-        places.append(Place(area=s, area_path=s.path, kind=Place.Kind.OBSERVATION_SITE,
-                            name=f"丰台区第{i + 1}集中观察点", capacity=rng.choice([60, 80, 100, 120]),
-                            latitude=s.latitude, longitude=s.longitude))
+        places.append(
+            Place(
+                area=s,
+                area_path=s.path,
+                kind=Place.Kind.OBSERVATION_SITE,
+                name=f"丰台区第{i + 1}集中观察点",
+                capacity=rng.choice([60, 80, 100, 120]),
+                latitude=s.latitude,
+                longitude=s.longitude,
+            )
+        )
     ctx.places = Place.objects.bulk_create(places, batch_size=2000)
     ctx.say(f"  {len(ctx.places)} places")

@@ -20,5 +20,15 @@ class PlaceTable(tables.Table):
 
     class Meta:
         model = Place
-        fields = ["name", "kind", "area", "address", "capacity", "contact_name", "latitude", "longitude", "active"]
+        fields = [
+            "name",
+            "kind",
+            "area",
+            "address",
+            "capacity",
+            "contact_name",
+            "latitude",
+            "longitude",
+            "active",
+        ]
         attrs = {"class": "table"}

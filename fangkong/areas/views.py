@@ -27,8 +27,11 @@ class AreaDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         area = self.object
-        visible = set(Area.objects.visible_to(self.request.user).filter(path__in=area.ancestor_paths()).values_list(
-            "pk", flat=True))
+        visible = set(
+            Area.objects.visible_to(self.request.user)
+            .filter(path__in=area.ancestor_paths())
+            .values_list("pk", flat=True)
+        )
         ctx["ancestors"] = [(a, a.pk in visible) for a in area.ancestors()]
         ctx["children"] = selectors.children_with_counts(area=area)
         ctx["level_counts"] = selectors.level_counts(area=area)
@@ -81,8 +84,11 @@ class PlaceEditView(ScopedDetailView):
 
     def get(self, request, *args, **kwargs):
         place = self.object = self.get_object()
-        return render(request, self.template_name, {"form": PlaceForm(instance=place), "area": place.area,
-                                                    "place": place})
+        return render(
+            request,
+            self.template_name,
+            {"form": PlaceForm(instance=place), "area": place.area, "place": place},
+        )
 
     def post(self, request, *args, **kwargs):
         place = self.object = self.get_object()
@@ -91,7 +97,9 @@ class PlaceEditView(ScopedDetailView):
             services.place_update(actor=request.user, place=place, **form.cleaned_data)
             messages.success(request, _("Saved."))
             return redirect("areas:place-detail", pk=place.pk)
-        return render(request, self.template_name, {"form": form, "area": place.area, "place": place}, status=400)
+        return render(
+            request, self.template_name, {"form": form, "area": place.area, "place": place}, status=400
+        )
 
 
 def home_redirect_area(request, pk):

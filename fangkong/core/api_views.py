@@ -9,8 +9,20 @@ class ChangeLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChangeLog
-        fields = ["id", "time", "user", "user_name", "request_id", "action", "object_type", "object_id",
-                  "object_repr", "before", "after", "message"]
+        fields = [
+            "id",
+            "time",
+            "user",
+            "user_name",
+            "request_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "message",
+        ]
 
 
 class SensitiveAccessSerializer(serializers.ModelSerializer):
@@ -18,7 +30,17 @@ class SensitiveAccessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SensitiveAccess
-        fields = ["id", "time", "user", "request_id", "object_type", "object_id", "object_repr", "field", "reason"]
+        fields = [
+            "id",
+            "time",
+            "user",
+            "request_id",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "field",
+            "reason",
+        ]
 
 
 class ChangeLogViewSet(ScopedReadOnlyViewSet):

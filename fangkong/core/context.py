@@ -11,7 +11,8 @@ class RequestContext:
     ip: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("fangkong_request", default=RequestContext())
+_EMPTY = RequestContext()
+_current: ContextVar[RequestContext] = ContextVar("fangkong_request", default=_EMPTY)  # noqa: B039 (frozen)
 
 
 def current() -> RequestContext:

@@ -23,5 +23,7 @@ def forbidden(request, exception=None):
 
 def server_error(request):
     if _is_api(request):
-        return JsonResponse({"detail": _("Server error. The request id is in the X-Request-ID header.")}, status=500)
+        return JsonResponse(
+            {"detail": _("Server error. The request id is in the X-Request-ID header.")}, status=500
+        )
     return render(request, "errors/500.html", status=500)

@@ -48,4 +48,6 @@ def scoped_models():
 
     from .models import ScopedModel
 
-    return [m for m in apps.get_models() if issubclass(m, ScopedModel) or getattr(m, "scope_path_field", None)]
+    return [
+        m for m in apps.get_models() if issubclass(m, ScopedModel) or getattr(m, "scope_path_field", None)
+    ]

@@ -51,12 +51,16 @@ class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
-        self.object_list = self.filterset.qs if self.filterset.is_valid() else self.get_queryset().none()
+        # Unbound (no query string) lists everything visible; invalid filters list nothing and show errors.
+        valid = not self.filterset.is_bound or self.filterset.is_valid()
+        self.object_list = self.filterset.qs if valid else self.get_queryset().none()
         if request.GET.get("export") == "xlsx":
             table = self.get_table_class()(self.object_list)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
             return table_to_xlsx(table, f"{self.export_name}-{stamp}.xlsx")
-        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+        return self.render_to_response(
+            self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        )
 
     def get_table_data(self):
         return self.object_list

@@ -8,19 +8,26 @@ from fangkong.areas.models import Area
 class PolicyVersionForm(forms.Form):
     value = forms.CharField(label=_("value"), max_length=200)
     effective_from = forms.DateTimeField(
-        label=_("effective from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("effective from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         initial=lambda: timezone.localtime().replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M"),
     )
     effective_to = forms.DateTimeField(
         label=_("effective to"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none(), required=False,
-                                  help_text=_("Empty: the whole system. An area: it and everything below it."))
+    area = forms.ModelChoiceField(
+        label=_("area"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_("Empty: the whole system. An area: it and everything below it."),
+    )
     source = forms.CharField(label=_("source"), max_length=200, help_text=_("e.g. 第九版防控方案"))
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(viewer, "policies.add_policy").filter(depth__lte=4)
+        self.fields["area"].queryset = Area.objects.visible_to(viewer, "policies.add_policy").filter(
+            depth__lte=4
+        )
         if not viewer.is_superuser:
             self.fields["area"].required = True

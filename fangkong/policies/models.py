@@ -79,7 +79,10 @@ class PolicyDefinition(models.Model):
             return text
         except (ValueError, TypeError, decimal.InvalidOperation) as exc:
             raise ValidationError(
-                {"value": _("“%(value)s” is not a valid %(type)s.") % {"value": raw, "type": self.get_value_type_display()}}
+                {
+                    "value": _("“%(value)s” is not a valid %(type)s.")
+                    % {"value": raw, "type": self.get_value_type_display()}
+                }
             ) from exc
 
     def typed(self, stored):
@@ -120,14 +123,23 @@ class Policy(models.Model):
     effective_from = models.DateTimeField(_("effective from"), db_index=True)
     effective_to = models.DateTimeField(_("effective to"), null=True, blank=True)
     area = models.ForeignKey(
-        "areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+        "areas.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("area"),
     )
     area_path = models.CharField(_("area path"), max_length=64, blank=True, db_index=True, editable=False)
     version = models.PositiveIntegerField(_("version"))
     source = models.CharField(_("source"), max_length=200)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -138,7 +150,9 @@ class Policy(models.Model):
         verbose_name = _("policy version")
         verbose_name_plural = _("policy versions")
         constraints = [
-            models.UniqueConstraint(fields=["definition", "area_path", "version"], name="policy_unique_version"),
+            models.UniqueConstraint(
+                fields=["definition", "area_path", "version"], name="policy_unique_version"
+            ),
         ]
 
     def __str__(self):

@@ -36,7 +36,10 @@ def policy_add(
 ) -> Policy:
     definition = PolicyDefinition.objects.select_for_update().get(key=key)
     area_path = area.path if area is not None else ""
-    last = Policy.objects.filter(definition=definition, area_path=area_path).aggregate(v=Max("version"))["v"] or 0
+    last = (
+        Policy.objects.filter(definition=definition, area_path=area_path).aggregate(v=Max("version"))["v"]
+        or 0
+    )
     policy = Policy(
         definition=definition,
         value=definition.coerce(value),
@@ -52,12 +55,21 @@ def policy_add(
     policy.full_clean(exclude=["area_path", "created_by"])
     # The open-ended version it replaces ends where this one starts.
     for previous in Policy.objects.filter(
-        definition=definition, area_path=area_path, effective_to__isnull=True, effective_from__lt=effective_from
+        definition=definition,
+        area_path=area_path,
+        effective_to__isnull=True,
+        effective_from__lt=effective_from,
     ):
         before = snapshot(previous)
         previous.effective_to = effective_from
         previous.save(update_fields=["effective_to"])
-        record(previous, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"replaced by v{policy.version}")
+        record(
+            previous,
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            before=before,
+            message=f"replaced by v{policy.version}",
+        )
     policy.save()
     record(policy, ChangeLog.Action.CREATE, actor=actor)
     for fn in _REEVALUATORS.get(key, []):
@@ -68,4 +80,6 @@ def policy_add(
 def definitions_seed(rows: list[dict]) -> None:
     """Create or update definitions (used by the data migration and seed_demo)."""
     for row in rows:
-        PolicyDefinition.objects.update_or_create(key=row["key"], defaults={k: v for k, v in row.items() if k != "key"})
+        PolicyDefinition.objects.update_or_create(
+            key=row["key"], defaults={k: v for k, v in row.items() if k != "key"}
+        )

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
@@ -24,7 +25,11 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "scopes", "is_active"]
 
     def get_scopes(self, obj) -> list[dict]:
-        return [{"area": s.area_id, "area_name": s.area.name, "role": s.role.code} for s in obj.scopes.all() if s.active]
+        return [
+            {"area": s.area_id, "area_name": s.area.name, "role": s.role.code}
+            for s in obj.scopes.all()
+            if s.active
+        ]
 
 
 class UserCreateSerializer(serializers.Serializer):
@@ -38,12 +43,12 @@ class UserCreateSerializer(serializers.Serializer):
 
     def validate_username(self, value):
         if User.objects.filter(username__iexact=value).exists():
-            raise serializers.ValidationError("username taken")
+            raise serializers.ValidationError(_("This username is taken."))
         return value
 
     def validate_area(self, area):
         from fangkong.core.scoping import user_can_see_path
 
         if not user_can_see_path(self.context["request"].user, "accounts.add_scope", area.path):
-            raise serializers.ValidationError("Area outside your jurisdiction.")
+            raise serializers.ValidationError(_("Area outside your jurisdiction."))
         return area

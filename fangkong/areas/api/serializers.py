@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Area, Place
@@ -6,20 +7,45 @@ from ..models import Area, Place
 class AreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Area
-        fields = ["id", "name", "level", "kind", "code", "path", "depth", "parent", "latitude", "longitude", "numchild"]
+        fields = [
+            "id",
+            "name",
+            "level",
+            "kind",
+            "code",
+            "path",
+            "depth",
+            "parent",
+            "latitude",
+            "longitude",
+            "numchild",
+        ]
         read_only_fields = fields
 
 
 class PlaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Place
-        fields = ["id", "area", "kind", "name", "address", "latitude", "longitude", "capacity", "contact_name",
-                  "contact_phone", "active", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "area",
+            "kind",
+            "name",
+            "address",
+            "latitude",
+            "longitude",
+            "capacity",
+            "contact_name",
+            "contact_phone",
+            "active",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
     def validate_area(self, area):
         from fangkong.core.scoping import user_can_see_path
 
         if not user_can_see_path(self.context["request"].user, "areas.add_place", area.path):
-            raise serializers.ValidationError("Area outside your jurisdiction.")
+            raise serializers.ValidationError(_("Area outside your jurisdiction."))
         return area

@@ -29,4 +29,6 @@ class PlaceViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("area", None)
-        serializer.instance = services.place_update(actor=self.request.user, place=serializer.instance, **data)
+        serializer.instance = services.place_update(
+            actor=self.request.user, place=serializer.instance, **data
+        )

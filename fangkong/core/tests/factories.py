@@ -17,5 +17,3 @@ def make_access(area):
     user = User.objects.create(username=f"reader-{area.pk}-{User.objects.count()}")
     place = Place.objects.create(area=area, kind=Place.Kind.GATE, name=f"门{area.pk}")
     return record_access(actor=user, instance=place, field="id_number", reason="test")
-
-

@@ -8,12 +8,11 @@ their scope alone, not by a missing permission."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+import fangkong.urls  # noqa: E402,F401  (registers every app's API viewsets on the router)
 from fangkong.core.api import router
 from fangkong.core.scoping import scoped_models
 from fangkong.core.testing import FACTORIES, api_ids, load_factories
 from fangkong.core.views import ScopedDetailView, ScopedListView
-
-import fangkong.urls  # noqa: E402,F401  (registers every app's API viewsets on the router)
 
 load_factories()
 MODELS = sorted(scoped_models(), key=lambda m: m._meta.label)
@@ -115,7 +114,9 @@ def test_ui_list_pages(world, client, route, cls, who):
         assert objs[cls.model][k].pk not in pks
 
 
-@pytest.mark.parametrize(("route", "cls"), [p for p in _ui_views(ScopedDetailView) if p.values[0].endswith("<int:pk>/")])
+@pytest.mark.parametrize(
+    ("route", "cls"), [p for p in _ui_views(ScopedDetailView) if p.values[0].endswith("<int:pk>/")]
+)
 def test_ui_detail_pages(world, client, route, cls):
     _tree, objs, users = world
     client.force_login(users["community_a"])

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
@@ -12,14 +13,27 @@ class PolicyDefinitionSerializer(serializers.ModelSerializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    key = serializers.SlugRelatedField(source="definition", slug_field="key", queryset=PolicyDefinition.objects.all())
+    key = serializers.SlugRelatedField(
+        source="definition", slug_field="key", queryset=PolicyDefinition.objects.all()
+    )
     value = serializers.JSONField()
     area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Policy
-        fields = ["id", "key", "value", "effective_from", "effective_to", "area", "version", "source", "note",
-                  "created_by", "created_at"]
+        fields = [
+            "id",
+            "key",
+            "value",
+            "effective_from",
+            "effective_to",
+            "area",
+            "version",
+            "source",
+            "note",
+            "created_by",
+            "created_at",
+        ]
         read_only_fields = ["id", "version", "created_by", "created_at"]
 
     def validate(self, attrs):
@@ -28,9 +42,11 @@ class PolicySerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         area = attrs.get("area")
         if area is None and not user.is_superuser:
-            raise serializers.ValidationError({"area": "Only a system administrator sets policy for the whole system."})
+            raise serializers.ValidationError(
+                {"area": _("Only a system administrator sets policy for the whole system.")}
+            )
         if area is not None and not user_can_see_path(user, "policies.add_policy", area.path):
-            raise serializers.ValidationError({"area": "Area outside your jurisdiction."})
+            raise serializers.ValidationError({"area": _("Area outside your jurisdiction.")})
         return attrs
 
 

@@ -1,4 +1,5 @@
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -66,14 +67,21 @@ class PolicyViewSet(ScopedViewSetMixin, viewsets.mixins.CreateModelMixin, viewse
         if request.query_params.get("at"):
             at = parse_datetime(request.query_params["at"])
             if at is None:
-                raise ValidationError({"at": ["Enter an ISO 8601 date-time."]})
+                raise ValidationError({"at": [_("Enter an ISO 8601 date-time.")]})
         try:
             p = selectors.policy_in_force(key, at=at, area=area)
         except selectors.PolicyMissing as exc:
             raise NotFound(str(exc)) from exc
         return Response(
             PolicyValueSerializer(
-                {"key": key, "value": p.value, "version": p.version, "area": p.area_id,
-                 "effective_from": p.effective_from, "effective_to": p.effective_to, "source": p.source}
+                {
+                    "key": key,
+                    "value": p.value,
+                    "version": p.version,
+                    "area": p.area_id,
+                    "effective_from": p.effective_from,
+                    "effective_to": p.effective_to,
+                    "source": p.source,
+                }
             ).data
         )

@@ -9,6 +9,11 @@ from fangkong.policies.models import Policy
 
 @register_factory(Policy)
 def make_policy(area):
-    return services.policy_add(actor=None, key="gate.temperature.threshold", value="37.5",
-                               effective_from=timezone.now() - datetime.timedelta(days=1), area=area,
-                               source="test")
+    return services.policy_add(
+        actor=None,
+        key="gate.temperature.threshold",
+        value="37.5",
+        effective_from=timezone.now() - datetime.timedelta(days=1),
+        area=area,
+        source="test",
+    )
