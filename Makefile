@@ -29,6 +29,7 @@ run: $(STAMP)
 	FANGKONG_DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # Tests run on PostgreSQL when one answers (DATABASE_URL, else the local server), SQLite otherwise.
+test: export FANGKONG_TEST := 1
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

@@ -15,7 +15,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+TESTING = os.environ.get("FANGKONG_TEST") == "1" or "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DEMO = os.environ.get("FANGKONG_DEMO") == "1"
 DEBUG = os.environ.get("DEBUG", "1" if DEMO else "0") == "1"
 
@@ -121,6 +121,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
+    BASE_DIR / "fangkong" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
