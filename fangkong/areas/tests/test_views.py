@@ -1,5 +1,6 @@
 from fangkong.areas.models import Place
 from fangkong.core.models import ChangeLog
+from fangkong.core.testing import ListViewTestCases
 
 
 def test_tree_walk_shows_children_with_counts(client, tree, make_user):
@@ -84,3 +85,9 @@ def test_object_change_log_page(client, tree, make_user):
     change = ChangeLog.objects.get(object_id=str(place.pk), action="update")
     detail = client.get(f"/audit/changes/{change.pk}/").content.decode()
     assert "西门（临时）" in detail and change.request_id == "" or change.request_id in detail
+
+
+class TestPlaceList(ListViewTestCases):
+    url = "/areas/places/"
+    model = Place
+    export_header = "名称"
