@@ -59,3 +59,22 @@ def level_counts(*, area: Area) -> list[tuple[str, str, int]]:
 
 def place_list(*, viewer) -> QuerySet[Place]:
     return Place.objects.visible_to(viewer).select_related("area")
+
+
+def children_chart(*, children: list[tuple[Area, list[tuple[str, str, int]]]]) -> dict | None:
+    """Leaders read charts: the deepest level counted below each child, as an ECharts bar series."""
+    if not children:
+        return None
+    deepest = None
+    for _child, counts in children:
+        for code, label, _n in counts:
+            if deepest is None or LEVEL_ORDER.index(code) > LEVEL_ORDER.index(deepest[0]):
+                deepest = (code, str(label))
+    if deepest is None:
+        return None
+    return {
+        "level": deepest[0],
+        "label": deepest[1],
+        "names": [c.name for c, _counts in children],
+        "values": [next((n for code, _l, n in counts if code == deepest[0]), 0) for _c, counts in children],
+    }

@@ -34,6 +34,7 @@ class AreaDetailView(ScopedDetailView):
         )
         ctx["ancestors"] = [(a, a.pk in visible) for a in area.ancestors()]
         ctx["children"] = selectors.children_with_counts(area=area)
+        ctx["chart"] = selectors.children_chart(children=ctx["children"])
         ctx["level_counts"] = selectors.level_counts(area=area)
         ctx["places"] = selectors.place_list(viewer=self.request.user).filter(area=area)
         ctx["can_add_place"] = self.request.user.has_perm("areas.add_place")

@@ -10,6 +10,12 @@ def test_tree_walk_shows_children_with_counts(client, tree, make_user):
         tree.a.community.name in html and tree.b.community.name in html and tree.c.community.name not in html
     )
     assert 'data-level="household"' in html  # each child card counts households below it
+    chart = client.get(f"/areas/{tree.street1.pk}/").context["chart"]
+    assert (
+        chart["level"] == "household"
+        and chart["values"] == [1, 1]
+        and chart["names"][0] == tree.a.community.name
+    )
     html = client.get(f"/areas/{tree.a.entrance.pk}/").content.decode()
     assert "101室" in html and tree.a.building.name in html  # child below, breadcrumb above
 

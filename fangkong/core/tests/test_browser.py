@@ -22,11 +22,14 @@ def test_login_language_tree_walk_and_change_log(page, login, tree, make_user):
 
     # Walk: street -> community -> grid -> building
     page.click(".cards >> text=卢沟桥街道")
+    page.wait_for_load_state()
     assert page.locator("#children .child").count() == 2
     assert "household" in page.locator("#level-counts").inner_html()
+    page.wait_for_selector("#children-chart canvas")  # the ECharts bar chart rendered
     page.click("#children >> text=镇国寺社区")
     page.click("#children >> text=镇国寺社区第1网格")
     page.click("#children >> text=镇国寺社区1号楼")
+    page.wait_for_load_state()
     assert page.locator("#area-name").inner_text().startswith("镇国寺社区1号楼")
     assert page.locator(".crumbs > *").all_inner_texts() == [
         "北京市",
