@@ -6,6 +6,7 @@ from fangkong.core.testing import ListViewTestCases
 def test_tree_walk_shows_children_with_counts(client, tree, make_user):
     client.force_login(make_user("street_coordinator", tree.street1))
     html = client.get(f"/areas/{tree.street1.pk}/").content.decode()
+    assert "<title>卢沟桥街道 · 防控平台</title>" in html and html.count("echarts.min.js") == 1
     assert (
         tree.a.community.name in html and tree.b.community.name in html and tree.c.community.name not in html
     )
