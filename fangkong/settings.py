@@ -177,3 +177,12 @@ if not DEBUG and not TESTING:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 FANGKONG_APP_NAME = _("Fangkong")
+
+# Per-process memory by default; Redis when REDIS_URL is set (shared by all web processes).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fangkong"}
+    )
+}

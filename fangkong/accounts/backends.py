@@ -10,8 +10,8 @@ class RoleBackend(ModelBackend):
         if user_obj.is_superuser:
             return super().get_all_permissions(user_obj, obj)
         perms: set[str] = set()
-        for scope in user_obj.active_scopes():
-            perms |= scope.role.perm_names()
+        for _path, names in user_obj.grants():
+            perms |= names
         return perms
 
     def has_perm(self, user_obj, perm, obj=None):

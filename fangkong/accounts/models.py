@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, Permission
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,8 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ZH)
+    # Bumped by every scope or role change: keys the cached grants, so no request sees stale scopes.
+    grants_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -63,6 +66,20 @@ class User(AbstractUser):
                     f"{p.content_type.app_label}.{p.codename}" for p in s.role.permissions.all()
                 )
             self.__dict__["_active_scopes"] = cached
+        return cached
+
+    def grants(self) -> list[tuple[str, frozenset[str]]]:
+        """(area path, permissions) per active scope, cached: hot paths (gate scans, API lists) then
+        scope a query with no extra query for scopes and roles."""
+        cached = self.__dict__.get("_grants")
+        if cached is None:
+            joined = int(self.date_joined.timestamp() * 1000) if self.date_joined else 0
+            key = f"fk:grants:{self.pk}:{joined}:{self.grants_version}"
+            cached = cache.get(key)
+            if cached is None:
+                cached = [(s.area.path, s.role.perm_names()) for s in self.active_scopes()]
+                cache.set(key, cached, 300)
+            self.__dict__["_grants"] = cached
         return cached
 
     def home_area(self):

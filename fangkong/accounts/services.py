@@ -6,6 +6,7 @@ import fnmatch
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import F
 
 from fangkong.core.audit import record, snapshot
 from fangkong.core.models import ChangeLog
@@ -27,6 +28,14 @@ def roles_sync() -> None:
             )
         ]
         role.permissions.set(wanted)
+    User.objects.update(grants_version=F("grants_version") + 1)
+
+
+def _grants_changed(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(grants_version=F("grants_version") + 1)
+    user.__dict__.pop("_grants", None)
+    user.__dict__.pop("_active_scopes", None)
+    user.__dict__.pop("_scope_path_cache", None)
 
 
 @transaction.atomic
@@ -96,6 +105,7 @@ def scope_add(*, actor, user: User, area, role: Role) -> Scope:
         record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before)
     elif created:
         record(scope, ChangeLog.Action.CREATE, actor=actor)
+    _grants_changed(user)
     return scope
 
 
@@ -105,3 +115,4 @@ def scope_remove(*, actor, scope: Scope) -> None:
     scope.active = False
     scope.save()
     record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before, message="scope removed")
+    _grants_changed(scope.user)

@@ -20,7 +20,7 @@ def scope_paths(user, perm: str) -> list[str] | None:
         return ALL
     cache = user.__dict__.setdefault("_scope_path_cache", {})
     if perm not in cache:
-        paths = sorted({s.area.path for s in user.active_scopes() if perm in s.role.perm_names()})
+        paths = sorted({path for path, names in user.grants() if perm in names})
         # Drop paths already covered by a shorter one: fewer OR terms in every query.
         minimal: list[str] = []
         for p in paths:

@@ -61,3 +61,17 @@ def test_user_create_logs_without_password(db):
     log = ChangeLog.objects.get(object_id=str(user.pk), action="create")
     assert log.after["username"] == "liuyang" and "password" not in log.after
     assert user.check_password("a-long-password")
+
+
+def test_grants_are_cached_and_follow_scope_changes(tree, make_user, django_assert_num_queries):
+    user = make_user("community_worker", tree.a.community)
+    scope_paths(user, "areas.view_area")  # warms the cache
+    fresh = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(0):
+        assert scope_paths(fresh, "areas.view_area") == [tree.a.community.path]
+        assert fresh.has_perm("people.view_person")
+    services.scope_add(
+        actor=None, user=fresh, area=tree.c.community, role=Role.objects.get(code="grid_member")
+    )
+    again = User.objects.get(pk=user.pk)
+    assert scope_paths(again, "areas.view_area") == [tree.a.community.path, tree.c.community.path]
