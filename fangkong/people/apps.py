@@ -6,3 +6,13 @@ class PeopleConfig(AppConfig):
     name = "fangkong.people"
     label = "people"
     verbose_name = _("Residents")
+
+    def ready(self):
+        from fangkong.core.context_processors import EXTRA_NAV
+
+        for item in [
+            (_("Residents"), "people:person-list", "people.view_person"),
+            (_("Vulnerable ledger"), "people:ledger", "people.view_vulnerableentry"),
+        ]:
+            if item[1] not in {n for _l, n, _p in EXTRA_NAV}:
+                EXTRA_NAV.append(item)

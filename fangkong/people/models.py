@@ -49,7 +49,9 @@ class Person(ScopedModel):
 
     name = models.CharField(_("name"), max_length=50, db_index=True)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, db_index=True)
-    id_type = models.CharField(_("document type"), max_length=20, choices=IdType.CHOICES, default=IdType.RESIDENT)
+    id_type = models.CharField(
+        _("document type"), max_length=20, choices=IdType.CHOICES, default=IdType.RESIDENT
+    )
     id_number_enc = models.TextField(_("document number (encrypted)"), editable=False)
     id_hash = models.CharField(_("document index"), max_length=40, unique=True, editable=False)
     id_masked = models.CharField(_("document number"), max_length=24, editable=False)
@@ -59,15 +61,29 @@ class Person(ScopedModel):
     phone_hash = models.CharField(_("phone index"), max_length=40, blank=True, db_index=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
     person_type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.PERMANENT)
-    relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices, default=Relation.OWNER)
-    landlord = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="tenants",
-                                 verbose_name=_("landlord"))
+    relation = models.CharField(
+        _("relation"), max_length=12, choices=Relation.choices, default=Relation.OWNER
+    )
+    landlord = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tenants",
+        verbose_name=_("landlord"),
+    )
     registered_residence = models.CharField(_("registered residence (户籍)"), max_length=120, blank=True)
-    return_status = models.CharField(_("return status"), max_length=14, choices=Return.choices,
-                                     default=Return.PRESENT)
-    status = models.CharField(_("status"), max_length=24, choices=PersonStatus.choices,
-                              default=PersonStatus.NORMAL, db_index=True,
-                              help_text=_("Derived from the status history; never edited directly."))
+    return_status = models.CharField(
+        _("return status"), max_length=14, choices=Return.choices, default=Return.PRESENT
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=PersonStatus.choices,
+        default=PersonStatus.NORMAL,
+        db_index=True,
+        help_text=_("Derived from the status history; never edited directly."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -80,19 +96,27 @@ class Person(ScopedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("people:person-detail", args=[self.pk])
+
 
 class StatusChange(ScopedModel):
     """A dated entry of 人员分类管理; the person's current status is the latest one."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_history",
-                               verbose_name=_("resident"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="status_history", verbose_name=_("resident")
+    )
     status = models.CharField(_("status"), max_length=24, choices=PersonStatus.choices)
     since = models.DateTimeField(_("since"), db_index=True)
     reason = models.CharField(_("reason"), max_length=200)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               verbose_name=_("set by"))
-    source = models.CharField(_("source record"), max_length=80, blank=True,
-                              help_text=_("e.g. observation.ObservationOrder:12"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("set by")
+    )
+    source = models.CharField(
+        _("source record"), max_length=80, blank=True, help_text=_("e.g. observation.ObservationOrder:12")
+    )
 
     class Meta:
         ordering = ["person", "-since", "-id"]
@@ -117,11 +141,18 @@ class VulnerableEntry(ScopedModel):
         EXAM_CANDIDATE = "exam_candidate", _("exam candidate")
         OTHER = "other", _("other")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vulnerable_entries",
-                               verbose_name=_("resident"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="vulnerable_entries", verbose_name=_("resident")
+    )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, db_index=True)
-    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("responsible person"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("responsible person"),
+    )
     responsible_name = models.CharField(_("responsible person"), max_length=50, blank=True)
     needs = models.TextField(_("needs"), blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -130,10 +161,17 @@ class VulnerableEntry(ScopedModel):
         ordering = ["area_path", "category"]
         verbose_name = _("vulnerable ledger entry")
         verbose_name_plural = _("vulnerable ledger")
-        constraints = [models.UniqueConstraint(fields=["person", "category"], name="vulnerable_unique_category")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "category"], name="vulnerable_unique_category")
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.get_category_display()}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("people:entry-detail", args=[self.pk])
 
 
 class Visit(ScopedModel):
@@ -142,11 +180,13 @@ class Visit(ScopedModel):
         WECHAT = "wechat", _("WeChat")
         DOOR = "door", _("door knock")
 
-    entry = models.ForeignKey(VulnerableEntry, on_delete=models.CASCADE, related_name="visits",
-                              verbose_name=_("ledger entry"))
+    entry = models.ForeignKey(
+        VulnerableEntry, on_delete=models.CASCADE, related_name="visits", verbose_name=_("ledger entry")
+    )
     date = models.DateField(_("date"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("by")
+    )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     findings = models.TextField(_("findings"))
     follow_up = models.TextField(_("follow-up"), blank=True)
@@ -158,3 +198,39 @@ class Visit(ScopedModel):
 
     def __str__(self):
         return f"{self.entry} {self.date}"
+
+
+class ImportBatch(ScopedModel):
+    """An uploaded door-to-door survey file, kept server-side between preview and confirm.
+
+    `area` is the jurisdiction the rows are resolved under (the uploader's community or street).
+    Confirming a batch twice is harmless: the second confirm finds it committed and writes nothing."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("previewed")
+        COMMITTED = "committed", _("committed")
+        FAILED = "failed", _("rejected")
+
+    filename = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("file content"))
+    sha256 = models.CharField(_("content hash"), max_length=64, db_index=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PREVIEW)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("survey import")
+        verbose_name_plural = _("survey imports")
+
+    def __str__(self):
+        return self.filename
