@@ -156,6 +156,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" field; name the enums so the schema is stable.
+    "ENUM_NAME_OVERRIDES": {"PersonStatusEnum": "fangkong.people.models.PersonStatus"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
