@@ -1,0 +1,407 @@
+"""Gates (issue 4): scan ingest and the gate verdict, through a real HTTP server.
+
+1. Batch ingest through the API (gunicorn on loopback, batches of 1,000 realistic scans): scans/s, and
+   the ratio to a bare COPY of the same number of rows into the same table in the same run. Target >= 0.30.
+2. Single-scan API at 50 concurrent clients: requests/s and p99, and the ratio to a minimal Django view
+   returning a constant on the same server. Target ratio >= 0.50, p99 < 50 ms.
+3. Verdict lookup (ID number → person → verdict with passes and policy): p99 < 10 ms on the seeded
+   district (2,000,000 residents at the default scale).
+
+The server runs this module's `wsgi_app`: the project's WSGI application plus one extra URL,
+/bench/constant/, a minimal Django view (it goes through the same middleware), so that the baseline is
+served by the same processes as the API.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from bench import common
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = {
+    "small": {"batches": 8, "codes": 2000, "single_seconds": 8, "verdicts": 300},
+    "default": {"batches": 20, "codes": 5000, "single_seconds": 15, "verdicts": 1000},
+    "large": {"batches": 50, "codes": 10000, "single_seconds": 30, "verdicts": 3000},
+}
+CONCURRENCY = 50
+BATCH = 1000
+
+_APP = None
+
+
+def wsgi_app(environ, start_response):
+    """The project's application with /bench/constant/ added (the baseline of benchmark 2)."""
+    global _APP
+    if _APP is None:
+        from django.core.wsgi import get_wsgi_application
+
+        app = get_wsgi_application()
+        from django.http import HttpResponse
+        from django.urls import clear_url_caches, path
+
+        import fangkong.urls
+
+        def constant(request):
+            return HttpResponse(b'{"ok": true}', content_type="application/json")
+
+        fangkong.urls.urlpatterns.insert(0, path("bench/constant/", constant))
+        clear_url_caches()
+        _APP = app
+    return _APP(environ, start_response)
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, workers: int = 2, threads: int = 8):
+        self.port = _free_port()
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bench.gates:wsgi_app",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(threads),
+                "--log-level",
+                "warning",
+                "--backlog",
+                "256",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status, _ = self.get("/bench/constant/")
+                if status == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def conn(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
+    def get(self, url, headers=None):
+        c = self.conn()
+        try:
+            c.request("GET", url, headers=headers or {})
+            r = c.getresponse()
+            return r.status, r.read()
+        finally:
+            c.close()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def post_json(conn, url, body, token):
+    data = json.dumps(body).encode()
+    conn.request(
+        "POST",
+        url,
+        body=data,
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+    )
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _setup(plan):
+    """A gate in a seeded community, a volunteer with a token, and the ID numbers of residents to scan."""
+    from rest_framework.authtoken.models import Token
+
+    from fangkong.accounts.models import User
+    from fangkong.areas.models import Area, Level, Place
+    from fangkong.core import crypto
+    from fangkong.core.testing import make_user
+    from fangkong.gates import services
+    from fangkong.people.models import Person
+
+    community = Area.objects.filter(level=Level.COMMUNITY).order_by("path").first()
+    gate = Place.objects.filter(area=community, name="bench gate").first() or Place.objects.create(
+        area=community, kind=Place.Kind.GATE, name="bench gate"
+    )
+    user = User.objects.filter(username="bench-gate").first() or make_user(
+        "gate_volunteer", community, username="bench-gate"
+    )
+    token, _ = Token.objects.get_or_create(user=user)
+    people = list(Person.objects.filter(area_path__startswith=community.path)[: plan["codes"]])
+    # Give a third of them a pass so that the verdicts are a realistic mix.
+    for p in people[::3]:
+        if not p.gate_passes.exists():
+            services.pass_issue(actor=None, person=p)
+    codes = [crypto.decrypt(p.id_number_enc) for p in people]
+    return gate, token.key, codes, people
+
+
+def _scans(gate, codes, n, rng):
+    from django.utils import timezone
+
+    now = timezone.now().isoformat()
+    return [
+        {
+            "client_id": str(uuid.uuid4()),
+            "place": gate.pk,
+            "code": rng.choice(codes),
+            "temperature": str(round(rng.gauss(36.5, 0.4), 1)),
+            "direction": rng.choice(["in", "out"]),
+            "scanned_at": now,
+        }
+        for _ in range(n)
+    ]
+
+
+def _copy_rows(gate, people, n, rng):
+    """A bare COPY of n scan rows of the same shape into the same table (the baseline of benchmark 1)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now()
+    cols = [
+        "client_id",
+        "place_id",
+        "area_id",
+        "area_path",
+        "person_id",
+        "entry",
+        "entered_masked",
+        "temperature",
+        "direction",
+        "verdict",
+        "reasons",
+        "travel_from",
+        "scanned_at",
+        "received_at",
+        "request_id",
+    ]
+    rows = [
+        (
+            uuid.uuid4(),
+            gate.pk,
+            gate.area_id,
+            gate.area_path,
+            rng.choice(people).pk,
+            "id",
+            "110101********1234",
+            round(rng.gauss(36.5, 0.4), 1),
+            "in",
+            "allow",
+            "[]",
+            "",
+            now,
+            now,
+            "",
+        )
+        for _ in range(n)
+    ]
+    with common.timer() as t, connection.cursor() as cur:
+        with cur.cursor.copy(f"COPY gates_scanevent ({', '.join(cols)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
+    return t["s"]
+
+
+def batch_results(server, gate, token, codes, people, plan):
+    from fangkong.gates.models import ScanEvent
+
+    rng = random.Random(4)
+    payloads = [_scans(gate, codes, BATCH, rng) for _ in range(plan["batches"])]
+    before = ScanEvent.objects.count()
+    conn = server.conn()
+    post_json(conn, "/api/gates/scans/batch/", {"scans": _scans(gate, codes, 50, rng)}, token)  # warm up
+    before = ScanEvent.objects.count()
+    t0 = time.perf_counter()
+    for body in payloads:
+        status, content = post_json(conn, "/api/gates/scans/batch/", {"scans": body}, token)
+        if status != 200:
+            raise AssertionError(f"batch: {status} {content[:300]!r}")
+    api_s = time.perf_counter() - t0
+    conn.close()
+    sent = BATCH * plan["batches"]
+    landed = ScanEvent.objects.count() - before
+    api_rate = sent / api_s
+    # The retry of the same batches writes nothing (exactly once).
+    conn = server.conn()
+    status, content = post_json(conn, "/api/gates/scans/batch/", {"scans": payloads[0]}, token)
+    dup = json.loads(content)["duplicate"] if status == 200 else None
+    conn.close()
+    copy_s = _copy_rows(gate, people, sent, rng)
+    copy_rate = sent / copy_s
+    yield common.result(
+        "gates.batch_ingest",
+        "scans_per_s",
+        round(api_rate),
+        "scans/s",
+        baseline=round(copy_rate),
+        ratio=round(api_rate / copy_rate, 3),
+        target=">= 0.30",
+        scans=sent,
+        landed=landed,
+        batch=BATCH,
+        retry_duplicates=dup,
+        note="baseline: COPY of the same number of rows into gates_scanevent in the same run",
+    )
+
+
+def single_results(server, gate, token, codes, plan):
+    rng = random.Random(5)
+    seconds = plan["single_seconds"]
+
+    def load(url_body):
+        lat: list[float] = []
+        errors = [0]
+        stop_at = time.perf_counter() + seconds
+
+        def client(i):
+            local = random.Random(i)
+            conn = server.conn()
+            while time.perf_counter() < stop_at:
+                t0 = time.perf_counter()
+                try:
+                    status, _ = url_body(conn, local)
+                    if status >= 400:
+                        errors[0] += 1
+                except (OSError, http.client.HTTPException):
+                    errors[0] += 1
+                    conn.close()
+                    conn = server.conn()
+                    continue
+                lat.append(time.perf_counter() - t0)
+            conn.close()
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(CONCURRENCY)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t0
+        return len(lat) / elapsed, lat, errors[0]
+
+    def scan(conn, local):
+        body = {
+            "client_id": str(uuid.uuid4()),
+            "place": gate.pk,
+            "code": local.choice(codes),
+            "temperature": "36.6",
+            "direction": "in",
+            "scanned_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        }
+        return post_json(conn, "/api/gates/scans/", body, token)
+
+    def constant(conn, local):
+        conn.request("GET", "/bench/constant/")
+        r = conn.getresponse()
+        r.read()
+        return r.status, None
+
+    rng.random()
+    base_rps, base_lat, _e = load(constant)
+    rps, lat, errors = load(scan)
+    p99 = common.percentile(lat, 99) * 1000
+    yield common.result(
+        "gates.single_scan",
+        "requests_per_s",
+        round(rps, 1),
+        "req/s",
+        baseline=round(base_rps, 1),
+        ratio=round(rps / base_rps, 3),
+        target=">= 0.50",
+        concurrency=CONCURRENCY,
+        errors=errors,
+        note="baseline: minimal Django view returning a constant, same gunicorn",
+    )
+    yield common.result(
+        "gates.single_scan",
+        "p99_ms",
+        round(p99, 1),
+        "ms",
+        target="< 50",
+        p50_ms=round(common.percentile(lat, 50) * 1000, 1),
+        baseline_p99_ms=round(common.percentile(base_lat, 99) * 1000, 1),
+        concurrency=CONCURRENCY,
+    )
+
+
+def verdict_results(gate, codes, plan, state):
+    from django.utils import timezone
+
+    from fangkong.gates import selectors
+
+    rng = random.Random(6)
+    sample = [rng.choice(codes) for _ in range(plan["verdicts"])]
+    now = timezone.now()
+
+    def one(code):
+        _kind, person, _masked = selectors.person_for_code(code)
+        return selectors.verdict_for(person=person, temperature="36.6", place=gate, at=now)
+
+    for c in sample[:20]:
+        one(c)
+    lat = []
+    for c in sample:
+        t0 = time.perf_counter()
+        one(c)
+        lat.append(time.perf_counter() - t0)
+    yield common.result(
+        "gates.verdict",
+        "p99_ms",
+        round(common.percentile(lat, 99) * 1000, 2),
+        "ms",
+        target="< 10",
+        p50_ms=round(common.percentile(lat, 50) * 1000, 2),
+        n=len(lat),
+        residents=state.get("residents"),
+    )
+
+
+def run(scale: str):
+    plan = PLAN[scale]
+    state = common.ensure_district(scale)
+    from fangkong.gates import partitions
+
+    partitions.partitions_ensure()
+    gate, token, codes, people = _setup(plan)
+    yield from verdict_results(gate, codes, plan, state)
+    server = Server()
+    try:
+        yield from batch_results(server, gate, token, codes, people, plan)
+        yield from single_results(server, gate, token, codes, plan)
+    finally:
+        server.stop()
