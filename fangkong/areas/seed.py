@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -56,7 +57,8 @@ class Scale:
 SCALES = {
     "tiny": Scale(streets=2, communities_per_street=2, grids=1, buildings=2, entrances=2, households=4),
     "small": Scale(streets=3, communities_per_street=2, grids=2, buildings=2, entrances=2, households=6),
-    "default": Scale(streets=6, communities_per_street=3, grids=2, buildings=4, entrances=2, households=9),
+    # ~1,150 households × 2.6 ≈ 3,000 residents
+    "default": Scale(streets=6, communities_per_street=3, grids=2, buildings=4, entrances=2, households=4),
     # ~400 communities × 2,000 households × 2.5 = ~2,000,000 residents
     "district": Scale(
         streets=16,
@@ -70,6 +72,13 @@ SCALES = {
 }
 
 
+class HouseholdRef(NamedTuple):
+    """What later seed steps need of a household: 800,000 model objects would cost ~1 GB."""
+
+    pk: int
+    path: str
+
+
 @dataclass
 class SeedContext:
     rng: random.Random
@@ -80,7 +89,7 @@ class SeedContext:
     district: Area | None = None
     streets: list[Area] = field(default_factory=list)
     communities: list[Area] = field(default_factory=list)
-    households: list[Area] = field(default_factory=list)  # objects without FK caches, for bulk work
+    households: list[HouseholdRef] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     out: object = None
 
@@ -239,9 +248,9 @@ def build_tree(ctx: SeedContext) -> None:
                 Area(path=e.path + encode_step(h + 1), depth=8, parent=e, level=Level.HOUSEHOLD, name=name)
             )
         if len(households) >= 50000:
-            ctx.households.extend(_bulk(households))
+            ctx.households.extend(HouseholdRef(h.pk, h.path) for h in _bulk(households))
             households = []
-    ctx.households.extend(_bulk(households))
+    ctx.households.extend(HouseholdRef(h.pk, h.path) for h in _bulk(households))
     ctx.say(f"  {len(ctx.households)} households")
     Area.objects.filter(pk=city.pk).update(numchild=1)
     Area.objects.filter(pk=district.pk).update(numchild=len(ctx.streets))

@@ -44,7 +44,10 @@ class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
 
     filterset_class = None
     table_class = None
-    paginate_by = 50
+    # The table paginates (one COUNT); ListView's own paginator would count a second time.
+    paginate_by = None
+    per_page = 50
+    max_per_page = 500
     template_name = "core/list.html"
     title = ""
     export_name = "export"
@@ -65,6 +68,10 @@ class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
     def get_table_data(self):
         return self.object_list
 
+    def get_table_pagination(self, table):
+        asked = self.request.GET.get("per_page", "")
+        return {"per_page": min(int(asked), self.max_per_page) if asked.isdigit() and int(asked) else self.per_page}
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.title or self.model._meta.verbose_name_plural
@@ -81,7 +88,6 @@ class ScopedDetailView(ScopedMixin, DetailView):
 class ChangeLogListView(ScopedListView):
     model = ChangeLog
     template_name = "core/changelog_list.html"
-    paginate_by = 50
 
     def get_filterset_class(self):
         from .filters import ChangeLogFilter

@@ -49,14 +49,9 @@ class PersonListView(ScopedListView):
     table_class = PersonTable
     template_name = "people/person_list.html"
     export_name = "residents"
-    paginate_by = 50
 
     def base_queryset(self):
         return Person.objects.select_related("area")
-
-    def get_table_pagination(self, table):
-        per_page = self.request.GET.get("per_page")
-        return {"per_page": min(int(per_page), 500) if per_page and per_page.isdigit() else self.paginate_by}
 
 
 class PersonDetailView(ScopedDetailView):
