@@ -6,3 +6,15 @@ class ObservationConfig(AppConfig):
     name = "fangkong.observation"
     label = "observation"
     verbose_name = _("Observation")
+
+    def ready(self):
+        from fangkong.core.context_processors import EXTRA_NAV
+
+        entries = [
+            (_("Observation"), "observation:today", "observation.view_observationorder"),
+            (_("Alerts"), "observation:alert-list", "observation.view_alert"),
+            (_("My care list"), "observation:care-daily", None),
+        ]
+        for entry in entries:
+            if entry not in EXTRA_NAV:
+                EXTRA_NAV.append(entry)

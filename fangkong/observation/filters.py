@@ -1,0 +1,73 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.areas.models import Area
+
+from .models import Alert, HealthReport, ObservationOrder, Room, SickLeaveReport, Stay
+
+
+class WithinAreaMixin:
+    def filter_area(self, queryset, name, value):
+        area = Area.objects.filter(pk=value).first()
+        return queryset.filter(area_path__startswith=area.path) if area else queryset.none()
+
+
+class OrderFilter(WithinAreaMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="person__name", lookup_expr="icontains", label=_("name"))
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("open only"))
+    ends_before = django_filters.DateFilter(field_name="planned_end", lookup_expr="lte", label=_("ends by"))
+
+    class Meta:
+        model = ObservationOrder
+        fields = ["order_type", "reason", "status"]
+
+    def filter_open(self, queryset, name, value):
+        from .models import OPEN_STATUSES
+
+        if value is None:
+            return queryset
+        return (
+            queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
+        )
+
+
+class AlertFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+
+    class Meta:
+        model = Alert
+        fields = ["kind", "status", "date"]
+
+
+class ReportFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    order = django_filters.NumberFilter(field_name="order_id", label=_("order"))
+
+    class Meta:
+        model = HealthReport
+        fields = ["date", "reporter", "channel", "needs_done"]
+
+
+class RoomFilter(django_filters.FilterSet):
+    site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
+
+    class Meta:
+        model = Room
+        fields = ["floor", "active"]
+
+
+class StayFilter(django_filters.FilterSet):
+    site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
+
+    class Meta:
+        model = Stay
+        fields = ["outcome"]
+
+
+class SickLeaveFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+
+    class Meta:
+        model = SickLeaveReport
+        fields = ["date"]
