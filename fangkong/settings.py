@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -187,4 +188,16 @@ CACHES = {
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fangkong"}
     )
+}
+
+# Periodic jobs (run `celery -A fangkong beat` beside the workers in production).
+CELERY_BEAT_SCHEDULE = {
+    "observation-missing-reports": {
+        "task": "fangkong.observation.tasks.alerts_scan_task",
+        "schedule": 15 * 60,
+    },
+    "observation-activate-due-orders": {
+        "task": "fangkong.observation.tasks.orders_activate_due_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
 }
