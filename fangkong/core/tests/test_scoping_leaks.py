@@ -28,16 +28,28 @@ def test_every_scoped_model_has_a_factory():
     assert len(MODELS) >= 6  # areas, places, scopes, policies, change log, access log at least
 
 
-@pytest.fixture
-def world(tree, make_user):
-    objs = {}
-    for model in MODELS:
-        objs[model] = {k: FACTORIES[model](getattr(tree, k).household) for k in ("a", "b", "c")}
-    users = {
-        "community_a": make_user("district_admin", tree.a.community),
-        "street1": make_user("district_admin", tree.street1),
-    }
-    return tree, objs, users
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction rolled back at its end; each test runs in a
+    savepoint of its own on top (pytest-django's db fixture)."""
+    from django.db import transaction
+
+    from fangkong.core.testing import build_tree, make_user
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        tree = build_tree()
+        objs = {}
+        for model in MODELS:
+            objs[model] = {k: FACTORIES[model](getattr(tree, k).household) for k in ("a", "b", "c")}
+        users = {
+            "community_a": make_user("district_admin", tree.a.community),
+            "street1": make_user("district_admin", tree.street1),
+        }
+        yield tree, objs, users
+        transaction.set_rollback(True)
 
 
 EXPECT = {  # user -> (branches seen, branches hidden)
