@@ -6,3 +6,17 @@ class GatesConfig(AppConfig):
     name = "fangkong.gates"
     label = "gates"
     verbose_name = _("Gates")
+
+    def ready(self):
+        from fangkong.core.context_processors import EXTRA_NAV
+
+        EXTRA_NAV.extend(
+            [
+                (_("Gate check"), "gates:check", "gates.add_scanevent"),
+                (_("Scans"), "gates:scan-list", "gates.view_scanevent"),
+                (_("Returnees"), "gates:returnee-list", "gates.view_returneenotice"),
+                (_("Passes"), "gates:pass-list", "gates.view_pass"),
+                (_("Shifts"), "gates:shift-list", "gates.view_postshift"),
+                (_("Seals"), "gates:seal-list", "gates.view_seal"),
+            ]
+        )

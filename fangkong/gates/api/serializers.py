@@ -1,0 +1,257 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from fangkong.areas.models import Area, Place
+from fangkong.people.models import Person
+
+from ..models import (
+    FollowUp,
+    HomeInspection,
+    Pass,
+    PlaceCode,
+    Post,
+    PostShift,
+    ReturneeNotice,
+    ScanEvent,
+    Seal,
+    SealCheck,
+)
+
+
+class ScopedPKField(serializers.PrimaryKeyRelatedField):
+    """A related id limited to what the caller may see (someone else's record reads as unknown)."""
+
+    def __init__(self, model, perm=None, **kwargs):
+        self.model, self.perm = model, perm
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user, self.perm)
+
+
+class ScanSerializer(serializers.ModelSerializer):
+    reason_texts = serializers.SerializerMethodField()
+    place_name = serializers.CharField(source="place.name", read_only=True)
+
+    class Meta:
+        model = ScanEvent
+        fields = [
+            "id",
+            "client_id",
+            "place",
+            "place_name",
+            "area",
+            "person",
+            "entry",
+            "entered_masked",
+            "temperature",
+            "direction",
+            "verdict",
+            "reasons",
+            "reason_texts",
+            "post",
+            "volunteer",
+            "travel_from",
+            "scanned_at",
+            "received_at",
+        ]
+        read_only_fields = fields
+
+    def get_reason_texts(self, obj) -> list[str]:
+        return obj.reason_texts()
+
+
+class ScanInSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField(required=False)
+    place = serializers.IntegerField(required=False)
+    place_token = serializers.CharField(required=False, allow_blank=True)
+    post = serializers.IntegerField(required=False, allow_null=True)
+    code = serializers.CharField(max_length=500)
+    temperature = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=30, max_value=45, required=False, allow_null=True
+    )
+    direction = serializers.ChoiceField(choices=["in", "out"], default="in")
+    scanned_at = serializers.DateTimeField(required=False, allow_null=True)
+    travel_from = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        from ..selectors import place_code_resolve
+
+        token = attrs.pop("place_token", "")
+        if token:
+            code = place_code_resolve(token)
+            if code is None:
+                raise serializers.ValidationError({"place_token": [_("Unknown or rotated place code.")]})
+            attrs["place"] = code.place_id
+        if not attrs.get("place"):
+            raise serializers.ValidationError({"place": [_("This field is required.")]})
+        return attrs
+
+
+class BatchInSerializer(serializers.Serializer):
+    scans = serializers.ListField(child=serializers.DictField(), max_length=1000, allow_empty=False)
+
+
+class VerdictSerializer(serializers.Serializer):
+    result = serializers.CharField()
+    codes = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class PassSerializer(serializers.ModelSerializer):
+    person = ScopedPKField(Person, "people.view_person")
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = Pass
+        fields = [
+            "id",
+            "number",
+            "person",
+            "person_name",
+            "area",
+            "valid_from",
+            "valid_to",
+            "revoked_at",
+            "revoke_reason",
+            "issued_by",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "number",
+            "area",
+            "valid_to",
+            "revoked_at",
+            "revoke_reason",
+            "issued_by",
+            "source",
+            "created_at",
+        ]
+        extra_kwargs = {"valid_from": {"required": False}}
+
+
+class PlaceCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlaceCode
+        fields = ["id", "place", "area", "version", "active", "rotated_at", "created_at"]
+        read_only_fields = fields
+
+
+class PostSerializer(serializers.ModelSerializer):
+    place = ScopedPKField(Place, "areas.view_place")
+
+    class Meta:
+        model = Post
+        fields = ["id", "place", "area", "name", "kind", "active", "created_at"]
+        read_only_fields = ["id", "area", "active", "created_at"]
+
+
+class PostShiftSerializer(serializers.ModelSerializer):
+    post = ScopedPKField(Post, "gates.view_post")
+
+    class Meta:
+        model = PostShift
+        fields = ["id", "post", "area", "volunteer", "start", "end"]
+        read_only_fields = ["id", "area"]
+
+
+class ReturneeNoticeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReturneeNotice
+        fields = [
+            "id",
+            "tracking_code",
+            "area",
+            "submitted_by",
+            "name",
+            "id_type",
+            "id_masked",
+            "phone_masked",
+            "travel_from",
+            "arrival_date",
+            "address",
+            "landlord_name",
+            "landlord_phone_masked",
+            "employer",
+            "person",
+            "stage",
+            "decision",
+            "decision_note",
+            "decided_at",
+            "letter_signed_at",
+            "letter_signed_by",
+            "issued_pass",
+            "observation_order",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class HomeInspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HomeInspection
+        fields = ["id", "notice", "area", "inspector", "inspected_at", "checklist", "conditions_met", "notes"]
+        read_only_fields = fields
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "area",
+            "person",
+            "place",
+            "scan_id",
+            "reason",
+            "landlord_name",
+            "landlord_phone_masked",
+            "status",
+            "notes",
+            "notice",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "area",
+            "person",
+            "place",
+            "scan_id",
+            "reason",
+            "landlord_name",
+            "landlord_phone_masked",
+            "notice",
+            "created_at",
+        ]
+
+
+class SealSerializer(serializers.ModelSerializer):
+    area = ScopedPKField(Area, "gates.add_seal")
+
+    class Meta:
+        model = Seal
+        fields = [
+            "id",
+            "area",
+            "slip_number",
+            "reason",
+            "sealed_by",
+            "sealed_at",
+            "person",
+            "removed_at",
+            "note",
+        ]
+        read_only_fields = ["id", "sealed_by", "removed_at", "person"]
+        extra_kwargs = {"sealed_at": {"required": False}}
+
+
+class SealCheckSerializer(serializers.ModelSerializer):
+    seal = ScopedPKField(Seal, "gates.view_seal")
+
+    class Meta:
+        model = SealCheck
+        fields = ["id", "seal", "area", "checked_by", "checked_at", "result", "note"]
+        read_only_fields = ["id", "area", "checked_by"]
+        extra_kwargs = {"checked_at": {"required": False}}

@@ -1,0 +1,150 @@
+"""Printed matter: place posters (PDF via reportlab's STSong-Light CID font, PNG via segno + Pillow),
+the responsibility letter (责任书). QR codes are drawn as vector squares from segno's matrix."""
+
+from __future__ import annotations
+
+import glob
+import io
+
+import segno
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+FONT = "STSong-Light"
+
+
+def _font():
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def _draw_qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
+    qr = segno.make(data, error="m")
+    matrix = list(qr.matrix)
+    n = len(matrix) + 8  # quiet zone of 4 modules on each side
+    cell = size / n
+    c.setFillColorRGB(0, 0, 0)
+    for r, row in enumerate(matrix):
+        for col, dark in enumerate(row):
+            if dark:
+                c.rect(x + (col + 4) * cell, y + size - (r + 5) * cell, cell, cell, stroke=0, fill=1)
+
+
+def qr_svg(data: str, scale: int = 6) -> str:
+    buf = io.BytesIO()
+    segno.make(data, error="m").save(buf, kind="svg", scale=scale, xmldecl=False, svgns=True, border=2)
+    return buf.getvalue().decode()
+
+
+def poster_pdf(*, place_name: str, area_name: str, url: str, version: int) -> bytes:
+    font = _font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    w, h = A4
+    c.setTitle(f"场所码 {place_name}")
+    c.setFillColorRGB(0.78, 0.09, 0.11)
+    c.rect(0, h - 40 * mm, w, 40 * mm, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    c.setFont(font, 30)
+    c.drawCentredString(w / 2, h - 25 * mm, "场所码 · 扫码登记")
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont(font, 26)
+    c.drawCentredString(w / 2, h - 58 * mm, place_name)
+    c.setFont(font, 14)
+    c.drawCentredString(w / 2, h - 68 * mm, area_name)
+    size = 120 * mm
+    _draw_qr(c, url, (w - size) / 2, h - 75 * mm - size, size)
+    c.setFont(font, 15)
+    y = h - 85 * mm - size
+    for line in (
+        "请用手机扫码登记：验证、测温、扫码、登记",
+        "首次登记填写姓名和身份证号，本机自动记住",
+        "出示登记结果，由值守人员核验后通行",
+    ):
+        c.drawCentredString(w / 2, y, line)
+        y -= 9 * mm
+    c.setFont(font, 9)
+    c.drawString(15 * mm, 12 * mm, f"版本 v{version} · 打印于 {timezone.localtime():%Y-%m-%d %H:%M}")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _cjk_font_path() -> str | None:
+    for pattern in (
+        "/usr/share/fonts/**/NotoSansCJK*.tt[cf]",
+        "/usr/share/fonts/**/NotoSerifCJK*.tt[cf]",
+        "/usr/share/fonts/**/*CJK*.tt[cf]",
+        "/usr/share/fonts/**/wqy*.tt[cf]",
+    ):
+        found = sorted(glob.glob(pattern, recursive=True))
+        if found:
+            return found[0]
+    return None
+
+
+def poster_png(*, place_name: str, url: str) -> bytes:
+    """The QR with the place name under it when a CJK font is installed (fonts-noto-cjk), else the QR alone."""
+    qr = segno.make(url, error="m")
+    buf = io.BytesIO()
+    qr.save(buf, kind="png", scale=12, border=4)
+    font_path = _cjk_font_path()
+    if not font_path:
+        return buf.getvalue()
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    font = ImageFont.truetype(font_path, 40)
+    canvas_img = Image.new("RGB", (img.width, img.height + 80), "white")
+    canvas_img.paste(img, (0, 0))
+    draw = ImageDraw.Draw(canvas_img)
+    text_w = draw.textlength(place_name, font=font)
+    draw.text(((img.width - text_w) / 2, img.height + 10), place_name, fill="black", font=font)
+    out = io.BytesIO()
+    canvas_img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def letter_pdf(*, notice, conditions: list[str], community: str) -> bytes:
+    """《疫情防控责任书》 for a returnee: decision, conditions, duties, signature lines."""
+    font = _font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    w, h = A4
+    c.setTitle("疫情防控责任书")
+    c.setFont(font, 22)
+    c.drawCentredString(w / 2, h - 30 * mm, "疫情防控责任书")
+    c.setFont(font, 12)
+    y = h - 48 * mm
+    lines = [
+        f"返京人员：{notice.name}　证件号码：{notice.id_masked}　来自：{notice.travel_from}",
+        f"申报编号：{notice.tracking_code}　到京日期：{notice.arrival_date or '—'}",
+        f"居住地址：{notice.address or '—'}",
+        f"社区决定：{notice.get_decision_display()}",
+        "",
+        "经社区入户核查，居住条件如下：",
+        *[f"　□ {cond}" for cond in conditions],
+        "",
+        "本人承诺：",
+        "　一、严格按社区决定进行观察，观察期内不外出、不聚集；",
+        "　二、每日如实报告体温和健康状况，出现发热等症状立即报告社区；",
+        "　三、配合社区工作人员抽查，遵守门禁和骑缝单管理规定；",
+        "　四、如有隐瞒或违反，愿承担相应法律责任。",
+        "",
+        f"社区：{community}",
+        "",
+        "本人签字：________________　　　社区工作人员签字：________________",
+        "",
+        f"日期：{timezone.localdate():%Y年%m月%d日}",
+    ]
+    for line in lines:
+        c.drawString(20 * mm, y, line)
+        y -= 8 * mm
+    c.showPage()
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,76 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.areas.models import Area
+
+from .models import FollowUp, Pass, PostShift, ReturneeNotice, ScanEvent, Seal
+
+
+class WithinAreaMixin:
+    def filter_area(self, queryset, name, value):
+        area = Area.objects.filter(pk=value).first()
+        return queryset.filter(area_path__startswith=area.path) if area else queryset.none()
+
+
+class ScanFilter(WithinAreaMixin, django_filters.FilterSet):
+    day = django_filters.DateFilter(field_name="scanned_at", lookup_expr="date", label=_("day"))
+    since = django_filters.IsoDateTimeFilter(field_name="scanned_at", lookup_expr="gte", label=_("since"))
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+
+    class Meta:
+        model = ScanEvent
+        fields = ["place", "verdict", "direction", "entry", "person"]
+
+
+class RefusalFilter(ScanFilter):
+    verdict = django_filters.ChoiceFilter(
+        choices=[("deny", _("deny")), ("refer", _("refer"))], label=_("verdict")
+    )
+
+
+class PassFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    revoked = django_filters.BooleanFilter(
+        field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("revoked")
+    )
+
+    class Meta:
+        model = Pass
+        fields = ["person", "number"]
+
+
+class ReturneeFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+
+    class Meta:
+        model = ReturneeNotice
+        fields = ["stage", "decision", "submitted_by", "tracking_code"]
+
+
+class FollowUpFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+
+    class Meta:
+        model = FollowUp
+        fields = ["status", "reason"]
+
+
+class SealFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    active = django_filters.BooleanFilter(
+        field_name="removed_at", lookup_expr="isnull", label=_("on the door")
+    )
+
+    class Meta:
+        model = Seal
+        fields = ["reason"]
+
+
+class ShiftFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    day = django_filters.DateFilter(field_name="start", lookup_expr="date", label=_("day"))
+
+    class Meta:
+        model = PostShift
+        fields = ["post", "volunteer"]

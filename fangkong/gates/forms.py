@@ -1,0 +1,143 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.areas.models import Area, Level
+from fangkong.core.identity import IdType
+
+from .models import Direction, Post, ReturneeNotice, Seal
+
+
+class ScanForm(forms.Form):
+    code = forms.CharField(label=_("Code, ID number or phone"), max_length=500)
+    temperature = forms.DecimalField(
+        label=_("Temperature (°C)"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=30,
+        max_value=45,
+        required=False,
+    )
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial=Direction.IN)
+    travel_from = forms.CharField(label=_("Coming from"), max_length=60, required=False)
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class SelfRegisterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=24)
+    temperature = forms.DecimalField(
+        label=_("Temperature (°C)"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=30,
+        max_value=45,
+        required=False,
+    )
+    travel_from = forms.CharField(
+        label=_("Where have you been in the last 14 days (if outside the city)"),
+        max_length=60,
+        required=False,
+    )
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial=Direction.IN)
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class PassIssueForm(forms.Form):
+    id_number = forms.CharField(label=_("Resident's ID number"), max_length=24)
+
+
+class ReturneeNoticeForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Community"), queryset=Area.objects.filter(level=Level.COMMUNITY))
+    submitted_by = forms.ChoiceField(
+        label=_("I am"),
+        choices=[c for c in ReturneeNotice.SubmittedBy.choices if c[0] != ReturneeNotice.SubmittedBy.GATE],
+    )
+    submitter_name = forms.CharField(
+        label=_("Your name (landlord or employer)"), max_length=50, required=False
+    )
+    submitter_phone = forms.CharField(label=_("Your phone"), max_length=20, required=False)
+    name = forms.CharField(label=_("Returnee's name"), max_length=50)
+    id_type = forms.ChoiceField(label=_("Document type"), choices=IdType.CHOICES, initial=IdType.RESIDENT)
+    id_number = forms.CharField(label=_("Document number"), max_length=24)
+    phone = forms.CharField(label=_("Returnee's phone"), max_length=20, required=False)
+    travel_from = forms.CharField(label=_("Coming from"), max_length=60)
+    arrival_date = forms.DateField(
+        label=_("Arrival date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    address = forms.CharField(label=_("Address in the community"), max_length=200, required=False)
+    landlord_name = forms.CharField(label=_("Landlord"), max_length=50, required=False)
+    landlord_phone = forms.CharField(label=_("Landlord's phone"), max_length=20, required=False)
+    employer = forms.CharField(label=_("Employer"), max_length=100, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class InspectionForm(forms.Form):
+    """One yes/no per observation condition of the policy in force, then notes and photos."""
+
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    photos = MultipleFileField(label=_("Photos"), required=False)
+
+    def __init__(self, *args, conditions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conditions = conditions
+        for i, cond in enumerate(conditions):
+            self.fields[f"cond_{i}"] = forms.BooleanField(label=cond, required=False)
+        self.order_fields([f"cond_{i}" for i in range(len(conditions))] + ["notes", "photos"])
+
+    def checklist(self) -> dict[str, bool]:
+        return {c: bool(self.cleaned_data.get(f"cond_{i}")) for i, c in enumerate(self.conditions)}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=ReturneeNotice.Decision.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class SealForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Home"), queryset=Area.objects.none())
+    reason = forms.ChoiceField(label=_("Reason"), choices=Seal.Reason.choices)
+    slip_number = forms.CharField(label=_("Slip number"), max_length=30, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.visible_to(user, "gates.add_seal").filter(
+            level=Level.HOUSEHOLD
+        )
+
+
+class ShiftForm(forms.Form):
+    post = forms.ModelChoiceField(label=_("Post"), queryset=Post.objects.none())
+    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)
+    start = forms.DateTimeField(
+        label=_("Start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    end = forms.DateTimeField(label=_("End"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, user, **kwargs):
+        from fangkong.accounts.models import Scope, User
+
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = Post.objects.visible_to(user, "gates.add_postshift").filter(
+            active=True
+        )
+        # Volunteers: users holding a scope inside the jurisdictions the planner may schedule.
+        scopes = Scope.objects.visible_to(user, "gates.add_postshift").filter(active=True)
+        self.fields["volunteer"].queryset = User.objects.filter(
+            pk__in=scopes.values("user_id"), is_active=True
+        )

@@ -1,0 +1,820 @@
+"""Writes of the gates app. Each function is one transaction and writes its change-log record.
+
+Scans are the exception that proves the rule: ScanEvent rows are append-only and themselves carry who
+(volunteer), when (received_at) and from which request (request_id); a batch writes one change-log
+entry, not one per scan, so that ingest stays set-based."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core import context, crypto
+from fangkong.core.audit import record, snapshot
+from fangkong.core.identity import IdentityError, IdType, mask_id, mask_phone, validate_document
+from fangkong.core.models import ChangeLog
+from fangkong.core.scoping import user_can_see_path
+from fangkong.policies.selectors import policy_value
+
+from . import selectors
+from .models import (
+    Direction,
+    FollowUp,
+    HomeInspection,
+    InspectionPhoto,
+    Pass,
+    PlaceCode,
+    Post,
+    PostShift,
+    ReturneeNotice,
+    ScanEvent,
+    Seal,
+    SealCheck,
+)
+from .verdicts import GateRules, decide
+
+MAX_BATCH = 1000
+
+# -- place codes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def place_code_rotate(*, actor, place) -> PlaceCode:
+    """Issue a new signed token for a place; the previous one stops working at once."""
+    from fangkong.areas.models import Place
+
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    now = timezone.now()
+    last = PlaceCode.objects.filter(place=place).order_by("-version").first()
+    for old in PlaceCode.objects.filter(place=place, active=True):
+        before = snapshot(old)
+        old.active, old.rotated_at = False, now
+        old.save(update_fields=["active", "rotated_at", "updated_at"])
+        record(old, ChangeLog.Action.UPDATE, actor=actor, before=before, message="rotated")
+    code = PlaceCode.objects.create(
+        place=place,
+        area_id=place.area_id,
+        area_path=place.area_path,
+        version=(last.version + 1) if last else 1,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(code, ChangeLog.Action.CREATE, actor=actor)
+    return code
+
+
+def place_code_for(*, actor, place) -> PlaceCode:
+    return selectors.place_code_current(place) or place_code_rotate(actor=actor, place=place)
+
+
+# -- passes -------------------------------------------------------------------------------------------
+
+
+def _pass_number() -> str:
+    return "P" + secrets.token_hex(5).upper()
+
+
+@transaction.atomic
+def pass_issue(*, actor, person, valid_from: datetime.datetime | None = None, source: str = "") -> Pass:
+    """出入证 for a resident; the validity period comes from policy gate.pass.validity_days."""
+    valid_from = valid_from or timezone.now()
+    days = int(policy_value("gate.pass.validity_days", at=valid_from, area=person.area_path))
+    p = Pass.objects.create(
+        person=person,
+        area_id=person.area_id,
+        area_path=person.area_path,
+        number=_pass_number(),
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        valid_from=valid_from,
+        valid_to=valid_from + datetime.timedelta(days=days),
+        source=source,
+    )
+    record(p, ChangeLog.Action.CREATE, actor=actor)
+    return p
+
+
+@transaction.atomic
+def pass_revoke(*, actor, pass_obj: Pass, reason: str) -> Pass:
+    p = Pass.objects.select_for_update().get(pk=pass_obj.pk)
+    if p.revoked_at is not None:
+        return p
+    before = snapshot(p)
+    p.revoked_at = timezone.now()
+    p.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+    p.revoke_reason = reason[:200]
+    p.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
+    record(p, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"revoked: {reason}")
+    return p
+
+
+# -- posts and shifts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_create(*, actor, place, name: str, kind: str = Post.Kind.DAY) -> Post:
+    post = Post(place=place, area_id=place.area_id, area_path=place.area_path, name=name, kind=kind)
+    post.full_clean()
+    post.save()
+    record(post, ChangeLog.Action.CREATE, actor=actor)
+    return post
+
+
+@transaction.atomic
+def shift_create(
+    *, actor, post: Post, volunteer, start: datetime.datetime, end: datetime.datetime
+) -> PostShift:
+    if end <= start:
+        raise ValidationError({"end": _("The end must be after the start.")})
+    shift = PostShift.objects.create(
+        post=post, area_id=post.area_id, area_path=post.area_path, volunteer=volunteer, start=start, end=end
+    )
+    record(shift, ChangeLog.Action.CREATE, actor=actor)
+    return shift
+
+
+# -- scans --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScanResult:
+    client_id: uuid.UUID
+    status: str  # accepted | duplicate | error
+    verdict: dict | None = None
+    errors: dict = field(default_factory=dict)
+    scan_id: int | None = None
+    row: dict | None = None
+
+    def as_dict(self) -> dict:
+        out = {"client_id": str(self.client_id) if self.client_id else None, "status": self.status}
+        if self.verdict is not None:
+            out["verdict"] = self.verdict
+        if self.errors:
+            out["errors"] = self.errors
+        if self.scan_id is not None:
+            out["id"] = self.scan_id
+        return out
+
+
+SCAN_COLUMNS = [
+    "client_id",
+    "place_id",
+    "area_id",
+    "area_path",
+    "person_id",
+    "entry",
+    "entered_masked",
+    "temperature",
+    "direction",
+    "verdict",
+    "reasons",
+    "post_id",
+    "volunteer_id",
+    "travel_from",
+    "scanned_at",
+    "received_at",
+    "request_id",
+]
+
+
+PG_TYPES = {
+    "client_id": "uuid",
+    "place_id": "bigint",
+    "area_id": "bigint",
+    "area_path": "text",
+    "person_id": "bigint",
+    "entry": "text",
+    "entered_masked": "text",
+    "temperature": "numeric",
+    "direction": "text",
+    "verdict": "text",
+    "reasons": "jsonb",
+    "post_id": "bigint",
+    "volunteer_id": "bigint",
+    "travel_from": "text",
+    "scanned_at": "timestamptz",
+    "received_at": "timestamptz",
+    "request_id": "text",
+}
+
+
+def _insert_scans(rows: list[dict]) -> dict[uuid.UUID, int]:
+    """One INSERT … ON CONFLICT DO NOTHING for all rows; returns {client_id: id} of the rows written.
+
+    On PostgreSQL the rows travel as one array per column (INSERT … SELECT FROM unnest(…)): 17 parameters
+    whatever the batch size, so the driver does not parse a statement with 17,000 placeholders."""
+    if not rows:
+        return {}
+    table, cols = ScanEvent._meta.db_table, ", ".join(SCAN_COLUMNS)
+    if connection.vendor == "postgresql":
+        import json
+
+        arrays = []
+        for col in SCAN_COLUMNS:
+            if col == "reasons":
+                arrays.append([json.dumps(r["reasons"]) for r in rows])
+            else:
+                arrays.append([r.get(col) for r in rows])
+        select = ", ".join(f"%s::{PG_TYPES[c]}[]" for c in SCAN_COLUMNS)
+        sql = f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({select}) ON CONFLICT DO NOTHING RETURNING id, client_id"
+        params = arrays
+    else:
+        fk = {"place_id", "area_id", "person_id", "post_id", "volunteer_id"}
+        fields = {c: ScanEvent._meta.get_field(c) for c in SCAN_COLUMNS if c not in fk}
+        params = []
+        for r in rows:
+            for col in SCAN_COLUMNS:
+                value = r.get(col)
+                params.append(value if col in fk else fields[col].get_db_prep_value(value, connection))
+        one = "(" + ", ".join(["%s"] * len(SCAN_COLUMNS)) + ")"
+        sql = (
+            f"INSERT INTO {table} ({cols}) VALUES "
+            + ", ".join([one] * len(rows))
+            + " ON CONFLICT DO NOTHING RETURNING id, client_id"
+        )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return {uuid.UUID(str(cid)): pk for pk, cid in cur.fetchall()}
+
+
+def _clean_item(item: dict) -> tuple[dict, dict]:
+    """Validate one scan payload (already parsed types from the serializer or the caller)."""
+    errors = {}
+    cid = item.get("client_id")
+    try:
+        cid = uuid.UUID(str(cid)) if cid else None
+    except ValueError:
+        errors["client_id"] = [_("Not a valid UUID.")]
+    if cid is None and "client_id" not in errors:
+        errors["client_id"] = [_("This field is required.")]
+    code = (item.get("code") or "").strip()
+    if not code:
+        errors["code"] = [_("Scan a code or type an ID number or phone.")]
+    temp = item.get("temperature")
+    if temp not in (None, ""):
+        try:
+            temp = decimal.Decimal(str(temp)).quantize(decimal.Decimal("0.1"))
+            if not decimal.Decimal("30") <= temp <= decimal.Decimal("45"):
+                errors["temperature"] = [_("A body temperature between 30 and 45 °C.")]
+        except decimal.InvalidOperation:
+            errors["temperature"] = [_("A number, e.g. 36.5.")]
+    else:
+        temp = None
+    direction = item.get("direction") or Direction.IN
+    if direction not in Direction.values:
+        errors["direction"] = [_("In or out.")]
+    at = item.get("scanned_at")
+    if isinstance(at, str):
+        from django.utils.dateparse import parse_datetime
+
+        at = parse_datetime(at)
+        if at is None:
+            errors["scanned_at"] = [_("A date and time, ISO 8601.")]
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return {
+        **item,
+        "client_id": cid,
+        "code": code,
+        "temperature": temp,
+        "direction": direction,
+        "scanned_at": at,
+    }, errors
+
+
+def scan_batch_record(
+    *, actor, items: list[dict], default_place=None, post=None, entry_override: str | None = None
+) -> list[ScanResult]:
+    """Ingest up to MAX_BATCH scans: set-based lookups, one INSERT … ON CONFLICT DO NOTHING.
+
+    Each item: client_id, code (pass QR, ID or phone), place (Place or id; else default_place),
+    temperature, direction, scanned_at, travel_from. A retried batch answers `duplicate` for rows
+    already stored and writes nothing twice."""
+    from fangkong.areas.models import Place
+
+    if len(items) > MAX_BATCH:
+        raise ValidationError({"scans": _("At most %(n)d scans per request.") % {"n": MAX_BATCH}})
+    now = timezone.now()
+    request_id = context.current().request_id
+    cleaned, results = [], []
+    for raw in items:
+        item, errors = _clean_item(raw)
+        cleaned.append(item)
+        results.append(
+            ScanResult(client_id=item["client_id"], status="error" if errors else "", errors=errors)
+        )
+
+    place_ids, places = set(), {}
+    for item in cleaned:
+        p = item.get("place") or default_place
+        if isinstance(p, Place):
+            places[p.pk] = p
+        item["place_id"] = p.pk if isinstance(p, Place) else p
+        if item["place_id"] is not None and item["place_id"] not in places:
+            place_ids.add(int(item["place_id"]))
+    if place_ids:
+        places.update({p.pk: p for p in Place.objects.select_related("area").filter(pk__in=place_ids)})
+    entries = []
+    for item, res in zip(cleaned, results, strict=True):
+        if res.status:
+            continue
+        place = places.get(int(item["place_id"])) if item["place_id"] is not None else None
+        if place is None:
+            res.status, res.errors = "error", {"place": [_("Unknown place.")]}
+            continue
+        if actor is not None and not user_can_see_path(actor, "gates.add_scanevent", place.area_path):
+            res.status, res.errors = "error", {"place": [_("This place is outside your jurisdiction.")]}
+            continue
+        item["place_obj"] = place
+        kind, key, masked = selectors.classify_entry(item["code"])
+        item["entry"], item["key"], item["masked"] = kind, key, masked
+        entries.append((kind, key))
+    persons = selectors.persons_for_entries([e for e in entries if e[1]])
+    ok = [(i, r) for i, r in zip(cleaned, results, strict=True) if not r.status]
+    for item, _res in ok:
+        item["person"] = persons.get((item["entry"], item["key"])) if item["key"] else None
+        item["scanned_at"] = item["scanned_at"] or now
+    people = [i["person"] for i, _r in ok if i["person"] is not None]
+    passes = selectors.passes_for(people, min((i["scanned_at"] for i, _r in ok), default=now))
+    with_notice = selectors.returnees_with_notice(people)
+    rules_cache: dict = {}
+    rows = []
+    for item, res in ok:
+        place, person, at = item["place_obj"], item["person"], item["scanned_at"]
+        key = (place.pk, timezone.localdate(at))
+        if key not in rules_cache:
+            rules_cache[key] = GateRules.load(place=place, at=at)
+        cleared = person is None or not selectors._is_returnee(person) or person.pk in with_notice
+        verdict = decide(
+            person=person,
+            temperature=item["temperature"],
+            travel_from=item.get("travel_from") or "",
+            rules=rules_cache[key],
+            passes=passes.get(person.pk, []) if person else [],
+            at=at,
+            returnee_cleared=cleared,
+        )
+        res.verdict = verdict.as_dict()
+        masked = item["masked"] or (person.id_masked if person else "")
+        rows.append(
+            {
+                "client_id": item["client_id"],
+                "place_id": place.pk,
+                "area_id": place.area_id,
+                "area_path": place.area_path,
+                "person_id": person.pk if person else None,
+                "entry": entry_override or item["entry"],
+                "entered_masked": masked[:40],
+                "temperature": item["temperature"],
+                "direction": item["direction"],
+                "verdict": verdict.result,
+                "reasons": verdict.codes,
+                "post_id": post.pk if post else item.get("post_id"),
+                "volunteer_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+                "travel_from": (item.get("travel_from") or "")[:60],
+                "scanned_at": at,
+                "received_at": now,
+                "request_id": request_id,
+            }
+        )
+    # Two items of one batch with the same client id: the first wins, the second is a duplicate.
+    seen, unique_rows = set(), []
+    for r in rows:
+        if r["client_id"] not in seen:
+            seen.add(r["client_id"])
+            unique_rows.append(r)
+    with transaction.atomic():
+        written = _insert_scans(unique_rows)
+        by_client = {r["client_id"]: r for r in unique_rows}
+        for _item, res in ok:
+            res.status = "accepted" if res.client_id in written else "duplicate"
+            res.scan_id = written.pop(res.client_id, None)
+            if res.scan_id is not None:
+                res.row = by_client[res.client_id]
+        followups = [
+            (item, res)
+            for item, res in ok
+            if res.status == "accepted" and "returnee_no_notice" in (res.verdict or {}).get("codes", [])
+        ]
+        for item, res in followups:
+            _followup_for_refusal(
+                actor=actor, person=item["person"], place=item["place_obj"], scan_id=res.scan_id
+            )
+        accepted = [res for _i, res in ok if res.status == "accepted"]
+        if accepted:
+            first = ScanEvent(
+                pk=accepted[0].scan_id,
+                area_path=unique_rows[0]["area_path"],
+                place=ok[0][0]["place_obj"],
+                verdict=unique_rows[0]["verdict"],
+                scanned_at=unique_rows[0]["scanned_at"],
+                client_id=accepted[0].client_id,
+                received_at=now,
+                area_id=unique_rows[0]["area_id"],
+            )
+            record(
+                first,
+                ChangeLog.Action.CREATE,
+                actor=actor,
+                message=f"scans: {len(accepted)} accepted, {len(ok) - len(accepted)} duplicate",
+            )
+    return results
+
+
+def scan_record(
+    *,
+    actor,
+    place,
+    code: str,
+    client_id=None,
+    temperature=None,
+    direction: str = Direction.IN,
+    scanned_at: datetime.datetime | None = None,
+    post=None,
+    travel_from: str = "",
+    entry_override: str | None = None,
+) -> tuple[ScanEvent | None, ScanResult]:
+    """One gate check. Idempotent by client_id: a retry returns the stored scan and its verdict."""
+    client_id = client_id or uuid.uuid4()
+    if scanned_at is None:
+        # Without the device's time the unique key (client_id, scanned_at) cannot catch a retry: look first.
+        existing = ScanEvent.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return existing, _stored_result(existing)
+    [res] = scan_batch_record(
+        actor=actor,
+        post=post,
+        entry_override=entry_override,
+        items=[
+            {
+                "client_id": client_id,
+                "place": place,
+                "code": code,
+                "temperature": temperature,
+                "direction": direction,
+                "scanned_at": scanned_at,
+                "travel_from": travel_from,
+            }
+        ],
+    )
+    if res.status == "accepted":
+        scan = ScanEvent(id=res.scan_id, **res.row)
+        scan.place = place
+        return scan, res
+    if res.status == "duplicate":
+        scan = ScanEvent.objects.filter(client_id=res.client_id).first()
+        return scan, _stored_result(scan)
+    return None, res
+
+
+def _stored_result(scan: ScanEvent) -> ScanResult:
+    verdict = {"result": scan.verdict, "codes": scan.reasons, "reasons": scan.reason_texts()}
+    return ScanResult(client_id=scan.client_id, status="duplicate", verdict=verdict, scan_id=scan.pk)
+
+
+def _followup_for_refusal(*, actor, person, place, scan_id) -> FollowUp | None:
+    if person is None:
+        return None
+    landlord = person.landlord
+    phone = ""
+    if landlord is not None:
+        phone = landlord.phone_masked
+    fu = FollowUp.objects.create(
+        area_id=person.area_id,
+        area_path=person.area_path,
+        person=person,
+        place=place,
+        scan_id=scan_id,
+        reason="returnee_no_notice",
+        landlord_name=landlord.name if landlord else "",
+        landlord_phone_masked=phone,
+    )
+    record(fu, ChangeLog.Action.CREATE, actor=actor)
+    return fu
+
+
+@transaction.atomic
+def followup_update(*, actor, followup: FollowUp, status: str, notes: str = "") -> FollowUp:
+    if status not in FollowUp.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    fu = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    before = snapshot(fu)
+    fu.status = status
+    if notes:
+        fu.notes = (fu.notes + "\n" + notes).strip()
+    fu.save(update_fields=["status", "notes", "updated_at"])
+    record(fu, ChangeLog.Action.UPDATE, actor=actor, before=before)
+    return fu
+
+
+# -- returnees ----------------------------------------------------------------------------------------
+
+
+def _tracking_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _i in range(8))
+
+
+@transaction.atomic
+def returnee_notice_submit(
+    *,
+    actor=None,
+    area,
+    submitted_by: str,
+    name: str,
+    id_number: str,
+    travel_from: str,
+    id_type: str = IdType.RESIDENT,
+    phone: str = "",
+    arrival_date=None,
+    address: str = "",
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    landlord_name: str = "",
+    landlord_phone: str = "",
+    employer: str = "",
+) -> ReturneeNotice:
+    """Advance notice (by the person, the landlord or the employer). Returns the notice with its code."""
+    from fangkong.people.models import Person
+
+    try:
+        number = validate_document(id_type, id_number)
+    except IdentityError as exc:
+        raise ValidationError({"id_number": [str(exc)]}) from exc
+    if submitted_by not in ReturneeNotice.SubmittedBy.values:
+        raise ValidationError({"submitted_by": _("Unknown submitter.")})
+    id_hash = crypto.blind_index(number, kind="id")
+    person = Person.objects.filter(id_hash=id_hash).first()
+    notice = ReturneeNotice(
+        area=area,
+        area_path=area.path,
+        tracking_code=_tracking_code(),
+        submitted_by=submitted_by,
+        submitter_name=submitter_name,
+        submitter_phone_masked=mask_phone(submitter_phone) if submitter_phone else "",
+        name=name,
+        id_type=id_type,
+        id_number_enc=crypto.encrypt(number),
+        id_hash=id_hash,
+        id_masked=mask_id(number),
+        phone_enc=crypto.encrypt(phone),
+        phone_masked=mask_phone(phone) if phone else "",
+        travel_from=travel_from,
+        arrival_date=arrival_date,
+        address=address,
+        landlord_name=landlord_name,
+        landlord_phone_enc=crypto.encrypt(landlord_phone),
+        landlord_phone_masked=mask_phone(landlord_phone) if landlord_phone else "",
+        employer=employer,
+        person=person,
+    )
+    while ReturneeNotice.objects.filter(tracking_code=notice.tracking_code).exists():
+        notice.tracking_code = _tracking_code()
+    notice.save()
+    record(notice, ChangeLog.Action.CREATE, actor=actor, message=f"notice by {submitted_by}")
+    if person is not None:
+        FollowUp.objects.filter(person=person, notice__isnull=True, status=FollowUp.Status.OPEN).update(
+            notice=notice
+        )
+    return notice
+
+
+def _stage(notice: ReturneeNotice, expected: tuple, *, actor, message: str, **changes) -> ReturneeNotice:
+    n = ReturneeNotice.objects.select_for_update().get(pk=notice.pk)
+    if n.stage not in expected:
+        raise ValidationError(
+            {"stage": _("Not possible at stage “%(stage)s”.") % {"stage": n.get_stage_display()}}
+        )
+    before = snapshot(n)
+    for k, v in changes.items():
+        setattr(n, k, v)
+    n.save()
+    record(n, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
+    return n
+
+
+@transaction.atomic
+def returnee_review(*, actor, notice: ReturneeNotice, accept: bool, note: str = "") -> ReturneeNotice:
+    """Community review: accept for home inspection, or reject (e.g. a duplicate or false notice)."""
+    stage = ReturneeNotice.Stage.INSPECTION if accept else ReturneeNotice.Stage.REJECTED
+    return _stage(
+        notice,
+        (ReturneeNotice.Stage.NOTIFIED,),
+        actor=actor,
+        message=f"review: {note}"[:300],
+        stage=stage,
+        decision_note=note,
+    )
+
+
+def observation_conditions(*, area_path: str, at=None) -> list[str]:
+    return list(policy_value("returnee.observation.conditions", at=at, area=area_path))
+
+
+@transaction.atomic
+def home_inspection_record(
+    *,
+    actor,
+    notice: ReturneeNotice,
+    checklist: dict[str, bool],
+    notes: str = "",
+    photos: list | None = None,
+    at: datetime.datetime | None = None,
+) -> HomeInspection:
+    """Check the home against the policy's observation conditions; every condition must be answered."""
+    at = at or timezone.now()
+    conditions = observation_conditions(area_path=notice.area_path, at=at)
+    missing = [c for c in conditions if c not in checklist]
+    if missing:
+        raise ValidationError({"checklist": _("Answer every condition: %(c)s") % {"c": "、".join(missing)}})
+    notice = ReturneeNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.stage not in (ReturneeNotice.Stage.INSPECTION, ReturneeNotice.Stage.NOTIFIED):
+        raise ValidationError({"stage": _("The home is inspected before the decision.")})
+    checklist = {c: bool(checklist[c]) for c in conditions}
+    insp = HomeInspection.objects.create(
+        notice=notice,
+        area_id=notice.area_id,
+        area_path=notice.area_path,
+        inspector=actor if getattr(actor, "is_authenticated", False) else None,
+        inspected_at=at,
+        checklist=checklist,
+        conditions_met=all(checklist.values()),
+        notes=notes,
+    )
+    for f in photos or []:
+        InspectionPhoto.objects.create(
+            inspection=insp,
+            area_id=insp.area_id,
+            area_path=insp.area_path,
+            file=f,
+            caption=getattr(f, "name", "")[:100],
+        )
+    record(insp, ChangeLog.Action.CREATE, actor=actor)
+    if notice.stage == ReturneeNotice.Stage.NOTIFIED:
+        _stage(
+            notice,
+            (ReturneeNotice.Stage.NOTIFIED,),
+            actor=actor,
+            message="inspected",
+            stage=ReturneeNotice.Stage.INSPECTION,
+        )
+    return insp
+
+
+@transaction.atomic
+def returnee_decide(*, actor, notice: ReturneeNotice, decision: str, note: str = "") -> ReturneeNotice:
+    """Home observation needs an inspection with every condition met; postponing closes the case."""
+    if decision not in ReturneeNotice.Decision.values:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    if decision == ReturneeNotice.Decision.HOME:
+        last = notice.inspections.order_by("-inspected_at").first()
+        if last is None or not last.conditions_met:
+            raise ValidationError(
+                {"decision": _("Home observation needs an inspection with every condition met.")}
+            )
+    stage = (
+        ReturneeNotice.Stage.POSTPONED
+        if decision == ReturneeNotice.Decision.POSTPONE
+        else ReturneeNotice.Stage.DECIDED
+    )
+    return _stage(
+        notice,
+        (ReturneeNotice.Stage.INSPECTION,),
+        actor=actor,
+        message=f"decision: {decision}",
+        stage=stage,
+        decision=decision,
+        decision_note=note,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_at=timezone.now(),
+    )
+
+
+ORDER_TYPES = {
+    ReturneeNotice.Decision.HOME: "home",
+    ReturneeNotice.Decision.EMPLOYER: "employer_centralized",
+    ReturneeNotice.Decision.CENTRALIZED: "centralized",
+}
+
+
+def _person_for_notice(*, actor, notice: ReturneeNotice):
+    from fangkong.people.models import Person
+
+    if notice.person_id:
+        return notice.person
+    person = Person.objects.filter(id_hash=notice.id_hash).first()
+    if person is None:
+        number = crypto.decrypt(notice.id_number_enc)
+        phone = crypto.decrypt(notice.phone_enc)
+        person = Person.objects.create(
+            area_id=notice.area_id,
+            area_path=notice.area_path,
+            name=notice.name,
+            id_type=notice.id_type,
+            id_number_enc=notice.id_number_enc,
+            id_hash=notice.id_hash,
+            id_masked=mask_id(number),
+            phone_enc=notice.phone_enc,
+            phone_hash=crypto.blind_index(phone, kind="phone") if phone else "",
+            phone_masked=notice.phone_masked,
+            return_status=Person.Return.NOT_RETURNED,
+            notes=f"返京申报 {notice.tracking_code}",
+        )
+        record(person, ChangeLog.Action.CREATE, actor=actor, message=f"returnee {notice.tracking_code}")
+    return person
+
+
+@transaction.atomic
+def returnee_letter_sign(*, actor, notice: ReturneeNotice, signed_by: str) -> ReturneeNotice:
+    """The responsibility letter (责任书) is signed: issue the pass and hand over to observation."""
+    from fangkong.observation.services import order_create
+
+    notice = _stage(
+        notice,
+        (ReturneeNotice.Stage.DECIDED,),
+        actor=actor,
+        message="letter signed",
+        letter_signed_at=timezone.now(),
+        letter_signed_by=signed_by[:50],
+    )
+    person = _person_for_notice(actor=actor, notice=notice)
+    source = f"gates.ReturneeNotice:{notice.pk}"
+    p = pass_issue(actor=actor, person=person, source=source)
+    order = order_create(
+        actor=actor, person=person, order_type=ORDER_TYPES[notice.decision], reason="returnee", source=source
+    )
+    return _stage(
+        notice,
+        (ReturneeNotice.Stage.DECIDED,),
+        actor=actor,
+        message="pass issued, observation ordered",
+        stage=ReturneeNotice.Stage.COMPLETED,
+        person=person,
+        issued_pass=p,
+        observation_order=f"{order._meta.label}:{order.pk}",
+    )
+
+
+# -- seals --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def seal_create(
+    *,
+    actor,
+    area,
+    reason: str,
+    slip_number: str = "",
+    person=None,
+    sealed_at: datetime.datetime | None = None,
+    note: str = "",
+) -> Seal:
+    seal = Seal(
+        area=area,
+        area_path=area.path,
+        reason=reason,
+        slip_number=slip_number,
+        person=person,
+        sealed_at=sealed_at or timezone.now(),
+        note=note,
+        sealed_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    seal.full_clean()
+    seal.save()
+    record(seal, ChangeLog.Action.CREATE, actor=actor)
+    return seal
+
+
+@transaction.atomic
+def seal_check_record(
+    *, actor, seal: Seal, result: str, note: str = "", checked_at: datetime.datetime | None = None
+) -> SealCheck:
+    if result not in SealCheck.Result.values:
+        raise ValidationError({"result": _("Intact or breached.")})
+    check = SealCheck.objects.create(
+        seal=seal,
+        area_id=seal.area_id,
+        area_path=seal.area_path,
+        result=result,
+        note=note,
+        checked_at=checked_at or timezone.now(),
+        checked_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(check, ChangeLog.Action.CREATE, actor=actor, message=result)
+    return check
+
+
+@transaction.atomic
+def seal_remove(*, actor, seal: Seal) -> Seal:
+    s = Seal.objects.select_for_update().get(pk=seal.pk)
+    before = snapshot(s)
+    s.removed_at = timezone.now()
+    s.save(update_fields=["removed_at", "updated_at"])
+    record(s, ChangeLog.Action.UPDATE, actor=actor, before=before, message="removed")
+    return s

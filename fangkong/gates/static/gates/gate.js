@@ -1,0 +1,111 @@
+/* Gate check: send the scan, show the verdict; without signal, queue it on the phone (localStorage)
+   with a client-generated id and send the queue to the batch API when back online. The server ignores
+   ids it already has, so a retried sync never duplicates. No framework: this runs on cheap phones. */
+(function () {
+  "use strict";
+  var KEY = "fangkong.gates.queue.v1";
+  var form = document.getElementById("scan-form");
+  if (!form) return;
+  var out = document.getElementById("verdict");
+  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var syncing = false;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16)), h = "";
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1);
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function load() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
+  function store(q) { localStorage.setItem(KEY, JSON.stringify(q)); counter(); }
+  function counter() {
+    var n = load().length;
+    document.getElementById("queue-count").textContent = n;
+    document.getElementById("queue").hidden = n === 0;
+  }
+  function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text) e.textContent = text; return e; }
+  function show(kind, word, reasons) {
+    out.className = "gate-verdict v-" + kind;
+    out.textContent = "";
+    var w = el("div", "v-word", word); w.id = "verdict-result"; w.setAttribute("data-result", kind);
+    out.appendChild(w);
+    var ul = el("ul", "v-reasons"); ul.id = "verdict-reasons";
+    (reasons || []).forEach(function (r) { ul.appendChild(el("li", "", r)); });
+    out.appendChild(ul);
+  }
+  function showVerdict(v) { show(v.result, out.getAttribute("data-t-" + v.result), v.reasons); }
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify(body)
+    });
+  }
+  function enqueue(item) {
+    var q = load(); q.push(item); store(q);
+    show("queued", out.getAttribute("data-t-queued"), []);
+  }
+  function reset() { form.code.value = ""; form.temperature.value = ""; form.code.focus(); }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var dir = form.querySelector("[name=direction]:checked");
+    var item = {
+      client_id: uuid(), place: Number(form.getAttribute("data-place")), code: form.code.value.trim(),
+      temperature: form.temperature.value || null, direction: dir ? dir.value : "in",
+      scanned_at: new Date().toISOString()
+    };
+    var postId = form.getAttribute("data-post"); if (postId) item.post = Number(postId);
+    if (!item.code) return;
+    reset();
+    if (!navigator.onLine) { enqueue(item); return; }
+    post(form.getAttribute("data-api"), item).then(function (r) {
+      // Server trouble or an expired login: keep the scan on the phone, the queue retries it.
+      if (r.status >= 500 || r.status === 0 || r.status === 401 || r.status === 403) throw new Error("later");
+      return r.json().then(function (data) {
+        if (r.ok) { showVerdict(data.verdict_detail); return; }
+        var msgs = []; Object.keys(data).forEach(function (k) { msgs = msgs.concat(data[k]); });
+        show("error", out.getAttribute("data-t-error"), msgs.map(String));
+      });
+    }).catch(function () { enqueue(item); });
+  });
+
+  function sync() {
+    if (syncing || !navigator.onLine) return;
+    var q = load(); if (!q.length) return;
+    syncing = true;
+    var batch = q.slice(0, 1000);
+    post(form.getAttribute("data-batch"), { scans: batch }).then(function (r) {
+      if (!r.ok) throw new Error("batch " + r.status);
+      return r.json();
+    }).then(function (data) {
+      // Every item the server answered for (accepted, duplicate or invalid) leaves the queue.
+      var done = {}; data.results.forEach(function (x, i) { done[x.client_id || batch[i].client_id] = 1; });
+      store(load().filter(function (x) { return !done[x.client_id]; }));
+    }).catch(function () {}).then(function () { syncing = false; if (load().length && navigator.onLine) setTimeout(sync, 3000); });
+  }
+  window.addEventListener("online", sync);
+  setInterval(sync, 15000);
+  counter(); sync();
+
+  // Camera: the browser's BarcodeDetector where there is one; otherwise a scanner gun types into #code.
+  var camBtn = document.getElementById("camera"), video = document.getElementById("camera-view");
+  if ("BarcodeDetector" in window && navigator.mediaDevices) {
+    camBtn.hidden = false;
+    camBtn.addEventListener("click", function () {
+      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+        video.srcObject = stream; video.hidden = false; video.play();
+        var stop = function () { stream.getTracks().forEach(function (t) { t.stop(); }); video.hidden = true; };
+        var tick = function () {
+          detector.detect(video).then(function (codes) {
+            if (codes.length) { form.code.value = codes[0].rawValue; stop(); form.temperature.focus(); }
+            else if (!video.hidden) setTimeout(tick, 250);
+          }).catch(function () { setTimeout(tick, 500); });
+        };
+        tick();
+      }).catch(function () { camBtn.hidden = true; });
+    });
+  }
+})();
