@@ -102,6 +102,8 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+# A worker whose connection died with a PostgreSQL restart reconnects instead of answering 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -192,6 +194,10 @@ CACHES = {
 
 # Periodic jobs (run `celery -A fangkong beat` beside the workers in production).
 CELERY_BEAT_SCHEDULE = {
+    "gates-scan-partitions": {
+        "task": "fangkong.gates.tasks.partitions_ensure_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "observation-missing-reports": {
         "task": "fangkong.observation.tasks.alerts_scan_task",
         "schedule": 15 * 60,

@@ -59,7 +59,7 @@ ROLES: dict[str, dict] = {
         "perms": [
             *VIEW_AREAS,
             "policies.view_*",
-            "gates.view_place_code",
+            "gates.view_placecode",
             "gates.add_scanevent",
             "gates.view_post",
         ],

@@ -710,23 +710,19 @@ def _person_for_notice(*, actor, notice: ReturneeNotice):
         return notice.person
     person = Person.objects.filter(id_hash=notice.id_hash).first()
     if person is None:
-        number = crypto.decrypt(notice.id_number_enc)
-        phone = crypto.decrypt(notice.phone_enc)
-        person = Person.objects.create(
-            area_id=notice.area_id,
-            area_path=notice.area_path,
+        from fangkong.people.services import person_create
+
+        # The registry's own service: validation, encryption, pinyin and change log in one place.
+        person = person_create(
+            actor=actor,
+            household=notice.area,
             name=notice.name,
+            id_number=crypto.decrypt(notice.id_number_enc),
             id_type=notice.id_type,
-            id_number_enc=notice.id_number_enc,
-            id_hash=notice.id_hash,
-            id_masked=mask_id(number),
-            phone_enc=notice.phone_enc,
-            phone_hash=crypto.blind_index(phone, kind="phone") if phone else "",
-            phone_masked=notice.phone_masked,
+            phone=crypto.decrypt(notice.phone_enc),
             return_status=Person.Return.NOT_RETURNED,
             notes=f"返京申报 {notice.tracking_code}",
         )
-        record(person, ChangeLog.Action.CREATE, actor=actor, message=f"returnee {notice.tracking_code}")
     return person
 
 
