@@ -70,7 +70,11 @@ class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
 
     def get_table_pagination(self, table):
         asked = self.request.GET.get("per_page", "")
-        return {"per_page": min(int(asked), self.max_per_page) if asked.isdigit() and int(asked) else self.per_page}
+        return {
+            "per_page": min(int(asked), self.max_per_page)
+            if asked.isdigit() and int(asked)
+            else self.per_page
+        }
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
