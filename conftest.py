@@ -83,15 +83,17 @@ def _page(chromium, live_server, **ctx):
 
 
 @pytest.fixture
-def page(chromium, live_server, transactional_db):
-    """A desktop-sized Chromium page against the live server."""
+def page(chromium, live_server, transactional_db, django_db_serialized_rollback):
+    """A desktop-sized Chromium page against the live server. The live server needs committed data, so
+    the database is flushed after the test; serialized rollback then restores what migrations loaded
+    (roles, policy versions) for the tests that follow."""
     context, pg = _page(chromium, live_server, viewport={"width": 1280, "height": 900})
     yield pg
     context.close()
 
 
 @pytest.fixture
-def phone_page(chromium, live_server, transactional_db):
+def phone_page(chromium, live_server, transactional_db, django_db_serialized_rollback):
     """A phone-sized page (a gate volunteer's phone at night)."""
     context, pg = _page(
         chromium, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
