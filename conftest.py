@@ -76,6 +76,9 @@ def chromium():
 
 
 def _page(chromium, live_server, **ctx):
+    from fangkong.core.testing import migrated_data_reload
+
+    migrated_data_reload()
     context = chromium.new_context(base_url=live_server.url, locale="zh-CN", **ctx)
     context.set_default_timeout(15000)
     page = context.new_page()

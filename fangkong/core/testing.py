@@ -248,3 +248,26 @@ class ListViewTestCases:
         assert len(rows) - 1 == expected >= 1
         if self.export_header:
             assert rows[0][0] == self.export_header
+
+
+def migrated_data_reload() -> None:
+    """Re-run the data migrations that load policy definitions and versions (all idempotent).
+
+    A live-server test commits its data, so its database is flushed afterwards and with it what
+    migrations loaded; roles come back through post_migrate, policies through this."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db.migrations import RunPython
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for (app_label, name), migration in sorted(loader.disk_migrations.items()):
+        if not apps.get_app_config(app_label).name.startswith("fangkong.") or not (
+            "polic" in name or "default" in name
+        ):
+            continue
+        import_module(migration.__module__)
+        for op in migration.operations:
+            if isinstance(op, RunPython):
+                op.code(apps, None)

@@ -228,16 +228,22 @@ def test_restart_postgres_during_batch_ingest():
                 time.sleep(0.5)
             pytest.fail("batch never accepted")
 
+        def restart():
+            # Down for two seconds: the batches sent meanwhile must fail and be retried (web workers
+            # reconnect by themselves afterwards, CONN_HEALTH_CHECKS, so a quick restart could go unseen).
+            pg.ctl("stop")
+            time.sleep(2)
+            pg.ctl("start")
+
         accepted = duplicates = 0
+        restarter = threading.Thread(target=restart)
         for i, batch in enumerate(batches):
-            restarter = None
-            if i == 3:  # restart while batch 3 is on its way
-                restarter = threading.Thread(target=lambda: (time.sleep(0.05), pg.ctl("restart")))
-                restarter.start()
+            if i == 3:  # PostgreSQL goes down while batch 3 is on its way
+                threading.Timer(0.05, restarter.start).start()
             body = send_until_ok(batch)
             accepted, duplicates = accepted + body["accepted"], duplicates + body["duplicate"]
-            if restarter is not None:
-                restarter.join()
+        time.sleep(0.1)
+        restarter.join()
         assert errors >= 1, "the restart was not seen by the client"
         # The whole run once more, as a device that never saw the answers would send it: nothing new lands.
         for batch in batches:
