@@ -192,41 +192,33 @@ def _copy_rows(gate, people, n, rng):
     from django.db import connection
     from django.utils import timezone
 
+    from fangkong.gates.services import SCAN_COLUMNS
+
     now = timezone.now()
-    cols = [
-        "client_id",
-        "place_id",
-        "area_id",
-        "area_path",
-        "person_id",
-        "entry",
-        "entered_masked",
-        "temperature",
-        "direction",
-        "verdict",
-        "reasons",
-        "travel_from",
-        "scanned_at",
-        "received_at",
-        "request_id",
-    ]
+    # The same columns the ingest service writes, so the baseline copies rows of the same width.
+    cols = SCAN_COLUMNS
     rows = [
-        (
-            uuid.uuid4(),
-            gate.pk,
-            gate.area_id,
-            gate.area_path,
-            rng.choice(people).pk,
-            "id",
-            "110101********1234",
-            round(rng.gauss(36.5, 0.4), 1),
-            "in",
-            "allow",
-            "[]",
-            "",
-            now,
-            now,
-            "",
+        tuple(
+            {
+                "client_id": uuid.uuid4(),
+                "place_id": gate.pk,
+                "area_id": gate.area_id,
+                "area_path": gate.area_path,
+                "person_id": rng.choice(people).pk,
+                "entry": "id",
+                "entered_masked": "110101********1234",
+                "temperature": round(rng.gauss(36.5, 0.4), 1),
+                "direction": "in",
+                "verdict": "allow",
+                "reasons": "[]",
+                "post_id": None,
+                "volunteer_id": None,
+                "travel_from": "",
+                "scanned_at": now,
+                "received_at": now,
+                "request_id": "",
+            }[c]
+            for c in cols
         )
         for _ in range(n)
     ]
