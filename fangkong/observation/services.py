@@ -915,6 +915,13 @@ def care_group_create(*, actor, household, name: str = "") -> CareGroup:
 
 
 @transaction.atomic
+def care_group_for_household(*, actor, household) -> CareGroup:
+    """The household's active care group, created on first use (one group per household)."""
+    group = CareGroup.objects.filter(area_id=household.pk, active=True).first()
+    return group or care_group_create(actor=actor, household=household)
+
+
+@transaction.atomic
 def care_group_member_add(*, actor, group: CareGroup, user, role: str) -> CareGroupMember:
     """Add a member; the group size and the households one member serves are policy limits."""
     group = CareGroup.objects.select_for_update().get(pk=group.pk)

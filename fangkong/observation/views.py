@@ -175,9 +175,7 @@ def order_action(request, pk, action):
         elif action == "care":
             form = forms.CareMemberForm(request.POST)
             if form.is_valid():
-                group = CareGroup.objects.filter(
-                    area_id=order.area_id, active=True
-                ).first() or services.care_group_create(actor=user, household=order.area)
+                group = services.care_group_for_household(actor=user, household=order.area)
                 services.care_group_member_add(
                     actor=user,
                     group=group,
