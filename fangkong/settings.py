@@ -104,6 +104,15 @@ DATABASES = {
 }
 # A worker whose connection died with a PostgreSQL restart reconnects instead of answering 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get("DB_PREPARED", "1") == "1":
+    # Django disables prepared statements (for transaction-pooling PgBouncer). The gate's hot path
+    # (core/sql.py) asks for them explicitly; a threshold no query reaches keeps every other query
+    # unprepared. Set DB_PREPARED=0 behind a transaction-mode pooler.
+    # Those statements look rows up by key: the generic plan is right for every parameter, so the
+    # server plans them once per connection instead of once per call (a custom plan each time).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["prepare_threshold"] = 2**31 - 1
+    options["options"] = (options.get("options", "") + " -c plan_cache_mode=force_generic_plan").strip()
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -139,7 +148,7 @@ SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]  # node_modules absent when npm is
 REST_FRAMEWORK = {
     # Token first so that anonymous API calls get 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "fangkong.core.drf.FastTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["fangkong.core.drf.ModelPermission"],

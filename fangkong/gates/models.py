@@ -176,10 +176,26 @@ class ScanEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     client_id = models.UUIDField(_("client id"), default=uuid.uuid4)
+    # No database foreign keys on this table: every insert would check (and KEY SHARE lock) the same
+    # place, area and volunteer rows, which serialises a busy gate; the service sets these ids from
+    # rows it has just read, and Django still applies on_delete. Composite indexes below cover the
+    # lookups, so the single-column FK indexes are left out too.
     place = models.ForeignKey(
-        "areas.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+        "areas.Place",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("place"),
+        db_constraint=False,
+        db_index=False,
     )
-    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    area = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("area"),
+        db_constraint=False,
+        db_index=False,
+    )
     area_path = models.CharField(_("area path"), max_length=64)
     person = models.ForeignKey(
         "people.Person",
@@ -188,6 +204,8 @@ class ScanEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("resident"),
+        db_constraint=False,
+        db_index=False,
     )
     entry = models.CharField(_("entered as"), max_length=8, choices=Entry.choices, default=Entry.UNKNOWN)
     entered_masked = models.CharField(_("entered"), max_length=40, blank=True)
@@ -198,7 +216,14 @@ class ScanEvent(models.Model):
     verdict = models.CharField(_("verdict"), max_length=5, choices=Verdict.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("post")
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("post"),
+        db_constraint=False,
+        db_index=False,
     )
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -207,6 +232,7 @@ class ScanEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("volunteer"),
+        db_constraint=False,
     )
     travel_from = models.CharField(_("travelled from"), max_length=60, blank=True)
     scanned_at = models.DateTimeField(_("scanned at"))
@@ -227,7 +253,6 @@ class ScanEvent(models.Model):
             models.Index(fields=["area_path", "scanned_at"], name="scanevent_path_time"),
             models.Index(fields=["place", "scanned_at"], name="scanevent_place_time"),
             models.Index(fields=["person", "scanned_at"], name="scanevent_person_time"),
-            models.Index(fields=["client_id"], name="scanevent_client"),
         ]
 
     def __str__(self):

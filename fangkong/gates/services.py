@@ -1,23 +1,27 @@
 """Writes of the gates app. Each function is one transaction and writes its change-log record.
 
-Scans are the exception that proves the rule: ScanEvent rows are append-only and themselves carry who
-(volunteer), when (received_at) and from which request (request_id); a batch writes one change-log
-entry, not one per scan, so that ingest stays set-based."""
+Scans are the exception: ScanEvent rows are append-only and themselves carry who (volunteer), when
+(received_at) and from which request (request_id), so they are their own audit trail and write no
+change-log entry; that keeps a gate scan to a handful of round trips and batch ingest set-based."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
+import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
 
+import psycopg
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from fangkong.core import context, crypto
+from fangkong.core import context, crypto, sql
 from fangkong.core.audit import record, snapshot
 from fangkong.core.identity import IdentityError, IdType, mask_id, mask_phone, validate_document
 from fangkong.core.models import ChangeLog
@@ -42,6 +46,7 @@ from .models import (
 from .verdicts import GateRules, decide
 
 MAX_BATCH = 1000
+DIRECTIONS = frozenset(Direction.values)
 
 # -- place codes --------------------------------------------------------------------------------------
 
@@ -150,6 +155,7 @@ class ScanResult:
     errors: dict = field(default_factory=dict)
     scan_id: int | None = None
     row: dict | None = None
+    place: object = None  # the Place the scan was taken at (answers name it without another query)
 
     def as_dict(self) -> dict:
         out = {"client_id": str(self.client_id) if self.client_id else None, "status": self.status}
@@ -207,40 +213,92 @@ PG_TYPES = {
 def _insert_scans(rows: list[dict]) -> dict[uuid.UUID, int]:
     """One INSERT … ON CONFLICT DO NOTHING for all rows; returns {client_id: id} of the rows written.
 
-    On PostgreSQL the rows travel as one array per column (INSERT … SELECT FROM unnest(…)): 17 parameters
-    whatever the batch size, so the driver does not parse a statement with 17,000 placeholders."""
+    On PostgreSQL the rows travel as one JSON document (INSERT … SELECT FROM json_array_elements): one
+    parameter whatever the batch size, encoded by the json module's C encoder and parsed by the server,
+    so neither the driver nor Django formats 17,000 values one by one, and one prepared statement."""
     if not rows:
         return {}
     table, cols = ScanEvent._meta.db_table, ", ".join(SCAN_COLUMNS)
     if connection.vendor == "postgresql":
-        import json
-
-        arrays = []
-        for col in SCAN_COLUMNS:
-            if col == "reasons":
-                arrays.append([json.dumps(r["reasons"]) for r in rows])
-            else:
-                arrays.append([r.get(col) for r in rows])
-        select = ", ".join(f"%s::{PG_TYPES[c]}[]" for c in SCAN_COLUMNS)
-        sql = f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({select}) ON CONFLICT DO NOTHING RETURNING id, client_id"
-        params = arrays
-    else:
-        fk = {"place_id", "area_id", "person_id", "post_id", "volunteer_id"}
-        fields = {c: ScanEvent._meta.get_field(c) for c in SCAN_COLUMNS if c not in fk}
-        params = []
-        for r in rows:
-            for col in SCAN_COLUMNS:
-                value = r.get(col)
-                params.append(value if col in fk else fields[col].get_db_prep_value(value, connection))
-        one = "(" + ", ".join(["%s"] * len(SCAN_COLUMNS)) + ")"
-        sql = (
-            f"INSERT INTO {table} ({cols}) VALUES "
-            + ", ".join([one] * len(rows))
-            + " ON CONFLICT DO NOTHING RETURNING id, client_id"
+        if len(rows) >= COPY_FROM:
+            return _copy_scans(rows)
+        # A few rows: each a JSON array in SCAN_COLUMNS order, one prepared statement, one round trip.
+        doc = json.dumps([[r.get(c) for c in SCAN_COLUMNS] for r in rows], default=_json_default)
+        picks = ", ".join(
+            f"(r->{i})" if c == "reasons" else f"(r->>{i})::{PG_TYPES[c]}" for i, c in enumerate(SCAN_COLUMNS)
         )
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return {uuid.UUID(str(cid)): pk for pk, cid in cur.fetchall()}
+        sql_text = (
+            f"INSERT INTO {table} ({cols}) SELECT {picks} FROM jsonb_array_elements(%s::jsonb) r "
+            "ON CONFLICT DO NOTHING RETURNING id, client_id"
+        )
+        return {cid: pk for pk, cid in sql.fetch(sql_text, [doc])}
+    # SQLite: one multi-row VALUES (a demo batch is small).
+    fk = {"place_id", "area_id", "person_id", "post_id", "volunteer_id"}
+    fields = {c: ScanEvent._meta.get_field(c) for c in SCAN_COLUMNS if c not in fk}
+    params = []
+    for r in rows:
+        for col in SCAN_COLUMNS:
+            value = r.get(col)
+            params.append(value if col in fk else fields[col].get_db_prep_value(value, connection))
+    one = "(" + ", ".join(["%s"] * len(SCAN_COLUMNS)) + ")"
+    sql_text = (
+        f"INSERT INTO {table} ({cols}) VALUES "
+        + ", ".join([one] * len(rows))
+        + " ON CONFLICT DO NOTHING RETURNING id, client_id"
+    )
+    return {uuid.UUID(str(cid)): pk for pk, cid in sql.fetch(sql_text, params)}
+
+
+# From this many rows a batch streams through COPY (values formatted by psycopg's C code, no SQL text
+# to parse, no per-row conflict check): first straight into the scan table with ids drawn from its
+# sequence; if any row is already there (a retried batch), that attempt rolls back and the rows go
+# through a per-connection staging table and one INSERT … ON CONFLICT DO NOTHING instead.
+COPY_FROM = 20
+STAGING = "gates_scan_staging"
+
+
+def _copy_scans(rows: list[dict]) -> dict[uuid.UUID, int]:
+    table, cols = ScanEvent._meta.db_table, ", ".join(SCAN_COLUMNS)
+    values = [[json.dumps(r[c]) if c == "reasons" else r.get(c) for c in SCAN_COLUMNS] for r in rows]
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.wrap_database_errors, transaction.atomic(), raw.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+        )
+        ids = [r[0] for r in cur.fetchall()]
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate undoes only this attempt
+                with cur.copy(f"COPY {table} (id, {cols}) FROM STDIN") as copy:
+                    for pk, v in zip(ids, values, strict=True):
+                        copy.write_row([pk, *v])
+            return {r["client_id"]: pk for pk, r in zip(ids, rows, strict=True)}
+        except psycopg.errors.UniqueViolation:
+            pass
+        # The staging table lives as long as the connection (ON COMMIT DELETE ROWS empties it);
+        # remembered on the driver connection, so a reconnect creates it again.
+        if not getattr(raw, "_fangkong_staging", False):
+            cur.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "
+                f"SELECT {cols} FROM {table} WITH NO DATA"
+            )
+            raw._fangkong_staging = True
+        with cur.copy(f"COPY {STAGING} ({cols}) FROM STDIN") as copy:
+            for v in values:
+                copy.write_row(v)
+        cur.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {STAGING} "
+            "ON CONFLICT DO NOTHING RETURNING id, client_id"
+        )
+        found = {cid: pk for pk, cid in cur.fetchall()}
+        cur.execute(f"TRUNCATE {STAGING}")  # inside an outer transaction ON COMMIT comes later
+        return found
+
+
+def _json_default(v):
+    if isinstance(v, datetime.datetime):
+        return v.isoformat()
+    return str(v)  # UUID, Decimal
 
 
 def _clean_item(item: dict) -> tuple[dict, dict]:
@@ -248,36 +306,48 @@ def _clean_item(item: dict) -> tuple[dict, dict]:
     errors = {}
     cid = item.get("client_id")
     try:
-        cid = uuid.UUID(str(cid)) if cid else None
+        cid = cid if isinstance(cid, uuid.UUID) else uuid.UUID(str(cid)) if cid else None
     except ValueError:
         errors["client_id"] = [_("Not a valid UUID.")]
     if cid is None and "client_id" not in errors:
         errors["client_id"] = [_("This field is required.")]
-    code = (item.get("code") or "").strip()
+    code = item.get("code")
+    code = code.strip() if isinstance(code, str) else ""
     if not code:
         errors["code"] = [_("Scan a code or type an ID number or phone.")]
+    elif len(code) > 500:
+        errors["code"] = [_("At most 500 characters.")]
     temp = item.get("temperature")
     if temp not in (None, ""):
         try:
             temp = decimal.Decimal(str(temp)).quantize(decimal.Decimal("0.1"))
             if not decimal.Decimal("30") <= temp <= decimal.Decimal("45"):
                 errors["temperature"] = [_("A body temperature between 30 and 45 °C.")]
-        except decimal.InvalidOperation:
+        except (decimal.InvalidOperation, ValueError):
             errors["temperature"] = [_("A number, e.g. 36.5.")]
     else:
         temp = None
     direction = item.get("direction") or Direction.IN
-    if direction not in Direction.values:
+    if direction not in DIRECTIONS:
         errors["direction"] = [_("In or out.")]
     at = item.get("scanned_at")
     if isinstance(at, str):
-        from django.utils.dateparse import parse_datetime
-
-        at = parse_datetime(at)
+        try:  # the C parser first (devices send plain ISO 8601); Django's for the odd forms
+            at = datetime.datetime.fromisoformat(at)
+        except ValueError:
+            try:
+                at = parse_datetime(at)
+            except ValueError:
+                at = None
         if at is None:
             errors["scanned_at"] = [_("A date and time, ISO 8601.")]
+    elif at is not None and not isinstance(at, datetime.datetime):
+        at, errors["scanned_at"] = None, [_("A date and time, ISO 8601.")]
     if at is not None and timezone.is_naive(at):
         at = timezone.make_aware(at)
+    travel = item.get("travel_from") or ""
+    if not isinstance(travel, str):
+        travel, errors["travel_from"] = "", [_("Text, e.g. a city.")]
     return {
         **item,
         "client_id": cid,
@@ -285,6 +355,7 @@ def _clean_item(item: dict) -> tuple[dict, dict]:
         "temperature": temp,
         "direction": direction,
         "scanned_at": at,
+        "travel_from": travel.strip()[:60],
     }, errors
 
 
@@ -295,7 +366,10 @@ def scan_batch_record(
 
     Each item: client_id, code (pass QR, ID or phone), place (Place or id; else default_place),
     temperature, direction, scanned_at, travel_from. A retried batch answers `duplicate` for rows
-    already stored and writes nothing twice."""
+    already stored and writes nothing twice.
+
+    Round trips on PostgreSQL, whatever the batch size: places, policy stamp, gate facts (persons,
+    passes, notices), the insert; plus one per returnee refused without notice (the follow-up)."""
     from fangkong.areas.models import Place
 
     if len(items) > MAX_BATCH:
@@ -304,27 +378,43 @@ def scan_batch_record(
     request_id = context.current().request_id
     cleaned, results = [], []
     for raw in items:
-        item, errors = _clean_item(raw)
+        item, errors = _clean_item(raw if isinstance(raw, dict) else {})
         cleaned.append(item)
         results.append(
             ScanResult(client_id=item["client_id"], status="error" if errors else "", errors=errors)
         )
 
-    place_ids, places = set(), {}
+    # Without the device's time the unique key (client_id, scanned_at) cannot catch a retry: look first.
+    untimed = [
+        i["client_id"] for i, r in zip(cleaned, results, strict=True) if not r.status and not i["scanned_at"]
+    ]
+    if untimed:
+        stored = {s.client_id: s for s in ScanEvent.objects.filter(client_id__in=untimed)}
+        for item, res in zip(cleaned, results, strict=True):
+            if not res.status and not item["scanned_at"] and item["client_id"] in stored:
+                found = _stored_result(stored[item["client_id"]])
+                res.status, res.verdict, res.scan_id = found.status, found.verdict, found.scan_id
+
+    places: dict[int, Place] = {}
+    wanted = set()
     for item in cleaned:
         p = item.get("place") or default_place
         if isinstance(p, Place):
             places[p.pk] = p
-        item["place_id"] = p.pk if isinstance(p, Place) else p
-        if item["place_id"] is not None and item["place_id"] not in places:
-            place_ids.add(int(item["place_id"]))
-    if place_ids:
-        places.update({p.pk: p for p in Place.objects.select_related("area").filter(pk__in=place_ids)})
+            item["place_id"] = p.pk
+        else:
+            try:
+                item["place_id"] = int(p) if p is not None else None
+            except (TypeError, ValueError):
+                item["place_id"] = None
+            if item["place_id"] is not None and item["place_id"] not in places:
+                wanted.add(item["place_id"])
+    places.update(selectors.places_by_id(wanted))
     entries = []
     for item, res in zip(cleaned, results, strict=True):
         if res.status:
             continue
-        place = places.get(int(item["place_id"])) if item["place_id"] is not None else None
+        place = places.get(item["place_id"]) if item["place_id"] is not None else None
         if place is None:
             res.status, res.errors = "error", {"place": [_("Unknown place.")]}
             continue
@@ -334,33 +424,32 @@ def scan_batch_record(
         item["place_obj"] = place
         kind, key, masked = selectors.classify_entry(item["code"])
         item["entry"], item["key"], item["masked"] = kind, key, masked
-        entries.append((kind, key))
-    persons = selectors.persons_for_entries([e for e in entries if e[1]])
-    ok = [(i, r) for i, r in zip(cleaned, results, strict=True) if not r.status]
-    for item, _res in ok:
-        item["person"] = persons.get((item["entry"], item["key"])) if item["key"] else None
         item["scanned_at"] = item["scanned_at"] or now
-    people = [i["person"] for i, _r in ok if i["person"] is not None]
-    passes = selectors.passes_for(people, min((i["scanned_at"] for i, _r in ok), default=now))
-    with_notice = selectors.returnees_with_notice(people)
+        entries.append((kind, key))
+    ok = [(i, r) for i, r in zip(cleaned, results, strict=True) if not r.status]
+    # Passes are read from the earliest scan of the batch on; decide() checks each scan's own moment.
+    facts = selectors.gate_facts(entries, min((i["scanned_at"] for i, _r in ok), default=now))
     rules_cache: dict = {}
     rows = []
+    volunteer_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     for item, res in ok:
-        place, person, at = item["place_obj"], item["person"], item["scanned_at"]
-        key = (place.pk, timezone.localdate(at))
+        place, at = item["place_obj"], item["scanned_at"]
+        fact = facts.get((item["entry"], item["key"]), selectors.NOBODY)
+        person = fact.person
+        item["person"] = person
+        key = (place.pk, int(at.timestamp() // 60))
         if key not in rules_cache:
             rules_cache[key] = GateRules.load(place=place, at=at)
-        cleared = person is None or not selectors._is_returnee(person) or person.pk in with_notice
         verdict = decide(
             person=person,
             temperature=item["temperature"],
-            travel_from=item.get("travel_from") or "",
+            travel_from=item["travel_from"],
             rules=rules_cache[key],
-            passes=passes.get(person.pk, []) if person else [],
+            passes=fact.passes,
             at=at,
-            returnee_cleared=cleared,
+            returnee_cleared=fact.cleared,
         )
-        res.verdict = verdict.as_dict()
+        res.verdict, res.place = verdict.as_dict(), place
         masked = item["masked"] or (person.id_masked if person else "")
         rows.append(
             {
@@ -376,8 +465,8 @@ def scan_batch_record(
                 "verdict": verdict.result,
                 "reasons": verdict.codes,
                 "post_id": post.pk if post else item.get("post_id"),
-                "volunteer_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
-                "travel_from": (item.get("travel_from") or "")[:60],
+                "volunteer_id": volunteer_id,
+                "travel_from": item["travel_from"],
                 "scanned_at": at,
                 "received_at": now,
                 "request_id": request_id,
@@ -389,7 +478,13 @@ def scan_batch_record(
         if r["client_id"] not in seen:
             seen.add(r["client_id"])
             unique_rows.append(r)
-    with transaction.atomic():
+    refusals = [
+        (item, res)
+        for item, res in ok
+        if item["person"] is not None and "returnee_no_notice" in res.verdict["codes"]
+    ]
+    # One statement, so no transaction of our own unless follow-ups are written with it.
+    with transaction.atomic() if refusals else contextlib.nullcontext():
         written = _insert_scans(unique_rows)
         by_client = {r["client_id"]: r for r in unique_rows}
         for _item, res in ok:
@@ -397,33 +492,7 @@ def scan_batch_record(
             res.scan_id = written.pop(res.client_id, None)
             if res.scan_id is not None:
                 res.row = by_client[res.client_id]
-        followups = [
-            (item, res)
-            for item, res in ok
-            if res.status == "accepted" and "returnee_no_notice" in (res.verdict or {}).get("codes", [])
-        ]
-        for item, res in followups:
-            _followup_for_refusal(
-                actor=actor, person=item["person"], place=item["place_obj"], scan_id=res.scan_id
-            )
-        accepted = [res for _i, res in ok if res.status == "accepted"]
-        if accepted:
-            first = ScanEvent(
-                pk=accepted[0].scan_id,
-                area_path=unique_rows[0]["area_path"],
-                place=ok[0][0]["place_obj"],
-                verdict=unique_rows[0]["verdict"],
-                scanned_at=unique_rows[0]["scanned_at"],
-                client_id=accepted[0].client_id,
-                received_at=now,
-                area_id=unique_rows[0]["area_id"],
-            )
-            record(
-                first,
-                ChangeLog.Action.CREATE,
-                actor=actor,
-                message=f"scans: {len(accepted)} accepted, {len(ok) - len(accepted)} duplicate",
-            )
+        _followups_for_refusals(actor=actor, refusals=[(i, r) for i, r in refusals if r.scan_id])
     return results
 
 
@@ -442,11 +511,6 @@ def scan_record(
 ) -> tuple[ScanEvent | None, ScanResult]:
     """One gate check. Idempotent by client_id: a retry returns the stored scan and its verdict."""
     client_id = client_id or uuid.uuid4()
-    if scanned_at is None:
-        # Without the device's time the unique key (client_id, scanned_at) cannot catch a retry: look first.
-        existing = ScanEvent.objects.filter(client_id=client_id).first()
-        if existing is not None:
-            return existing, _stored_result(existing)
     [res] = scan_batch_record(
         actor=actor,
         post=post,
@@ -465,7 +529,7 @@ def scan_record(
     )
     if res.status == "accepted":
         scan = ScanEvent(id=res.scan_id, **res.row)
-        scan.place = place
+        scan.place = res.place
         return scan, res
     if res.status == "duplicate":
         scan = ScanEvent.objects.filter(client_id=res.client_id).first()
@@ -478,28 +542,49 @@ def _stored_result(scan: ScanEvent) -> ScanResult:
     return ScanResult(client_id=scan.client_id, status="duplicate", verdict=verdict, scan_id=scan.pk)
 
 
+def _followups_for_refusals(*, actor, refusals) -> list[FollowUp]:
+    """A returnee refused without notice lands in the community's follow-up queue, with the landlord
+    to contact: one open follow-up per person. Later refusals add nothing (the scans list shows them),
+    so a batch that meets the same returnee again writes no follow-up."""
+    if not refusals:
+        return []
+    first = {}
+    for item, res in refusals:
+        first.setdefault(item["person"].pk, (item, res))
+    queued = set(
+        FollowUp.objects.filter(person_id__in=list(first), status=FollowUp.Status.OPEN).values_list(
+            "person_id", flat=True
+        )
+    )
+    return [
+        _followup_for_refusal(
+            actor=actor, person=item["person"], place=item["place_obj"], scan_id=res.scan_id
+        )
+        for pk, (item, res) in first.items()
+        if pk not in queued
+    ]
+
+
 def _followup_for_refusal(*, actor, person, place, scan_id) -> FollowUp | None:
     if person is None:
         return None
-    landlord = person.landlord
-    phone = ""
-    if landlord is not None:
-        phone = landlord.phone_masked
+    from fangkong.people.models import Person
+
+    landlord = Person.objects.filter(pk=person.landlord_id).first() if person.landlord_id else None
     fu = FollowUp.objects.create(
         area_id=person.area_id,
         area_path=person.area_path,
-        person=person,
+        person_id=person.pk,
         place=place,
         scan_id=scan_id,
         reason="returnee_no_notice",
         landlord_name=landlord.name if landlord else "",
-        landlord_phone_masked=phone,
+        landlord_phone_masked=landlord.phone_masked if landlord else "",
     )
     record(fu, ChangeLog.Action.CREATE, actor=actor)
     return fu
 
 
-@transaction.atomic
 def followup_update(*, actor, followup: FollowUp, status: str, notes: str = "") -> FollowUp:
     if status not in FollowUp.Status.values:
         raise ValidationError({"status": _("Unknown status.")})

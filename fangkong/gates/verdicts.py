@@ -70,11 +70,9 @@ class GateRules:
 
         The key holds the newest policy version id: any new version (that is how policies change)
         invalidates the cache at once; the minute bucket covers versions that take effect later."""
-        from django.db.models import Max
+        from fangkong.policies.selectors import policy_stamp
 
-        from fangkong.policies.models import Policy
-
-        stamp = Policy.objects.aggregate(m=Max("id"))["m"]
+        stamp = policy_stamp()
         key = (place.pk, place.area_path, stamp, int(at.timestamp() // 60))
         rules = _RULES_CACHE.get(key)
         if rules is None:
@@ -141,7 +139,8 @@ def decide(
         if not returnee_cleared:
             deny.append("returnee_no_notice")
         mine = [p for p in passes if p.area_path.startswith(rules.community_path)]
-        if not any(p.is_valid_at(at) for p in mine):
+        # Pass.is_valid_at, on the attributes (passes arrive as models or as PassWindow tuples).
+        if not any(p.revoked_at is None and p.valid_from <= at < p.valid_to for p in mine):
             if any(p.revoked_at is not None and p.valid_from <= at < p.valid_to for p in mine):
                 deny.append("pass_revoked")
             else:
