@@ -29,6 +29,26 @@ def fetch(sql: str, params=(), *, prepare: bool = True) -> list[tuple]:
         return cur.fetchall() if cur.description else []
 
 
+def fetch_many(statements: list[tuple[str, object]]) -> list[list[tuple]]:
+    """Several independent statements in one round trip: on PostgreSQL, psycopg's pipeline mode
+    sends them all (prepared) and reads the results together; elsewhere they run one by one."""
+    if connection.vendor != "postgresql":
+        return [fetch(q, p) for q, p in statements]
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.wrap_database_errors:
+        cursors = [psycopg.Cursor(raw) for _ in statements]
+        try:
+            with raw.pipeline():
+                for cur, (q, p) in zip(cursors, statements, strict=True):
+                    cur.execute(q, p, prepare=True)
+            return [cur.fetchall() if cur.description else [] for cur in cursors]
+        finally:
+            for cur in cursors:
+                cur.close()
+
+
 def fetchone(sql: str, params=(), *, prepare: bool = True) -> tuple | None:
     rows = fetch(sql, params, prepare=prepare)
     return rows[0] if rows else None

@@ -70,17 +70,26 @@ def _pass_token_in(code: str) -> str | None:
     return code if head.isdigit() and SEP in code else None
 
 
+PLACE_FIELDS = ("id", "area_id", "area_path", "name", "kind", "active")
+
+
 def places_by_id(ids) -> dict[int, Place]:
     """Places by id with the columns a scan needs, one plain query (it runs on every scan)."""
     ids = sorted({int(i) for i in ids})
     if not ids:
         return {}
-    names = _model_order(Place, ("id", "area_id", "area_path", "name", "kind", "active"))
-    select = f"SELECT {', '.join(names)} FROM {Place._meta.db_table}"
+    return _places_parse(sql.fetch(*_places_statement(ids)))
+
+
+def _places_statement(ids: list[int]) -> tuple[str, list]:
+    select = f"SELECT {', '.join(_model_order(Place, PLACE_FIELDS))} FROM {Place._meta.db_table}"
     if connection.vendor == "postgresql":  # one statement for any number of ids: prepared once
-        rows = sql.fetch(f"{select} WHERE id = ANY(%s::bigint[])", [ids])
-    else:
-        rows = sql.fetch(f"{select} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
+        return f"{select} WHERE id = ANY(%s::bigint[])", [ids]
+    return f"{select} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _places_parse(rows) -> dict[int, Place]:
+    names = _model_order(Place, PLACE_FIELDS)
     return {row[0]: Place.from_db(connection.alias, names, row) for row in rows}
 
 
@@ -213,6 +222,32 @@ def gate_facts(entries: list[tuple[str, str]], at: datetime.datetime) -> dict[tu
     return _gate_facts_orm(entries, at)
 
 
+def scan_lookups(
+    place_ids, entries: list[tuple[str, str]], at: datetime.datetime
+) -> tuple[dict[int, Place], int, dict[tuple[str, str], GateFacts]]:
+    """Everything a scan (or a batch of them) reads before deciding: the places, the policy stamp for
+    the rules cache, and the gate facts. On PostgreSQL the three statements travel in one round trip
+    (pipeline mode); a single scan is then auth, this, and the insert."""
+    from fangkong.policies.selectors import policy_stamp, policy_stamp_sql
+
+    ids = sorted({int(i) for i in place_ids})
+    entries = [e for e in entries if e[1]]
+    if connection.vendor != "postgresql":
+        return places_by_id(ids), policy_stamp(), gate_facts(entries, at)
+    statements = [(policy_stamp_sql(), [])]
+    if ids:
+        statements.append(_places_statement(ids))
+    tokens = {}
+    if entries:
+        query, params, tokens = _gate_facts_statement(entries, at)
+        statements.append((query, params))
+    results = sql.fetch_many(statements)
+    stamp = results[0][0][0] or 0
+    places = _places_parse(results[1]) if ids else {}
+    facts = _gate_facts_parse(results[-1], entries, tokens) if entries else {}
+    return places, stamp, facts
+
+
 def _gate_facts_orm(entries, at) -> dict[tuple[str, str], GateFacts]:
     persons = persons_for_entries(entries)
     people = [p for p in persons.values() if p is not None]
@@ -230,7 +265,7 @@ def _gate_facts_orm(entries, at) -> dict[tuple[str, str], GateFacts]:
     }
 
 
-def _gate_facts_sql(entries, at) -> dict[tuple[str, str], GateFacts]:
+def _gate_facts_statement(entries, at) -> tuple[str, dict, dict[str, int]]:
     ids = sorted({k for kind, k in entries if kind == ScanEvent.Entry.ID})
     phones = sorted({k for kind, k in entries if kind == ScanEvent.Entry.PHONE})
     tokens = _pass_ids({k for kind, k in entries if kind == ScanEvent.Entry.PASS})
@@ -261,12 +296,21 @@ def _gate_facts_sql(entries, at) -> dict[tuple[str, str], GateFacts]:
         "ids": ids,
         "phones": phones,
     }
+    return query, params, tokens
+
+
+def _gate_facts_sql(entries, at) -> dict[tuple[str, str], GateFacts]:
+    query, params, tokens = _gate_facts_statement(entries, at)
+    return _gate_facts_parse(sql.fetch(query, params), entries, tokens)
+
+
+def _gate_facts_parse(rows, entries, tokens) -> dict[tuple[str, str], GateFacts]:
     out: dict[tuple[str, str], GateFacts] = {e: NOBODY for e in entries}
     by_phone: dict[str, list[GateFacts]] = {}
     by_pass: dict[int, GateFacts] = {}
     n = len(FACT_PERSON_FIELDS)
     parse = datetime.datetime.fromisoformat
-    for row in sql.fetch(query, params):
+    for row in rows:
         person = ScannedPerson(*row[:n])
         passes = [
             PassWindow(pk, path, parse(start), parse(end), parse(revoked) if revoked else None)

@@ -368,8 +368,9 @@ def scan_batch_record(
     temperature, direction, scanned_at, travel_from. A retried batch answers `duplicate` for rows
     already stored and writes nothing twice.
 
-    Round trips on PostgreSQL, whatever the batch size: places, policy stamp, gate facts (persons,
-    passes, notices), the insert; plus one per returnee refused without notice (the follow-up)."""
+    Round trips on PostgreSQL, whatever the batch size: one for the reads (places, policy stamp, gate
+    facts: persons, passes, notices; see selectors.scan_lookups), one for the insert (two or three
+    for a COPY batch); plus the follow-up of a returnee refused without notice."""
     from fangkong.areas.models import Place
 
     if len(items) > MAX_BATCH:
@@ -409,26 +410,28 @@ def scan_batch_record(
                 item["place_id"] = None
             if item["place_id"] is not None and item["place_id"] not in places:
                 wanted.add(item["place_id"])
-    places.update(selectors.places_by_id(wanted))
-    entries = []
-    for item, res in zip(cleaned, results, strict=True):
-        if res.status:
-            continue
+    # Person lookups first, place checks after: the reads then go out together in one round trip,
+    # and nothing read for a scan that fails its place check leaves this function.
+    pending = [(i, r) for i, r in zip(cleaned, results, strict=True) if not r.status]
+    for item, _res in pending:
+        item["entry"], item["key"], item["masked"] = selectors.classify_entry(item["code"])
+        item["scanned_at"] = item["scanned_at"] or now
+    # Passes are read from the earliest scan of the batch on; decide() checks each scan's own moment.
+    found, stamp, facts = selectors.scan_lookups(
+        wanted,
+        [(i["entry"], i["key"]) for i, _r in pending],
+        min((i["scanned_at"] for i, _r in pending), default=now),
+    )
+    places.update(found)
+    for item, res in pending:
         place = places.get(item["place_id"]) if item["place_id"] is not None else None
         if place is None:
             res.status, res.errors = "error", {"place": [_("Unknown place.")]}
-            continue
-        if actor is not None and not user_can_see_path(actor, "gates.add_scanevent", place.area_path):
+        elif actor is not None and not user_can_see_path(actor, "gates.add_scanevent", place.area_path):
             res.status, res.errors = "error", {"place": [_("This place is outside your jurisdiction.")]}
-            continue
-        item["place_obj"] = place
-        kind, key, masked = selectors.classify_entry(item["code"])
-        item["entry"], item["key"], item["masked"] = kind, key, masked
-        item["scanned_at"] = item["scanned_at"] or now
-        entries.append((kind, key))
-    ok = [(i, r) for i, r in zip(cleaned, results, strict=True) if not r.status]
-    # Passes are read from the earliest scan of the batch on; decide() checks each scan's own moment.
-    facts = selectors.gate_facts(entries, min((i["scanned_at"] for i, _r in ok), default=now))
+        else:
+            item["place_obj"] = place
+    ok = [(i, r) for i, r in pending if not r.status]
     rules_cache: dict = {}
     rows = []
     volunteer_id = actor.pk if getattr(actor, "is_authenticated", False) else None
@@ -439,7 +442,7 @@ def scan_batch_record(
         item["person"] = person
         key = (place.pk, int(at.timestamp() // 60))
         if key not in rules_cache:
-            rules_cache[key] = GateRules.load(place=place, at=at)
+            rules_cache[key] = GateRules.load(place=place, at=at, stamp=stamp)
         verdict = decide(
             person=person,
             temperature=item["temperature"],

@@ -65,14 +65,15 @@ class GateRules:
     community_path: str
 
     @classmethod
-    def load(cls, *, place, at: datetime.datetime) -> GateRules:
+    def load(cls, *, place, at: datetime.datetime, stamp: int | None = None) -> GateRules:
         """The rules for a place at a moment, cached per process for the minute and the policy state.
 
         The key holds the newest policy version id: any new version (that is how policies change)
-        invalidates the cache at once; the minute bucket covers versions that take effect later."""
+        invalidates the cache at once; the minute bucket covers versions that take effect later. A caller
+        that read the stamp already (with its other reads, in one round trip) passes it in."""
         from fangkong.policies.selectors import policy_stamp
 
-        stamp = policy_stamp()
+        stamp = policy_stamp() if stamp is None else stamp
         key = (place.pk, place.area_path, stamp, int(at.timestamp() // 60))
         rules = _RULES_CACHE.get(key)
         if rules is None:

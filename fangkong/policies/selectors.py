@@ -43,12 +43,17 @@ def policy_value(key: str, *, at: datetime.datetime | None = None, area=None):
     return policy_in_force(key, at=at, area=area).typed_value
 
 
+def policy_stamp_sql() -> str:
+    return f"SELECT max(id) FROM {Policy._meta.db_table}"
+
+
 def policy_stamp() -> int:
     """The newest version's id. Versions are only ever added, so this changes with every policy change:
-    caches of policy values key on it (the gate rules do). A prepared statement: it runs on every gate scan."""
+    caches of policy values key on it (the gate rules do). A prepared statement: it runs on every gate
+    scan (gates.selectors.scan_lookups sends it with the scan's other reads)."""
     from fangkong.core import sql
 
-    return sql.fetchone(f"SELECT max(id) FROM {Policy._meta.db_table}")[0] or 0
+    return sql.fetchone(policy_stamp_sql())[0] or 0
 
 
 def policy_list(*, viewer, key: str | None = None) -> QuerySet[Policy]:
