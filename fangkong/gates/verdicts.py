@@ -7,6 +7,7 @@ import datetime
 import decimal
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.policies.selectors import PolicyMissing, policy_value
@@ -33,9 +34,17 @@ REASONS = {
 }
 
 
+_TEXTS: dict[tuple[str | None, str], str] = {}
+
+
 def reason_text(code: str) -> str:
-    label = REASONS.get(code)
-    return str(label) if label is not None else code
+    """The reason in the active language, memoised per language (a batch answers 1,000 of them)."""
+    key = (get_language(), code)
+    text = _TEXTS.get(key)
+    if text is None:
+        label = REASONS.get(code)
+        text = _TEXTS[key] = str(label) if label is not None else code
+    return text
 
 
 @dataclass
