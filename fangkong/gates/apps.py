@@ -16,6 +16,7 @@ class GatesConfig(AppConfig):
                 (_("Scans"), "gates:scan-list", "gates.view_scanevent"),
                 (_("Returnees"), "gates:returnee-list", "gates.view_returneenotice"),
                 (_("Passes"), "gates:pass-list", "gates.view_pass"),
+                (_("Posts"), "gates:post-list", "gates.view_post"),
                 (_("Shifts"), "gates:shift-list", "gates.view_postshift"),
                 (_("Seals"), "gates:seal-list", "gates.view_seal"),
             ]

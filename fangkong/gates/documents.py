@@ -1,5 +1,5 @@
 """Printed matter: place posters (PDF via reportlab's STSong-Light CID font, PNG via segno + Pillow),
-the responsibility letter (责任书). QR codes are drawn as vector squares from segno's matrix."""
+pass cards, the responsibility letter (责任书). QR codes are drawn as vector squares from segno's matrix."""
 
 from __future__ import annotations
 
@@ -70,6 +70,43 @@ def poster_pdf(*, place_name: str, area_name: str, url: str, version: int) -> by
         y -= 9 * mm
     c.setFont(font, 9)
     c.drawString(15 * mm, 12 * mm, f"版本 v{version} · 打印于 {timezone.localtime():%Y-%m-%d %H:%M}")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def pass_card_pdf(*, pass_obj, url: str) -> bytes:
+    """出入证 on an A6 page: community, name, masked ID, number, validity and the pass QR."""
+    from reportlab.lib.pagesizes import A6
+
+    font = _font()
+    person = pass_obj.person
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A6)
+    w, h = A6
+    c.setTitle(f"出入证 {pass_obj.number}")
+    c.setFillColorRGB(0.78, 0.09, 0.11)
+    c.rect(0, h - 18 * mm, w, 18 * mm, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    c.setFont(font, 18)
+    c.drawCentredString(w / 2, h - 12 * mm, "出入证")
+    c.setFillColorRGB(0, 0, 0)
+    size = 52 * mm
+    _draw_qr(c, url, (w - size) / 2, h - 22 * mm - size, size)
+    y = h - 30 * mm - size
+    c.setFont(font, 15)
+    c.drawCentredString(w / 2, y, person.name)
+    c.setFont(font, 10)
+    for line in (
+        person.id_masked,
+        person.area.full_name() if person.area_id else "",
+        f"编号 {pass_obj.number}",
+        f"有效期 {timezone.localtime(pass_obj.valid_from):%Y-%m-%d} 至 {timezone.localtime(pass_obj.valid_to):%Y-%m-%d}",
+    ):
+        y -= 6.5 * mm
+        c.drawCentredString(w / 2, y, line)
+    c.setFont(font, 8)
+    c.drawCentredString(w / 2, 8 * mm, "凭卡进入 · 验证、测温、扫码、登记")
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
 
-from .models import FollowUp, Pass, PostShift, ReturneeNotice, ScanEvent, Seal
+from .models import FollowUp, Pass, Post, PostShift, ReturneeNotice, ScanEvent, Seal
 
 
 class WithinAreaMixin:
@@ -65,6 +65,14 @@ class SealFilter(WithinAreaMixin, django_filters.FilterSet):
     class Meta:
         model = Seal
         fields = ["reason"]
+
+
+class PostFilter(WithinAreaMixin, django_filters.FilterSet):
+    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+
+    class Meta:
+        model = Post
+        fields = ["kind", "place", "active"]
 
 
 class ShiftFilter(WithinAreaMixin, django_filters.FilterSet):

@@ -121,6 +121,21 @@ class SealForm(forms.Form):
         )
 
 
+class PostForm(forms.Form):
+    place = forms.ModelChoiceField(label=_("Place"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Post.Kind.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        from fangkong.areas.models import Place
+
+        super().__init__(*args, **kwargs)
+        # Gates, checkpoints and garages the user may staff; someone else's place reads as invalid.
+        self.fields["place"].queryset = Place.objects.visible_to(user, "gates.add_post").filter(
+            kind__in=[Place.Kind.GATE, Place.Kind.CHECKPOINT, Place.Kind.GARAGE], active=True
+        )
+
+
 class ShiftForm(forms.Form):
     post = forms.ModelChoiceField(label=_("Post"), queryset=Post.objects.none())
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)

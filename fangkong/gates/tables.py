@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import FollowUp, Pass, PostShift, ReturneeNotice, ScanEvent, Seal
+from .models import FollowUp, Pass, Post, PostShift, ReturneeNotice, ScanEvent, Seal
 
 
 class ScanTable(tables.Table):
@@ -106,6 +106,13 @@ class SealTable(tables.Table):
 
     def value_checks(self, record):
         return self.render_checks(record)
+
+
+class PostTable(tables.Table):
+    class Meta:
+        model = Post
+        fields = ["name", "kind", "place", "active"]
+        attrs = {"class": "table"}
 
 
 class ShiftTable(tables.Table):

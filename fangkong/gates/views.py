@@ -19,9 +19,9 @@ from fangkong.people.models import Person
 
 from . import documents, forms, selectors, services
 from .filters import FollowUpFilter, PassFilter, RefusalFilter, ReturneeFilter, ScanFilter, SealFilter
-from .models import FollowUp, Pass, PlaceCode, PostShift, ReturneeNotice, ScanEvent, Seal, Verdict
+from .models import FollowUp, Pass, PlaceCode, Post, PostShift, ReturneeNotice, ScanEvent, Seal, Verdict
 from .ratelimit import rate_limited
-from .tables import FollowUpTable, PassTable, ReturneeTable, ScanTable, SealTable, ShiftTable
+from .tables import FollowUpTable, PassTable, PostTable, ReturneeTable, ScanTable, SealTable, ShiftTable
 
 GATE_KINDS = [Place.Kind.GATE, Place.Kind.CHECKPOINT, Place.Kind.GARAGE]
 
@@ -142,6 +142,21 @@ class PassDetailView(ScopedDetailView):
 
 class PassCardView(PassDetailView):
     template_name = "gates/pass_card.html"
+
+
+@login_required
+@permission_required("gates.view_pass", raise_exception=True)
+def pass_card_pdf(request, pk):
+    """The pass as a PDF card (A6, two to a sheet folded, or printed on card stock)."""
+    p = get_object_or_404(
+        Pass.objects.visible_to(request.user, "gates.view_pass").select_related("person", "person__area"),
+        pk=pk,
+    )
+    url = request.build_absolute_uri(reverse("gates:pass-public", args=[selectors.pass_token(p)]))
+    pdf = documents.pass_card_pdf(pass_obj=p, url=url)
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="pass-{p.number}.pdf"'
+    return resp
 
 
 @login_required
@@ -519,6 +534,44 @@ def seal_check(request, pk):
 
 
 # -- posts and shifts ---------------------------------------------------------------------------------
+
+
+class PostListView(ScopedListView):
+    """The gate posts (day, night, underground garage); each post's shifts are its schedule."""
+
+    model = Post
+    table_class = PostTable
+    export_name = "posts"
+    template_name = "gates/post_list.html"
+
+    def get_filterset_class(self):
+        from .filters import PostFilter
+
+        return PostFilter
+
+    def base_queryset(self):
+        return Post.objects.select_related("place")
+
+
+@login_required
+@permission_required("gates.add_post", raise_exception=True)
+def post_add(request):
+    form = forms.PostForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.post_create(actor=request.user, place=d["place"], name=d["name"], kind=d["kind"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("gates:post-list")
+    return render(
+        request,
+        "gates/form.html",
+        {"form": form, "title": _("Add a post")},
+        status=400 if form.errors else 200,
+    )
 
 
 class ShiftListView(ScopedListView):

@@ -230,3 +230,34 @@ def test_shift_planning_shows_on_the_phone_page(client, tree, make_user):
     client.force_login(vol)
     assert "地下车库岗" in client.get("/gates/check/").content.decode()
     assert outsider.gate_shifts.count() == 0
+
+
+def test_posts_are_added_from_a_page_and_listed_with_their_kind(client, tree, make_user):
+    gate = make_gate(tree.a.community, name="宛平城南门")
+    other = make_gate(tree.c.community, name="别处的门")
+    client.force_login(make_user("community_worker", tree.a.community))
+    form = client.get("/gates/posts/add/").content.decode()
+    assert "宛平城南门" in form and "别处的门" not in form
+    resp = client.post("/gates/posts/add/", {"place": gate.pk, "name": "南门地库岗", "kind": "garage"})
+    assert resp.status_code == 302 and resp["Location"] == reverse("gates:post-list")
+    listing = client.get("/gates/posts/").content.decode()
+    assert "南门地库岗" in listing and "宛平城南门" in listing
+    # Someone else's gate is not a choice: the form refuses it and nothing is written.
+    resp = client.post("/gates/posts/add/", {"place": other.pk, "name": "越权岗", "kind": "day"})
+    assert resp.status_code == 400
+    from fangkong.gates.models import Post
+
+    assert list(Post.objects.values_list("name", "kind")) == [("南门地库岗", "garage")]
+
+
+def test_pass_card_as_pdf(client, tree, make_user):
+    person, _number = resident(tree.a.household)
+    p = person.gate_passes.get()
+    client.force_login(make_user("community_worker", tree.a.community))
+    detail = client.get(f"/gates/passes/{p.pk}/").content.decode()
+    assert reverse("gates:pass-card-pdf", args=[p.pk]) in detail
+    pdf = client.get(f"/gates/passes/{p.pk}/card.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert b"STSong-Light" in pdf.content and p.number.encode() in pdf["Content-Disposition"].encode()
+    client.force_login(make_user("community_worker", tree.c.community))
+    assert client.get(f"/gates/passes/{p.pk}/card.pdf").status_code == 404
