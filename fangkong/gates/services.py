@@ -393,7 +393,7 @@ def scan_batch_record(
         stored = {s.client_id: s for s in ScanEvent.objects.filter(client_id__in=untimed)}
         for item, res in zip(cleaned, results, strict=True):
             if not res.status and not item["scanned_at"] and item["client_id"] in stored:
-                found = _stored_result(stored[item["client_id"]])
+                found = stored_result(stored[item["client_id"]])
                 res.status, res.verdict, res.scan_id = found.status, found.verdict, found.scan_id
 
     places: dict[int, Place] = {}
@@ -536,11 +536,12 @@ def scan_record(
         return scan, res
     if res.status == "duplicate":
         scan = ScanEvent.objects.filter(client_id=res.client_id).first()
-        return scan, _stored_result(scan)
+        return scan, stored_result(scan)
     return None, res
 
 
-def _stored_result(scan: ScanEvent) -> ScanResult:
+def stored_result(scan: ScanEvent) -> ScanResult:
+    """The answer to a retry: the verdict the stored scan was given, status `duplicate`."""
     verdict = {"result": scan.verdict, "codes": scan.reasons, "reasons": scan.reason_texts()}
     return ScanResult(client_id=scan.client_id, status="duplicate", verdict=verdict, scan_id=scan.pk)
 

@@ -68,7 +68,7 @@ class ScanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             raise serializers.ValidationError(res.errors)
         if res.status == "duplicate":
             scan = ScanEvent.objects.select_related("place").filter(client_id=res.client_id).first()
-            res = services._stored_result(scan)
+            res = services.stored_result(scan)
         else:
             scan = ScanEvent(id=res.scan_id, **res.row)
             scan.place = res.place
