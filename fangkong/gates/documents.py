@@ -35,6 +35,17 @@ def _draw_qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> No
                 c.rect(x + (col + 4) * cell, y + size - (r + 5) * cell, cell, cell, stroke=0, fill=1)
 
 
+def _banner(c: canvas.Canvas, text: str, *, height: float, size: int) -> None:
+    """The red band across the top of posters and cards, white text centred; leaves the pen black."""
+    w, h = c._pagesize
+    c.setFillColorRGB(0.78, 0.09, 0.11)
+    c.rect(0, h - height, w, height, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    c.setFont(_font(), size)
+    c.drawCentredString(w / 2, h - height / 2 - size * 0.35, text)
+    c.setFillColorRGB(0, 0, 0)
+
+
 def qr_svg(data: str, scale: int = 6) -> str:
     buf = io.BytesIO()
     segno.make(data, error="m").save(buf, kind="svg", scale=scale, xmldecl=False, svgns=True, border=2)
@@ -47,12 +58,7 @@ def poster_pdf(*, place_name: str, area_name: str, url: str, version: int) -> by
     c = canvas.Canvas(buf, pagesize=A4)
     w, h = A4
     c.setTitle(f"场所码 {place_name}")
-    c.setFillColorRGB(0.78, 0.09, 0.11)
-    c.rect(0, h - 40 * mm, w, 40 * mm, stroke=0, fill=1)
-    c.setFillColorRGB(1, 1, 1)
-    c.setFont(font, 30)
-    c.drawCentredString(w / 2, h - 25 * mm, "场所码 · 扫码登记")
-    c.setFillColorRGB(0, 0, 0)
+    _banner(c, "场所码 · 扫码登记", height=40 * mm, size=30)
     c.setFont(font, 26)
     c.drawCentredString(w / 2, h - 58 * mm, place_name)
     c.setFont(font, 14)
@@ -85,12 +91,7 @@ def pass_card_pdf(*, pass_obj, url: str) -> bytes:
     c = canvas.Canvas(buf, pagesize=A6)
     w, h = A6
     c.setTitle(f"出入证 {pass_obj.number}")
-    c.setFillColorRGB(0.78, 0.09, 0.11)
-    c.rect(0, h - 18 * mm, w, 18 * mm, stroke=0, fill=1)
-    c.setFillColorRGB(1, 1, 1)
-    c.setFont(font, 18)
-    c.drawCentredString(w / 2, h - 12 * mm, "出入证")
-    c.setFillColorRGB(0, 0, 0)
+    _banner(c, "出入证", height=18 * mm, size=18)
     size = 52 * mm
     _draw_qr(c, url, (w - size) / 2, h - 22 * mm - size, size)
     y = h - 30 * mm - size

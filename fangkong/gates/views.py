@@ -553,24 +553,31 @@ class PostListView(ScopedListView):
         return Post.objects.select_related("place")
 
 
-@login_required
-@permission_required("gates.add_post", raise_exception=True)
-def post_add(request):
-    form = forms.PostForm(request.POST or None, user=request.user)
+def _add_page(request, form, save, *, title, success_url):
+    """A one-form page whose valid POST calls a service: the service's ValidationError shows on the
+    form (status 400), success redirects with a message."""
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            services.post_create(actor=request.user, place=d["place"], name=d["name"], kind=d["kind"])
+            save(form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("gates:post-list")
+            return redirect(success_url)
     return render(
+        request, "gates/form.html", {"form": form, "title": title}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@permission_required("gates.add_post", raise_exception=True)
+def post_add(request):
+    return _add_page(
         request,
-        "gates/form.html",
-        {"form": form, "title": _("Add a post")},
-        status=400 if form.errors else 200,
+        forms.PostForm(request.POST or None, user=request.user),
+        lambda d: services.post_create(actor=request.user, place=d["place"], name=d["name"], kind=d["kind"]),
+        title=_("Add a post"),
+        success_url="gates:post-list",
     )
 
 
@@ -592,21 +599,12 @@ class ShiftListView(ScopedListView):
 @login_required
 @permission_required("gates.add_postshift", raise_exception=True)
 def shift_add(request):
-    form = forms.ShiftForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.shift_create(
-                actor=request.user, post=d["post"], volunteer=d["volunteer"], start=d["start"], end=d["end"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("gates:shift-list")
-    return render(
+    return _add_page(
         request,
-        "gates/form.html",
-        {"form": form, "title": _("Add a shift")},
-        status=400 if form.errors else 200,
+        forms.ShiftForm(request.POST or None, user=request.user),
+        lambda d: services.shift_create(
+            actor=request.user, post=d["post"], volunteer=d["volunteer"], start=d["start"], end=d["end"]
+        ),
+        title=_("Add a shift"),
+        success_url="gates:shift-list",
     )
