@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
 
-from .models import Alert, HealthReport, ObservationOrder, Room, SickLeaveReport, Stay
+from .models import Alert, HealthReport, ObservationOrder, Room, SickLeaveReport, SiteMember, Stay
 
 
 class WithinAreaMixin:
@@ -47,6 +47,14 @@ class ReportFilter(WithinAreaMixin, django_filters.FilterSet):
     class Meta:
         model = HealthReport
         fields = ["date", "reporter", "channel", "needs_done"]
+
+
+class SiteMemberFilter(django_filters.FilterSet):
+    site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
+
+    class Meta:
+        model = SiteMember
+        fields = ["team"]
 
 
 class RoomFilter(django_filters.FilterSet):

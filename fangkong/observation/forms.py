@@ -6,7 +6,7 @@ from fangkong.areas.models import Place
 from fangkong.people.models import Person
 
 from . import policy as opolicy
-from .models import CareGroupMember, Need, OrderReason, OrderType, SpecialNeed, Symptom
+from .models import CareGroupMember, Need, OrderReason, OrderType, SiteMember, SpecialNeed, Symptom
 
 
 class OrderForm(forms.Form):
@@ -131,6 +131,33 @@ class CheckInForm(forms.Form):
         self.fields["site"].queryset = Place.objects.visible_to(viewer).filter(
             kind=Place.Kind.OBSERVATION_SITE
         )
+
+
+class SiteMemberForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("site"), queryset=Place.objects.none())
+    team = forms.ChoiceField(label=_("team"), choices=SiteMember.Team.choices)
+    name = forms.CharField(label=_("name"), max_length=50)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    username = forms.CharField(
+        label=_("user name"), max_length=150, required=False, help_text=_("if the member has an account")
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Place.objects.visible_to(viewer, "observation.add_sitemember").filter(
+            kind=Place.Kind.OBSERVATION_SITE
+        )
+
+    def clean_username(self):
+        from fangkong.accounts.models import User
+
+        name = self.cleaned_data["username"].strip()
+        if not name:
+            return None
+        user = User.objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user with this name."))
+        return user
 
 
 class CareMemberForm(forms.Form):

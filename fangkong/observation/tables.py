@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Alert, HealthReport, ObservationOrder, Room, SickLeaveReport, Stay
+from .models import Alert, HealthReport, ObservationOrder, Room, SickLeaveReport, SiteMember, Stay
 
 
 class OrderTable(tables.Table):
@@ -78,6 +78,13 @@ class ReportTable(tables.Table):
 
     def value_needs(self, record):
         return ", ".join(record.need_labels())
+
+
+class SiteMemberTable(tables.Table):
+    class Meta:
+        model = SiteMember
+        fields = ["site", "team", "name", "phone", "user"]
+        attrs = {"class": "table", "id": "site-team"}
 
 
 class RoomTable(tables.Table):

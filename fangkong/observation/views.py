@@ -17,7 +17,15 @@ from django.views.decorators.http import require_POST
 from fangkong.core.views import ScopedDetailView, ScopedListView
 
 from . import documents, forms, selectors, services
-from .filters import AlertFilter, OrderFilter, ReportFilter, RoomFilter, SickLeaveFilter, StayFilter
+from .filters import (
+    AlertFilter,
+    OrderFilter,
+    ReportFilter,
+    RoomFilter,
+    SickLeaveFilter,
+    SiteMemberFilter,
+    StayFilter,
+)
 from .models import (
     Alert,
     CareGroup,
@@ -26,9 +34,10 @@ from .models import (
     RequiredTest,
     Room,
     SickLeaveReport,
+    SiteMember,
     Stay,
 )
-from .tables import AlertTable, OrderTable, ReportTable, RoomTable, SickLeaveTable, StayTable
+from .tables import AlertTable, OrderTable, ReportTable, RoomTable, SickLeaveTable, SiteMemberTable, StayTable
 
 
 def _errors_into(form, exc: ValidationError):
@@ -367,6 +376,47 @@ class RoomListView(ScopedListView):
             .annotate(occupied=Count("stays", filter=Q(stays__outcome=Stay.Outcome.STAYING)))
             .order_by("site", "floor", "number")
         )
+
+
+class SiteMemberListView(ScopedListView):
+    """The teams of the centralized observation sites (lead, medical, security, logistics)."""
+
+    model = SiteMember
+    filterset_class = SiteMemberFilter
+    table_class = SiteMemberTable
+    export_name = "observation-site-team"
+    template_name = "observation/site_team.html"
+
+    def base_queryset(self):
+        return SiteMember.objects.select_related("site", "user").order_by("site", "team", "name")
+
+
+@login_required
+@permission_required("observation.add_sitemember", raise_exception=True)
+def site_member_add(request):
+    form = forms.SiteMemberForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.site_member_add(
+                actor=request.user,
+                site=d["site"],
+                name=d["name"],
+                team=d["team"],
+                user=d["username"],
+                phone=d["phone"],
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("observation:site-team")
+    return render(
+        request,
+        "observation/form.html",
+        {"form": form, "title": _("Add a site team member")},
+        status=400 if form.errors else 200,
+    )
 
 
 class StayListView(ScopedListView):

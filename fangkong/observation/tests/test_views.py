@@ -212,3 +212,43 @@ def test_record_test_result_from_detail(client, worker, order):
     client.post(f"/observation/orders/{order.pk}/test/", {"test": test.pk, "result": "positive"})
     test.refresh_from_db()
     assert test.result == "positive" and Alert.objects.get(kind="positive").order == order
+
+
+def test_site_team_page_adds_members_and_keeps_one_lead(client, worker, tree, make_user):
+    from fangkong.areas.models import Place
+    from fangkong.observation.models import SiteMember
+
+    site = Place.objects.create(area=tree.a.community, kind="observation_site", name="南苑观察点")
+    elsewhere = Place.objects.create(area=tree.c.community, kind="observation_site", name="别区观察点")
+    doctor = make_user("medical_staff", tree.a.community)
+    client.force_login(worker)
+    assert "南苑观察点" in client.get("/observation/team/add/").content.decode()
+    resp = client.post(
+        "/observation/team/add/",
+        {"site": site.pk, "team": "lead", "name": "赵组长", "phone": "13800000000"},
+    )
+    assert resp.status_code == 302
+    resp = client.post(
+        "/observation/team/add/",
+        {"site": site.pk, "team": "medical", "name": "孙医生", "username": doctor.username},
+    )
+    assert resp.status_code == 302
+    # A second lead, a user who does not exist, a site outside the jurisdiction: refused, nothing written.
+    for bad, field in (
+        ({"site": site.pk, "team": "lead", "name": "钱组长"}, "team"),
+        ({"site": site.pk, "team": "security", "name": "李", "username": "nobody"}, "username"),
+        ({"site": elsewhere.pk, "team": "security", "name": "周"}, "site"),
+    ):
+        resp = client.post("/observation/team/add/", bad)
+        assert resp.status_code == 400
+        if field:
+            assert field in resp.context["form"].errors
+    members = SiteMember.objects.order_by("team")
+    assert [(m.team, m.name, m.user_id) for m in members] == [
+        ("lead", "赵组长", None),
+        ("medical", "孙医生", doctor.pk),
+    ]
+    listing = client.get("/observation/team/").content.decode()
+    assert "赵组长" in listing and "孙医生" in listing and "南苑观察点" in listing
+    client.force_login(make_user("community_worker", tree.c.community))
+    assert "赵组长" not in client.get("/observation/team/").content.decode()
