@@ -204,10 +204,14 @@ class ImportBatch(ScopedModel):
     """An uploaded door-to-door survey file, kept server-side between preview and confirm.
 
     `area` is the jurisdiction the rows are resolved under (the uploader's community or street).
-    Confirming a batch twice is harmless: the second confirm finds it committed and writes nothing."""
+    analysing -> preview -> importing -> committed (or failed); the two -ing states are background jobs.
+    Confirming a batch twice is harmless: the second confirm finds it queued or committed and writes
+    nothing."""
 
     class State(models.TextChoices):
+        ANALYSING = "analysing", _("analysing")
         PREVIEW = "preview", _("previewed")
+        IMPORTING = "importing", _("importing")
         COMMITTED = "committed", _("committed")
         FAILED = "failed", _("rejected")
 

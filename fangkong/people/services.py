@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, pinyin
 
 from fangkong.areas.models import Area, Level
-from fangkong.core import crypto
+from fangkong.core import crypto, jobs
 from fangkong.core.audit import record, record_access, snapshot
 from fangkong.core.identity import (
     IdentityError,
@@ -1013,7 +1013,10 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
 
 @transaction.atomic
 def import_batch_create(*, actor, within: Area, filename: str, content: bytes) -> ImportBatch:
-    """Keep the upload server-side and store its preview; confirm later needs no re-upload."""
+    """Keep the upload server-side and queue its preview; confirm later needs no re-upload.
+
+    A file that cannot be read, or lacks the template's columns, is refused here, in the request;
+    the row-by-row preview runs as a background job (state `analysing` until it is done)."""
     try:
         rows = ix.read_rows(content, filename=filename)
     except Exception as exc:  # openpyxl/csv raise many kinds on a broken file
@@ -1027,7 +1030,6 @@ def import_batch_create(*, actor, within: Area, filename: str, content: bytes) -
         raise ValidationError(
             {"file": _("Missing columns: %(c)s. Use the template.") % {"c": "、".join(missing)}}
         )
-    report = survey_import(actor=actor, rows=rows, within=within, commit=False)
     batch = ImportBatch.objects.create(
         area=within,
         area_path=within.path,
@@ -1036,15 +1038,63 @@ def import_batch_create(*, actor, within: Area, filename: str, content: bytes) -
         sha256=hashlib.sha256(content).hexdigest(),
         created_by=_actor(actor),
         row_count=len(rows),
-        report=report.as_dict(),
-        state=ImportBatch.State.PREVIEW,
+        report={},
+        state=ImportBatch.State.ANALYSING,
     )
     record(batch, ChangeLog.Action.CREATE, actor=actor)
+    from .tasks import import_preview_task
+
+    jobs.enqueue(import_preview_task, batch.pk, getattr(_actor(actor), "pk", None))
+    batch.refresh_from_db(fields=["state", "report", "updated_at"])  # done already when run inline
+    return batch
+
+
+def import_batch_preview(*, batch_id: int, actor) -> ImportBatch:
+    """The background half of an upload: validate every row, store the outcomes (writes no person)."""
+    batch = ImportBatch.objects.select_related("area").get(pk=batch_id)
+    if batch.state != ImportBatch.State.ANALYSING:
+        return batch
+    report = survey_import(actor=actor, rows=import_batch_rows(batch), within=batch.area, commit=False)
+    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.ANALYSING).update(
+        report=report.as_dict(), state=ImportBatch.State.PREVIEW, updated_at=timezone.now()
+    )
+    batch.refresh_from_db(fields=["report", "state", "updated_at"])
     return batch
 
 
 def import_batch_rows(batch: ImportBatch) -> list[dict]:
     return ix.read_rows(bytes(batch.content), filename=batch.filename)
+
+
+def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Queue the import of a previewed upload. A second confirm (double click, second tab) finds the
+    batch importing or committed and queues nothing."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.state != ImportBatch.State.PREVIEW:
+            return batch
+        batch.state = ImportBatch.State.IMPORTING
+        batch.save(update_fields=["state", "updated_at"])
+        from .tasks import import_commit_task
+
+        jobs.enqueue(import_commit_task, batch.pk, getattr(_actor(actor), "pk", None))
+    batch.refresh_from_db(fields=["state", "report", "committed_at", "updated_at"])
+    return batch
+
+
+def import_batch_run(*, batch_id: int, actor) -> ImportBatch:
+    """The background half of a confirm. All-or-nothing: a failure halfway leaves the registry as it
+    was and the batch back in preview, to be confirmed again."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    try:
+        import_batch_commit(actor=actor, batch=batch)
+    except Exception:
+        ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.IMPORTING).update(
+            state=ImportBatch.State.PREVIEW, updated_at=timezone.now()
+        )
+        raise
+    batch.refresh_from_db()
+    return batch
 
 
 @transaction.atomic
@@ -1059,7 +1109,7 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportReport:
     if not report.committed:
         before = snapshot(batch)
         batch.report = report.as_dict()
-        batch.state = ImportBatch.State.FAILED if report.errors else batch.state
+        batch.state = ImportBatch.State.FAILED if report.errors else ImportBatch.State.PREVIEW
         batch.save(update_fields=["report", "state", "updated_at"])
         record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message="import rejected")
     return report

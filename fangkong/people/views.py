@@ -525,6 +525,7 @@ class ImportDetailView(ScopedDetailView):
         ctx["outcomes"] = [(o, errors.get(o[0], [])) for o in report.outcomes]
         ctx["more_rows"] = max(0, report.total - len(report.outcomes))
         ctx["title"] = _("Import preview")
+        ctx["working"] = self.object.state in (ImportBatch.State.ANALYSING, ImportBatch.State.IMPORTING)
         return ctx
 
 
@@ -538,15 +539,20 @@ class ImportCommitView(ImportDetailView):
     def post(self, request, *args, **kwargs):
         batch = self.get_object()
         try:
-            report = services.import_batch_commit(actor=request.user, batch=batch)
+            batch = services.import_batch_confirm(actor=request.user, batch=batch)
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
             return redirect("people:import-detail", pk=batch.pk)
-        if report.committed:
+        report = services.ImportReport.from_dict(batch.report or {})
+        if batch.state == ImportBatch.State.COMMITTED:
             messages.success(
                 request,
                 _("Imported: %(new)s new, %(upd)s updated, %(same)s unchanged.")
                 % {"new": report.new, "upd": report.updated, "same": report.unchanged},
+            )
+        elif batch.state == ImportBatch.State.IMPORTING:
+            messages.info(
+                request, _("Importing in the background; this page shows the result when it is done.")
             )
         else:
             messages.error(

@@ -265,3 +265,48 @@ def test_fast_xlsx_reader_matches_openpyxl(tmp_path, tree):
             and fast[2][ix.NAME] == "李四"
         )
         assert fast[0][ix.NOTES] == "两行\n备注" and fast[1][ix.NAME] == ""
+
+
+def test_with_a_broker_upload_and_confirm_only_queue_jobs(
+    tree, make_user, client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Production (a broker configured): the request stores the file and queues the preview; confirm
+    queues the import; the page says so and refreshes itself; a second confirm queues nothing."""
+    from django.urls import reverse
+
+    from fangkong.people import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent = []
+    monkeypatch.setattr(tasks.import_preview_task, "delay", lambda *a: sent.append(("preview", a)))
+    monkeypatch.setattr(tasks.import_commit_task, "delay", lambda *a: sent.append(("commit", a)))
+    worker = make_user("community_worker", tree.a.community)
+    content = _csv([row(tree.a, "张三", resident_id()), row(tree.a, "李四", resident_id())], "gbk")
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.import_batch_create(
+            actor=worker, within=tree.a.community, filename="a.csv", content=content
+        )
+    assert batch.state == "analysing" and sent == [("preview", (batch.pk, worker.pk))]
+    client.force_login(worker)
+    detail = reverse("people:import-detail", args=[batch.pk])
+    html = client.get(detail).content.decode()
+    assert 'id="import-working"' in html and 'http-equiv="refresh"' in html and "confirm-import" not in html
+
+    tasks.import_preview_task(*sent[0][1])  # what the worker does
+    batch.refresh_from_db()
+    assert batch.state == "preview" and batch.report["new"] == 2 and not Person.objects.exists()
+    assert "confirm-import" in client.get(detail).content.decode()
+
+    confirm = reverse("people:import-commit", args=[batch.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm)  # a double click
+    batch.refresh_from_db()
+    assert batch.state == "importing" and sent[1:] == [("commit", (batch.pk, worker.pk))]
+    assert not Person.objects.exists()
+
+    tasks.import_commit_task(*sent[1][1])
+    batch.refresh_from_db()
+    assert batch.state == "committed" and Person.objects.count() == 2
+    assert 'id="committed"' in client.get(detail).content.decode()
