@@ -20,7 +20,13 @@ from fangkong.core.models import ChangeLog
 from fangkong.people.models import Person, PersonStatus
 from fangkong.people.services import person_status_set
 from fangkong.policies.models import Policy, PolicyDefinition
-from fangkong.policies.selectors import PolicyMissing, policy_in_force, policy_value
+from fangkong.policies.selectors import (
+    PolicyMissing,
+    policy_in_force,
+    policy_value,
+    policy_values_by_area,
+    value_for_path,
+)
 
 from . import policy as opolicy
 from .models import (
@@ -874,11 +880,9 @@ def alerts_scan(*, at: datetime.datetime | None = None) -> int:
     at = at or timezone.now()
     local = timezone.localtime(at)
     day = local.date()
-    try:
-        deadline = policy_value("observation.report.deadline", at=at)
-    except PolicyMissing:
-        return 0
-    if local.time() < deadline:
+    # Each area may set its own deadline (a policy version for that area); the most specific wins.
+    deadlines = policy_values_by_area("observation.report.deadline", at=at)
+    if not deadlines or local.time() < min(deadlines.values()):
         return 0
     missing = (
         ObservationOrder.objects.filter(
@@ -887,18 +891,21 @@ def alerts_scan(*, at: datetime.datetime | None = None) -> int:
         .exclude(reports__date=day)
         .values("pk", "area_id", "area_path")
     )
-    message = _("No health report by %(t)s") % {"t": deadline.strftime("%H:%M")}
-    alerts = [
-        Alert(
-            order_id=o["pk"],
-            area_id=o["area_id"],
-            area_path=o["area_path"],
-            kind=Alert.Kind.MISSING_REPORT,
-            date=day,
-            message=message,
+    alerts = []
+    for o in missing:
+        deadline = value_for_path(deadlines, o["area_path"])
+        if deadline is None or local.time() < deadline:
+            continue
+        alerts.append(
+            Alert(
+                order_id=o["pk"],
+                area_id=o["area_id"],
+                area_path=o["area_path"],
+                kind=Alert.Kind.MISSING_REPORT,
+                date=day,
+                message=_("No health report by %(t)s") % {"t": deadline.strftime("%H:%M")},
+            )
         )
-        for o in missing
-    ]
     before = Alert.objects.filter(kind=Alert.Kind.MISSING_REPORT, date=day).count()
     Alert.objects.bulk_create(alerts, batch_size=2000, ignore_conflicts=True)
     return Alert.objects.filter(kind=Alert.Kind.MISSING_REPORT, date=day).count() - before

@@ -43,6 +43,32 @@ def policy_value(key: str, *, at: datetime.datetime | None = None, area=None):
     return policy_in_force(key, at=at, area=area).typed_value
 
 
+def policy_values_by_area(key: str, *, at: datetime.datetime | None = None) -> dict[str, object]:
+    """{area path: value} of every area's version of `key` in force at `at` ("" is city-wide), for
+    callers that apply a policy to many areas at once; `value_for_path` picks an area's value the way
+    policy_in_force does (the most specific area wins)."""
+    at = at or timezone.now()
+    out: dict[str, object] = {}
+    versions = (
+        Policy.objects.filter(definition__key=key, effective_from__lte=at)
+        .exclude(effective_to__lte=at)
+        .select_related("definition")
+        .order_by("area_path", "-effective_from", "-version")
+    )
+    for p in versions:
+        out.setdefault(p.area_path, p.typed_value)
+    return out
+
+
+def value_for_path(values: dict[str, object], path: str):
+    """The value of the longest area path in `values` that contains `path` (None if none does)."""
+    best = None
+    for area_path, value in values.items():
+        if path.startswith(area_path) and (best is None or len(area_path) > len(best[0])):
+            best = (area_path, value)
+    return best[1] if best else None
+
+
 def policy_stamp_sql() -> str:
     return f"SELECT max(id) FROM {Policy._meta.db_table}"
 

@@ -316,3 +316,26 @@ def test_sick_leave_creates_health_monitoring(worker, tree):
     )
     assert unknown.order is None
     assert ObservationOrder.objects.count() == 1 and RequiredTest.objects.filter(order=rep.order).exists()
+
+
+def test_missing_report_deadline_follows_the_areas_own_policy(worker, tree, make_user):
+    """A community that set a later deadline (its own policy version) is not alerted at the city's."""
+    from fangkong.policies import services as policies
+
+    policies.policy_add(
+        actor=None,
+        key="observation.report.deadline",
+        value="14:00",
+        effective_from=timezone.now() - datetime.timedelta(days=1),
+        area=tree.a.community,
+        source="镇国寺社区：下午统一收报",
+    )
+    in_a = _order(worker, make_person(tree.a.household))
+    in_b = _order(make_user("community_worker", tree.b.community), make_person(tree.b.household))
+    today = timezone.localtime()
+    assert services.alerts_scan(at=today.replace(hour=12, minute=5)) == 1
+    alert_b = Alert.objects.get()
+    assert alert_b.order_id == in_b.pk and "12:00" in alert_b.message
+    assert services.alerts_scan(at=today.replace(hour=14, minute=5)) == 1
+    alert_a = Alert.objects.get(order=in_a)
+    assert "14:00" in alert_a.message and alert_a.area_path.startswith(tree.a.community.path)
