@@ -1,17 +1,44 @@
-"""Generic views every app's views.py builds on: scoped list (filter + table + Excel), scoped detail."""
+"""Generic views every app's views.py builds on: scoped list (filter + table + Excel), scoped detail,
+and the one-form page whose POST calls a service."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 from django_tables2 import SingleTableMixin
 
 from .excel import table_to_xlsx
 from .models import ChangeLog, SensitiveAccess
+
+
+def form_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: field errors on their fields, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def service_form_page(request, form, save, *, template: str, title: str, success_url):
+    """A one-form page: a valid POST calls `save(cleaned_data)` (a service); its ValidationError
+    shows on the form with status 400, success redirects to `success_url` with "Saved."."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(success_url)
+    return render(request, template, {"form": form, "title": title}, status=400 if form.errors else 200)
 
 
 class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):

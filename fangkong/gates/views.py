@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area, Level, Place
 from fangkong.core.excel import workbook_bytes, xlsx_response
-from fangkong.core.views import ScopedDetailView, ScopedListView
+from fangkong.core.views import ScopedDetailView, ScopedListView, service_form_page
 from fangkong.people.models import Person
 
 from . import documents, forms, selectors, services
@@ -553,29 +553,14 @@ class PostListView(ScopedListView):
         return Post.objects.select_related("place")
 
 
-def _add_page(request, form, save, *, title, success_url):
-    """A one-form page whose valid POST calls a service: the service's ValidationError shows on the
-    form (status 400), success redirects with a message."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(success_url)
-    return render(
-        request, "gates/form.html", {"form": form, "title": title}, status=400 if form.errors else 200
-    )
-
-
 @login_required
 @permission_required("gates.add_post", raise_exception=True)
 def post_add(request):
-    return _add_page(
+    return service_form_page(
         request,
         forms.PostForm(request.POST or None, user=request.user),
         lambda d: services.post_create(actor=request.user, place=d["place"], name=d["name"], kind=d["kind"]),
+        template="gates/form.html",
         title=_("Add a post"),
         success_url="gates:post-list",
     )
@@ -599,12 +584,13 @@ class ShiftListView(ScopedListView):
 @login_required
 @permission_required("gates.add_postshift", raise_exception=True)
 def shift_add(request):
-    return _add_page(
+    return service_form_page(
         request,
         forms.ShiftForm(request.POST or None, user=request.user),
         lambda d: services.shift_create(
             actor=request.user, post=d["post"], volunteer=d["volunteer"], start=d["start"], end=d["end"]
         ),
+        template="gates/form.html",
         title=_("Add a shift"),
         success_url="gates:shift-list",
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core.views import ScopedDetailView, ScopedListView
+from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
 
 from . import documents, forms, selectors, services
 from .filters import (
@@ -38,14 +38,6 @@ from .models import (
     Stay,
 )
 from .tables import AlertTable, OrderTable, ReportTable, RoomTable, SickLeaveTable, SiteMemberTable, StayTable
-
-
-def _errors_into(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -135,7 +127,7 @@ def order_create(request):
         try:
             order = services.order_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Order created: ends %(end)s.") % {"end": order.planned_end})
             return redirect(order)
@@ -238,7 +230,7 @@ def public_report(request, token):
                 actor=None, order=order, channel=HealthReport.Channel.LINK, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_into(form, exc)
+            form_errors(form, exc)
         else:
             form = forms.ReportForm()
     today_reports = order.reports.filter(date=timezone.localdate()).count()
@@ -317,7 +309,7 @@ def policy_change(request):
                     source=data["source"],
                 )
             except ValidationError as exc:
-                _errors_into(form, exc)
+                form_errors(form, exc)
             else:
                 if result["queued"]:
                     messages.success(
@@ -394,28 +386,20 @@ class SiteMemberListView(ScopedListView):
 @login_required
 @permission_required("observation.add_sitemember", raise_exception=True)
 def site_member_add(request):
-    form = forms.SiteMemberForm(request.POST or None, viewer=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.site_member_add(
-                actor=request.user,
-                site=d["site"],
-                name=d["name"],
-                team=d["team"],
-                user=d["username"],
-                phone=d["phone"],
-            )
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("observation:site-team")
-    return render(
+    return service_form_page(
         request,
-        "observation/form.html",
-        {"form": form, "title": _("Add a site team member")},
-        status=400 if form.errors else 200,
+        forms.SiteMemberForm(request.POST or None, viewer=request.user),
+        lambda d: services.site_member_add(
+            actor=request.user,
+            site=d["site"],
+            name=d["name"],
+            team=d["team"],
+            user=d["username"],
+            phone=d["phone"],
+        ),
+        template="observation/form.html",
+        title=_("Add a site team member"),
+        success_url="observation:site-team",
     )
 
 
@@ -501,7 +485,7 @@ def sick_leave_create(request):
         try:
             report = services.sick_leave_report(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            form_errors(form, exc)
         else:
             if report.order_id:
                 messages.success(request, _("Reported; health monitoring started."))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area, Level
 from fangkong.core.excel import xlsx_response
-from fangkong.core.views import ScopedDetailView, ScopedListView
+from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors
 
 from . import imports as ix
 from . import selectors, services
@@ -21,14 +21,6 @@ from .filters import PersonFilter, VulnerableEntryFilter
 from .forms import ImportForm, MoveForm, PersonForm, RevealForm, StatusForm, VisitForm, VulnerableEntryForm
 from .models import ImportBatch, Person, PersonStatus, Visit, VulnerableEntry
 from .tables import PersonTable, VulnerableEntryTable
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _landlord(form, viewer):
@@ -96,7 +88,7 @@ class PersonRevealView(PersonDetailView):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
                 status = 400
         else:
             status = 400
@@ -166,7 +158,7 @@ class PersonCreateView(_AreaPage):
                 p = services.person_create(actor=request.user, household=household, landlord=landlord, **data)
             except ValidationError as exc:
                 if exc.messages != [""]:
-                    _form_errors(form, exc)
+                    form_errors(form, exc)
             else:
                 messages.success(request, _("Resident %(name)s registered.") % {"name": p.name})
                 return redirect("people:person-detail", pk=p.pk)
@@ -207,7 +199,7 @@ class _PersonAction(ScopedDetailView):
                 target = self.apply(form)
             except ValidationError as exc:
                 if exc.messages != [""]:
-                    _form_errors(form, exc)
+                    form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(target)
@@ -372,7 +364,7 @@ class EntryEditView(ScopedDetailView):
             try:
                 services.vulnerable_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("people:entry-detail", pk=entry.pk)
@@ -398,7 +390,7 @@ class VisitAddView(EntryDetailView):
             try:
                 services.visit_add(actor=request.user, entry=entry, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Visit recorded."))
                 return redirect("people:entry-detail", pk=entry.pk)
@@ -486,7 +478,7 @@ def import_page(request):
                     content=up.read(),
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             except PermissionDenied:
                 form.add_error("within", _("You may not import residents into this area."))
             else:
