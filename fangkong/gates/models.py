@@ -402,6 +402,7 @@ class FollowUp(ScopedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         CONTACTED = "contacted", _("landlord contacted")
+        INSPECTED = "inspected", _("home inspected")
         CLOSED = "closed", _("closed")
 
     person = models.ForeignKey(
@@ -428,6 +429,10 @@ class FollowUp(ScopedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Each step of the queue is dated where it happened (the change log holds who).
+    contacted_at = models.DateTimeField(_("landlord contacted at"), null=True, blank=True)
+    inspected_at = models.DateTimeField(_("home inspected at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     notice = models.ForeignKey(
         ReturneeNotice,
         null=True,

@@ -589,16 +589,43 @@ def _followup_for_refusal(*, actor, person, place, scan_id) -> FollowUp | None:
     return fu
 
 
-def followup_update(*, actor, followup: FollowUp, status: str, notes: str = "") -> FollowUp:
+# The queue's steps in order; an update moves forward (or adds a note at the same step), never back.
+FOLLOWUP_STEPS = {
+    FollowUp.Status.OPEN: None,
+    FollowUp.Status.CONTACTED: "contacted_at",
+    FollowUp.Status.INSPECTED: "inspected_at",
+    FollowUp.Status.CLOSED: "closed_at",
+}
+FOLLOWUP_ORDER = list(FOLLOWUP_STEPS)
+
+
+@transaction.atomic
+def followup_update(
+    *, actor, followup: FollowUp, status: str, notes: str = "", at: datetime.datetime | None = None
+) -> FollowUp:
+    """One step of the follow-up queue (landlord contacted → home inspected → closed), dated and logged.
+
+    Its own transaction: the row lock below needs one, whatever the caller (page, API, job)."""
     if status not in FollowUp.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     fu = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if FOLLOWUP_ORDER.index(status) < FOLLOWUP_ORDER.index(fu.status):
+        raise ValidationError(
+            {"status": _("This follow-up is already at “%(s)s”.") % {"s": fu.get_status_display()}}
+        )
     before = snapshot(fu)
+    fields = ["status", "notes", "updated_at"]
+    if status != fu.status:
+        at = at or timezone.now()
+        # A skipped step (closed straight away) keeps no date: it did not happen.
+        stamp = FOLLOWUP_STEPS[status]
+        setattr(fu, stamp, at)
+        fields.append(stamp)
     fu.status = status
     if notes:
         fu.notes = (fu.notes + "\n" + notes).strip()
-    fu.save(update_fields=["status", "notes", "updated_at"])
-    record(fu, ChangeLog.Action.UPDATE, actor=actor, before=before)
+    fu.save(update_fields=fields)
+    record(fu, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"follow-up: {status}")
     return fu
 
 

@@ -68,6 +68,18 @@ class ReturneeTable(tables.Table):
 class FollowUpTable(tables.Table):
     person = tables.Column(verbose_name=_("resident"))
     reason = tables.Column(verbose_name=_("reason"))
+    contacted_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    inspected_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    closed_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    notes = tables.Column(verbose_name=_("notes"), orderable=False)
+    # The next step, worked from the list: forms rendered with the page's CSRF token.
+    actions = tables.TemplateColumn(
+        template_name="gates/_followup_actions.html",
+        verbose_name=_("next step"),
+        orderable=False,
+        empty_values=(),
+        exclude_from_export=True,
+    )
 
     class Meta:
         model = FollowUp
@@ -79,9 +91,15 @@ class FollowUpTable(tables.Table):
             "landlord_name",
             "landlord_phone_masked",
             "status",
+            "contacted_at",
+            "inspected_at",
+            "closed_at",
+            "notes",
             "notice",
+            "actions",
         ]
-        attrs = {"class": "table"}
+        attrs = {"class": "table", "id": "follow-ups"}
+        row_attrs = {"data-status": lambda record: record.status}
 
     def render_reason(self, value):
         from .verdicts import reason_text
