@@ -44,6 +44,15 @@ class SelfRegisterForm(forms.Form):
 
 class PassIssueForm(forms.Form):
     id_number = forms.CharField(label=_("Resident's ID number"), max_length=24)
+    # Shown (as a checkbox) only once the service has warned that the person is under observation.
+    confirm = forms.BooleanField(
+        label=_("Issue the pass anyway: I have checked that this person may go out"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def ask_to_confirm(self):
+        self.fields["confirm"].widget = forms.CheckboxInput()
 
 
 class ReturneeNoticeForm(forms.Form):

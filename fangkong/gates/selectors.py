@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -63,6 +64,10 @@ def pass_resolve(token: str) -> Pass | None:
     return Pass.objects.select_related("person").filter(pk=int(pk)).first()
 
 
+# The number printed on a pass card (services._pass_number): typed when the QR code will not scan.
+PASS_NUMBER_RE = re.compile(r"P[0-9A-F]{10}")
+
+
 def _pass_token_in(code: str) -> str | None:
     if "/gates/p/" in code:
         return code.split("/gates/p/", 1)[1].strip("/").split("/")[0]
@@ -108,6 +113,8 @@ def classify_entry(code: str) -> tuple[str, str, str]:
     if token:
         return ScanEvent.Entry.PASS, token, ""
     number = normalise_id(code)
+    if PASS_NUMBER_RE.fullmatch(number):  # the key of a pass entry is a signed token or a pass number
+        return ScanEvent.Entry.PASS, number, ""
     if RESIDENT_ID_RE.match(number):
         return ScanEvent.Entry.ID, crypto.blind_index(number, kind="id"), mask_id(number)
     phone = normalise_phone(code)
@@ -135,11 +142,22 @@ def persons_for_entries(entries: list[tuple[str, str]]) -> dict[tuple[str, str],
             out[(ScanEvent.Entry.PHONE, h)] = people[0] if len(people) == 1 else None
     if tokens:
         pks = _pass_ids(tokens)
-        passes = {p.pk: p for p in Pass.objects.select_related("person").filter(pk__in=pks.values())}
+        numbers = _pass_numbers(tokens)
+        passes = Pass.objects.select_related("person").filter(Q(pk__in=pks.values()) | Q(number__in=numbers))
+        by_pk = {p.pk: p for p in passes}
+        by_number = {p.number: p for p in by_pk.values()}
         for t, pk in pks.items():
-            if pk in passes:
-                out[(ScanEvent.Entry.PASS, t)] = passes[pk].person
+            if pk in by_pk:
+                out[(ScanEvent.Entry.PASS, t)] = by_pk[pk].person
+        for number in numbers:
+            if number in by_number:
+                out[(ScanEvent.Entry.PASS, number)] = by_number[number].person
     return out
+
+
+def _pass_numbers(keys) -> list[str]:
+    """The pass entries typed as the card's number (signed tokens always hold the separator)."""
+    return sorted(k for k in keys if SEP not in k and PASS_NUMBER_RE.fullmatch(k))
 
 
 def _pass_ids(tokens) -> dict[str, int]:
@@ -268,7 +286,9 @@ def _gate_facts_orm(entries, at) -> dict[tuple[str, str], GateFacts]:
 def _gate_facts_statement(entries, at) -> tuple[str, dict, dict[str, int]]:
     ids = sorted({k for kind, k in entries if kind == ScanEvent.Entry.ID})
     phones = sorted({k for kind, k in entries if kind == ScanEvent.Entry.PHONE})
-    tokens = _pass_ids({k for kind, k in entries if kind == ScanEvent.Entry.PASS})
+    pass_keys = {k for kind, k in entries if kind == ScanEvent.Entry.PASS}
+    tokens = _pass_ids(pass_keys)
+    numbers = _pass_numbers(pass_keys)
     cols = ", ".join(f"p.{c}" for c in FACT_PERSON_FIELDS)
     query = f"""
         SELECT {cols},
@@ -280,12 +300,15 @@ def _gate_facts_statement(entries, at) -> tuple[str, dict, dict[str, int]]:
               WHERE (n.person_id = p.id OR n.id_hash = p.id_hash) AND n.stage = ANY(%(stages)s::text[]))
           ELSE true END,
           (SELECT array_agg(g.id) FROM {Pass._meta.db_table} g
-            WHERE g.person_id = p.id AND g.id = ANY(%(pass_ids)s::bigint[]))
+            WHERE g.person_id = p.id AND g.id = ANY(%(pass_ids)s::bigint[])),
+          (SELECT array_agg(g.number) FROM {Pass._meta.db_table} g
+            WHERE g.person_id = p.id AND g.number = ANY(%(numbers)s::text[]))
         FROM {Person._meta.db_table} p
         WHERE p.id = ANY(ARRAY(
             SELECT id FROM {Person._meta.db_table} WHERE id_hash = ANY(%(ids)s::text[])
             UNION SELECT id FROM {Person._meta.db_table} WHERE phone_hash = ANY(%(phones)s::text[])
-            UNION SELECT person_id FROM {Pass._meta.db_table} WHERE id = ANY(%(pass_ids)s::bigint[])))
+            UNION SELECT person_id FROM {Pass._meta.db_table} WHERE id = ANY(%(pass_ids)s::bigint[])
+            UNION SELECT person_id FROM {Pass._meta.db_table} WHERE number = ANY(%(numbers)s::text[])))
     """
     params = {
         "at": at,
@@ -293,6 +316,7 @@ def _gate_facts_statement(entries, at) -> tuple[str, dict, dict[str, int]]:
         "pending": PersonStatus.RETURNEE_PENDING,
         "stages": list(RETURNEE_CLEARED_STAGES),
         "pass_ids": list(tokens.values()),
+        "numbers": numbers,
         "ids": ids,
         "phones": phones,
     }
@@ -323,6 +347,8 @@ def _gate_facts_parse(rows, entries, tokens) -> dict[tuple[str, str], GateFacts]
             by_phone.setdefault(person.phone_hash, []).append(facts)
         for pass_id in row[n + 2] or ():
             by_pass[pass_id] = facts
+        for number in row[n + 3] or ():
+            out[(ScanEvent.Entry.PASS, number)] = facts
     # A phone shared by two residents names nobody: the volunteer types the ID instead.
     for h, found in by_phone.items():
         out[(ScanEvent.Entry.PHONE, h)] = found[0] if len(found) == 1 else NOBODY

@@ -42,6 +42,7 @@ from .models import (
     ScanEvent,
     Seal,
     SealCheck,
+    Verdict,
 )
 from .verdicts import GateRules, decide
 
@@ -86,9 +87,62 @@ def _pass_number() -> str:
     return "P" + secrets.token_hex(5).upper()
 
 
+# Statuses that mean the person should stay in: a pass for them needs a deliberate confirmation.
+OBSERVED_STATUSES = frozenset(
+    {
+        "home_observation",
+        "centralized_observation",
+        "close_contact",
+        "preliminary_positive",
+        "confirmed",
+    }
+)
+
+
+def pass_issue_warnings(*, person) -> list[str]:
+    """Why issuing a pass to this person needs a confirmation: an open observation order, or a status
+    of observation, close contact or positive. Empty when nothing stands against it."""
+    from fangkong.observation.models import OPEN_STATUSES, ObservationOrder
+
+    warnings = []
+    if person.status in OBSERVED_STATUSES:
+        warnings.append(_("status: %(s)s") % {"s": person.get_status_display()})
+    order = (
+        ObservationOrder.objects.filter(person_id=person.pk, status__in=OPEN_STATUSES)
+        .order_by("planned_end")
+        .first()
+    )
+    if order is not None:
+        warnings.append(_("open observation order until %(d)s") % {"d": order.planned_end.isoformat()})
+    return warnings
+
+
 @transaction.atomic
-def pass_issue(*, actor, person, valid_from: datetime.datetime | None = None, source: str = "") -> Pass:
-    """出入证 for a resident; the validity period comes from policy gate.pass.validity_days."""
+def pass_issue(
+    *,
+    actor,
+    person,
+    valid_from: datetime.datetime | None = None,
+    source: str = "",
+    confirm: bool = False,
+) -> Pass:
+    """出入证 for a resident; the validity period comes from policy gate.pass.validity_days.
+
+    Someone under observation (open order, or status observation / close contact / positive) gets a
+    pass only with confirm=True: the ValidationError (key "confirm", code "under_observation") says why,
+    and the page and the API ask the user before they send the confirmation."""
+    if not confirm:
+        warnings = pass_issue_warnings(person=person)
+        if warnings:
+            raise ValidationError(
+                {
+                    "confirm": ValidationError(
+                        _("%(name)s is under observation (%(why)s). Confirm to issue the pass anyway.")
+                        % {"name": person.name, "why": "; ".join(warnings)},
+                        code="under_observation",
+                    )
+                }
+            )
     valid_from = valid_from or timezone.now()
     days = int(policy_value("gate.pass.validity_days", at=valid_from, area=person.area_path))
     p = Pass.objects.create(
@@ -453,6 +507,9 @@ def scan_batch_record(
             returnee_cleared=fact.cleared,
         )
         res.verdict, res.place = verdict.as_dict(), place
+        if verdict.result == Verdict.ALLOW and person is not None and _may_name(actor, person):
+            res.verdict["name"] = mask_name(person.name)
+        item["threshold"] = rules_cache[key].threshold
         masked = item["masked"] or (person.id_masked if person else "")
         rows.append(
             {
@@ -486,8 +543,9 @@ def scan_batch_record(
         for item, res in ok
         if item["person"] is not None and "returnee_no_notice" in res.verdict["codes"]
     ]
+    fevers = [(item, res) for item, res in ok if "fever" in res.verdict["codes"]]
     # One statement, so no transaction of our own unless follow-ups are written with it.
-    with transaction.atomic() if refusals else contextlib.nullcontext():
+    with transaction.atomic() if refusals or fevers else contextlib.nullcontext():
         written = _insert_scans(unique_rows)
         by_client = {r["client_id"]: r for r in unique_rows}
         for _item, res in ok:
@@ -496,7 +554,70 @@ def scan_batch_record(
             if res.scan_id is not None:
                 res.row = by_client[res.client_id]
         _followups_for_refusals(actor=actor, refusals=[(i, r) for i, r in refusals if r.scan_id])
+        _referrals_for_fever(actor=actor, fevers=[(i, r) for i, r in fevers if r.scan_id])
     return results
+
+
+def _may_name(actor, person) -> bool:
+    """The gate answer names the person only for a volunteer whose jurisdiction holds them (the same
+    scoped permission that lets them scan there); a public self-registration names nobody."""
+    return actor is not None and user_can_see_path(actor, "gates.add_scanevent", person.area_path)
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳小明 → 欧**明: enough to match the card and the face, not to read out."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def _referrals_for_fever(*, actor, fevers) -> list[FollowUp]:
+    """A fever at the gate (at or over the policy threshold) is referred: a follow-up in the queue of the
+    person's community (the gate's, for someone unknown) and, for a person under observation, a fever
+    alert on their order through the observation service. One open fever follow-up per person."""
+    if not fevers:
+        return []
+    from fangkong.observation.services import fever_alert_at_gate
+
+    known = {item["person"].pk for item, _res in fevers if item["person"] is not None}
+    queued = set(
+        FollowUp.objects.filter(
+            person_id__in=list(known), reason="fever", status__in=OPEN_FOLLOWUP_STATUSES
+        ).values_list("person_id", flat=True)
+    )
+    out = []
+    for item, res in fevers:
+        person, place = item["person"], item["place_obj"]
+        if person is not None and person.pk in queued:
+            continue
+        if person is not None:
+            queued.add(person.pk)
+        where = person if person is not None else place
+        fu = FollowUp.objects.create(
+            area_id=where.area_id,
+            area_path=where.area_path,
+            person_id=person.pk if person else None,
+            place=place,
+            scan_id=res.scan_id,
+            reason="fever",
+            notes=f"{item['temperature']} ℃ ≥ {item['threshold']} ℃ · {place.name} · {item['masked']}".strip(
+                " ·"
+            ),
+        )
+        record(fu, ChangeLog.Action.CREATE, actor=actor, message="fever at the gate")
+        out.append(fu)
+        if person is not None:
+            fever_alert_at_gate(
+                person_id=person.pk,
+                temperature=item["temperature"],
+                threshold=item["threshold"],
+                place_name=place.name,
+                at=item["scanned_at"],
+            )
+    return out
 
 
 def scan_record(
@@ -597,6 +718,7 @@ FOLLOWUP_STEPS = {
     FollowUp.Status.CLOSED: "closed_at",
 }
 FOLLOWUP_ORDER = list(FOLLOWUP_STEPS)
+OPEN_FOLLOWUP_STATUSES = (FollowUp.Status.OPEN, FollowUp.Status.CONTACTED, FollowUp.Status.INSPECTED)
 
 
 @transaction.atomic
@@ -857,7 +979,8 @@ def returnee_letter_sign(*, actor, notice: ReturneeNotice, signed_by: str) -> Re
     )
     person = _person_for_notice(actor=actor, notice=notice)
     source = f"gates.ReturneeNotice:{notice.pk}"
-    p = pass_issue(actor=actor, person=person, source=source)
+    # The letter is the confirmation: the returnee's observation order is created right below.
+    p = pass_issue(actor=actor, person=person, source=source, confirm=True)
     order = order_create(
         actor=actor, person=person, order_type=ORDER_TYPES[notice.decision], reason="returnee", source=source
     )

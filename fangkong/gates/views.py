@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area, Level, Place
 from fangkong.core.excel import workbook_bytes, xlsx_response
-from fangkong.core.views import ScopedDetailView, ScopedListView, service_form_page
+from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
 from fangkong.people.models import Person
 
 from . import documents, forms, selectors, services
@@ -168,9 +168,16 @@ def pass_issue(request):
         if person is None or not Person.objects.visible_to(request.user).filter(pk=person.pk).exists():
             form.add_error("id_number", _("No resident with this ID in your jurisdiction."))
         else:
-            p = services.pass_issue(actor=request.user, person=person)
-            messages.success(request, _("Pass %(n)s issued.") % {"n": p.number})
-            return redirect("gates:pass-detail", pk=p.pk)
+            try:
+                p = services.pass_issue(
+                    actor=request.user, person=person, confirm=form.cleaned_data["confirm"]
+                )
+            except ValidationError as exc:
+                form_errors(form, exc)
+                form.ask_to_confirm()
+            else:
+                messages.success(request, _("Pass %(n)s issued.") % {"n": p.number})
+                return redirect("gates:pass-detail", pk=p.pk)
     return render(
         request,
         "gates/form.html",

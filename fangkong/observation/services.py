@@ -749,6 +749,28 @@ def _alert(order, *, kind, date, message, report=None) -> Alert:
     return alert
 
 
+def fever_alert_at_gate(
+    *, person_id: int, temperature, threshold, place_name: str, at: datetime.datetime
+) -> Alert | None:
+    """A fever measured at a gate, for a person with an open order: a fever alert on that order (once a
+    day, like a reported fever). The gates service calls this inside its own transaction; a person
+    without an order is referred through the gate's follow-up queue instead, so this returns None."""
+    order = (
+        ObservationOrder.objects.filter(person_id=person_id, status__in=OPEN_STATUSES)
+        .order_by("-start")
+        .first()
+    )
+    if order is None:
+        return None
+    return _alert(
+        order,
+        kind=Alert.Kind.FEVER,
+        date=timezone.localdate(at),
+        message=_("Temperature %(t)s ℃ at the gate %(place)s (threshold %(th)s ℃)")
+        % {"t": temperature, "place": place_name, "th": threshold},
+    )
+
+
 @transaction.atomic
 def report_submit(
     *,

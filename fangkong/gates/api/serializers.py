@@ -134,6 +134,12 @@ class VerdictSerializer(serializers.Serializer):
 class PassSerializer(serializers.ModelSerializer):
     person = ScopedPKField(Person, "people.view_person")
     person_name = serializers.CharField(source="person.name", read_only=True)
+    confirm = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Issue even though the person is under observation (the service asks for it).",
+    )
 
     class Meta:
         model = Pass
@@ -142,6 +148,7 @@ class PassSerializer(serializers.ModelSerializer):
             "number",
             "person",
             "person_name",
+            "confirm",
             "area",
             "valid_from",
             "valid_to",

@@ -115,7 +115,10 @@ class PassViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def perform_create(self, serializer):
         d = serializer.validated_data
         serializer.instance = services.pass_issue(
-            actor=self.request.user, person=d["person"], valid_from=d.get("valid_from")
+            actor=self.request.user,
+            person=d["person"],
+            valid_from=d.get("valid_from"),
+            confirm=d.get("confirm", False),
         )
 
     @action(detail=True, methods=["post"])
