@@ -148,7 +148,27 @@ def poster_png(*, place_name: str, url: str) -> bytes:
     return out.getvalue()
 
 
-def letter_pdf(*, notice, conditions: list[str], community: str) -> bytes:
+def inspection_lines(conditions: list[str], inspection) -> list[str]:
+    """The home conditions as the inspection found them: √ met, × not met, □ not checked."""
+    if inspection is None:
+        return [
+            "经社区入户核查，居住条件如下（尚未核查）：",
+            *[f"　□ {cond}（未核查）" for cond in conditions],
+        ]
+    found = inspection.checklist or {}
+    when = timezone.localtime(inspection.inspected_at)
+    lines = [f"经社区入户核查（{when:%Y-%m-%d}），居住条件如下："]
+    # The policy's conditions first, in its order; then any the inspection answered that policy dropped.
+    for cond in [*conditions, *[c for c in found if c not in conditions]]:
+        if cond not in found:
+            lines.append(f"　□ {cond}（未核查）")
+        else:
+            lines.append(f"　{'√' if found[cond] else '×'} {cond}：{'符合' if found[cond] else '不符合'}")
+    lines.append(f"　核查结论：{'全部符合' if inspection.conditions_met else '不全部符合'}")
+    return lines
+
+
+def letter_pdf(*, notice, conditions: list[str], community: str, inspection=None) -> bytes:
     """《疫情防控责任书》 for a returnee: decision, conditions, duties, signature lines."""
     font = _font()
     buf = io.BytesIO()
@@ -165,8 +185,7 @@ def letter_pdf(*, notice, conditions: list[str], community: str) -> bytes:
         f"居住地址：{notice.address or '—'}",
         f"社区决定：{notice.get_decision_display()}",
         "",
-        "经社区入户核查，居住条件如下：",
-        *[f"　□ {cond}" for cond in conditions],
+        *inspection_lines(conditions, inspection),
         "",
         "本人承诺：",
         "　一、严格按社区决定进行观察，观察期内不外出、不聚集；",

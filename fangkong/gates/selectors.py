@@ -493,6 +493,39 @@ def returnee_pipeline(*, viewer) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in ReturneeNotice.Stage.choices]
 
 
+def returnee_households(*, viewer, community_path: str, q: str, limit: int = 20):
+    """Households within a returnee's community that the viewer may register people in, matched by
+    typing (each word in the room, entrance or building name): the signing page's small lookup."""
+    from fangkong.areas.models import Area, Level
+
+    qs = Area.objects.visible_to(viewer, "people.add_person").filter(
+        level=Level.HOUSEHOLD, path__startswith=community_path
+    )
+    words = (q or "").split()[:4]
+    if not words:
+        return qs.none()
+    for w in words:
+        qs = qs.filter(
+            Q(name__icontains=w) | Q(parent__name__icontains=w) | Q(parent__parent__name__icontains=w)
+        )
+    return qs.select_related("parent__parent").order_by("path")[:limit]
+
+
+def returnee_order(*, viewer, notice: ReturneeNotice):
+    """The observation order a signed letter created, if the viewer may see it (the notice keeps it as
+    "app.Model:pk" so that gates need not import observation's models)."""
+    from django.apps import apps
+
+    label, _sep, pk = (notice.observation_order or "").partition(":")
+    if not pk.isdigit():
+        return None
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    return model.objects.visible_to(viewer).filter(pk=int(pk)).first()
+
+
 def followup_list(*, viewer) -> QuerySet[FollowUp]:
     return FollowUp.objects.visible_to(viewer).select_related("person", "place")
 

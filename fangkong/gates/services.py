@@ -941,7 +941,59 @@ ORDER_TYPES = {
 }
 
 
-def _person_for_notice(*, actor, notice: ReturneeNotice):
+def returnee_community(notice: ReturneeNotice):
+    """The community (社区) a notice was sent to: its own area or the community above it."""
+    from fangkong.areas.models import Area, Level
+
+    if notice.area.level == Level.COMMUNITY:
+        return notice.area
+    found = Area.objects.filter(path__in=notice.area.ancestor_paths(), level=Level.COMMUNITY).first()
+    return found or notice.area
+
+
+def returnee_household_resolve(
+    *, actor, notice: ReturneeNotice, household=None, building: str = "", entrance: str = "", room: str = ""
+):
+    """The household a returnee is registered under: one chosen within the notice's community, or one
+    created there (building / entrance / room, reusing the parts that exist) through the areas service.
+    A notice sent for a household already needs neither."""
+    from fangkong.areas.models import Area, Level
+    from fangkong.areas.services import area_create
+
+    community = returnee_community(notice)
+    if household is not None:
+        if household.level != Level.HOUSEHOLD or not household.path.startswith(community.path):
+            raise ValidationError(
+                {"household": _("Choose a household within %(c)s.") % {"c": community.name}}
+            )
+        if actor is not None and not user_can_see_path(actor, "people.add_person", household.path):
+            raise ValidationError({"household": _("This household is outside your jurisdiction.")})
+        return household
+    building, entrance, room = (x.strip()[:100] for x in (building, entrance, room))
+    if building or room:
+        if not (building and room):
+            raise ValidationError({"room": _("Give at least the building and the room.")})
+        if actor is not None and not user_can_see_path(actor, "people.add_person", community.path):
+            raise ValidationError({"household": _("This community is outside your jurisdiction.")})
+        parent = community
+        for name, level in ((building, Level.BUILDING), (entrance, Level.ENTRANCE), (room, Level.HOUSEHOLD)):
+            if not name:
+                continue  # a bungalow block has no entrances: the room hangs on the building
+            scope = Area.objects.filter(path__startswith=parent.path, level=level, name=name)
+            # A building may sit under a grid: look through the whole community for it; below, children.
+            found = (
+                (scope if level == Level.BUILDING else scope.filter(parent=parent)).order_by("path").first()
+            )
+            parent = found or area_create(actor=actor, parent=parent, name=name, level=level)
+        return parent
+    if notice.area.level == Level.HOUSEHOLD:
+        return notice.area
+    raise ValidationError(
+        {"household": _("Choose the household the returnee lives in, or add it (building, entrance, room).")}
+    )
+
+
+def _person_for_notice(*, actor, notice: ReturneeNotice, household=None):
     from fangkong.people.models import Person
 
     if notice.person_id:
@@ -953,7 +1005,7 @@ def _person_for_notice(*, actor, notice: ReturneeNotice):
         # The registry's own service: validation, encryption, pinyin and change log in one place.
         person = person_create(
             actor=actor,
-            household=notice.area,
+            household=household,
             name=notice.name,
             id_number=crypto.decrypt(notice.id_number_enc),
             id_type=notice.id_type,
@@ -964,9 +1016,33 @@ def _person_for_notice(*, actor, notice: ReturneeNotice):
     return person
 
 
+def returnee_needs_household(notice: ReturneeNotice) -> bool:
+    """Whether signing must be told the household: the returnee is not in the registry yet and the notice
+    names no household."""
+    from fangkong.areas.models import Level
+    from fangkong.people.models import Person
+
+    if notice.person_id or notice.area.level == Level.HOUSEHOLD:
+        return False
+    return not Person.objects.filter(id_hash=notice.id_hash).exists()
+
+
 @transaction.atomic
-def returnee_letter_sign(*, actor, notice: ReturneeNotice, signed_by: str) -> ReturneeNotice:
-    """The responsibility letter (责任书) is signed: issue the pass and hand over to observation."""
+def returnee_letter_sign(
+    *,
+    actor,
+    notice: ReturneeNotice,
+    signed_by: str,
+    household=None,
+    building: str = "",
+    entrance: str = "",
+    room: str = "",
+) -> ReturneeNotice:
+    """The responsibility letter (责任书) is signed: issue the pass and hand over to observation.
+
+    A returnee not yet in the registry is registered under `household` (chosen within the community) or
+    a household made from building / entrance / room. The order starts on the arrival date given in
+    the notice (observation counts from arrival), today when the notice gave none."""
     from fangkong.observation.services import order_create
 
     notice = _stage(
@@ -977,12 +1053,24 @@ def returnee_letter_sign(*, actor, notice: ReturneeNotice, signed_by: str) -> Re
         letter_signed_at=timezone.now(),
         letter_signed_by=signed_by[:50],
     )
-    person = _person_for_notice(actor=actor, notice=notice)
+    home = None
+    if returnee_needs_household(notice):
+        home = returnee_household_resolve(
+            actor=actor, notice=notice, household=household, building=building, entrance=entrance, room=room
+        )
+    elif notice.area.level == "household":
+        home = notice.area
+    person = _person_for_notice(actor=actor, notice=notice, household=home)
     source = f"gates.ReturneeNotice:{notice.pk}"
     # The letter is the confirmation: the returnee's observation order is created right below.
     p = pass_issue(actor=actor, person=person, source=source, confirm=True)
     order = order_create(
-        actor=actor, person=person, order_type=ORDER_TYPES[notice.decision], reason="returnee", source=source
+        actor=actor,
+        person=person,
+        order_type=ORDER_TYPES[notice.decision],
+        reason="returnee",
+        source=source,
+        start=notice.arrival_date or timezone.localdate(),
     )
     return _stage(
         notice,

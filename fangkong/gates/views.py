@@ -374,7 +374,13 @@ class ReturneeDetailView(ScopedDetailView):
             inspection_form=forms.InspectionForm(conditions=conditions),
             decision_form=forms.DecisionForm(),
             can_change=self.request.user.has_perm("gates.change_returneenotice"),
+            order=selectors.returnee_order(viewer=self.request.user, notice=n),
+            follow_ups=FollowUp.objects.visible_to(self.request.user)
+            .filter(notice=n)
+            .select_related("place"),
         )
+        if n.stage == ReturneeNotice.Stage.DECIDED and services.returnee_needs_household(n):
+            ctx["community"] = services.returnee_community(n)
         return ctx
 
 
@@ -442,13 +448,38 @@ def returnee_decide(request, pk):
 @require_POST
 def returnee_sign(request, pk):
     notice = _notice_for_change(request, pk)
+    household = None
+    chosen = request.POST.get("household", "")
+    if chosen:
+        household = (
+            Area.objects.visible_to(request.user).filter(pk=chosen if chosen.isdigit() else None).first()
+        )
+        if household is None:
+            messages.error(request, _("Choose the household from the list."))
+            return redirect(notice)
     _run(
         request,
         services.returnee_letter_sign,
         notice=notice,
         signed_by=request.POST.get("signed_by") or notice.name,
+        household=household,
+        building=request.POST.get("building", ""),
+        entrance=request.POST.get("entrance", ""),
+        room=request.POST.get("room", ""),
     )
     return redirect(notice)
+
+
+@login_required
+def returnee_households(request, pk):
+    """The household lookup of the signing form (HTMX): households of the notice's community that the
+    user may register people in, matched by what was typed."""
+    notice = _notice_for_change(request, pk)
+    community = services.returnee_community(notice)
+    found = selectors.returnee_households(
+        viewer=request.user, community_path=community.path, q=request.GET.get("q", "")[:100]
+    )
+    return render(request, "gates/_household_choices.html", {"households": found, "q": request.GET.get("q")})
 
 
 @login_required
@@ -463,6 +494,7 @@ def returnee_letter(request, pk):
         notice=notice,
         conditions=services.observation_conditions(area_path=notice.area_path),
         community=community.name if community else notice.area.name,
+        inspection=notice.inspections.order_by("-inspected_at").first(),
     )
     resp = HttpResponse(pdf, content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="letter-{notice.tracking_code}.pdf"'
