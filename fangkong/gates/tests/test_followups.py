@@ -62,3 +62,16 @@ def test_followup_does_not_step_back(tree, make_user):
         services.followup_update(actor=None, followup=fu, status="contacted")
     fu.refresh_from_db()
     assert fu.status == "closed" and fu.contacted_at is None
+
+
+@pytest.mark.django_db
+def test_followup_step_through_the_api(api, tree, make_user):
+    fu = _refused(tree)
+    api.as_user(make_user("community_worker", tree.a.community))
+    resp = api.patch(
+        f"/api/gates/follow-ups/{fu.pk}/", {"status": "inspected", "notes": "入户"}, format="json"
+    )
+    body = resp.json()
+    assert body["status"] == "inspected" and body["inspected_at"] and body["contacted_at"] is None
+    back = api.patch(f"/api/gates/follow-ups/{fu.pk}/", {"status": "open"}, format="json")
+    assert back.status_code == 400 and "status" in back.json()
