@@ -603,8 +603,10 @@ def _referrals_for_fever(*, actor, fevers) -> list[FollowUp]:
             place=place,
             scan_id=res.scan_id,
             reason="fever",
-            notes=f"{item['temperature']} ℃ ≥ {item['threshold']} ℃ · {place.name} · {item['masked']}".strip(
-                " ·"
+            notes=" · ".join(
+                x
+                for x in (f"{item['temperature']} ℃ ≥ {item['threshold']} ℃", place.name, item["masked"])
+                if x
             ),
         )
         record(fu, ChangeLog.Action.CREATE, actor=actor, message="fever at the gate")
