@@ -76,13 +76,20 @@ def user_create(request):
     form = UserCreateForm(request.POST or None)
     scope_form = ScopeForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid() and scope_form.is_valid():
+        from django.core.exceptions import ValidationError
         from django.db import transaction
 
-        with transaction.atomic():
-            user = services.user_create(actor=request.user, **form.cleaned_data)
-            services.scope_add(actor=request.user, user=user, **scope_form.cleaned_data)
-        messages.success(request, _("User %(name)s created.") % {"name": user.username})
-        return redirect("accounts:user-detail", pk=user.pk)
+        from fangkong.core.views import form_errors
+
+        try:
+            with transaction.atomic():
+                user = services.user_create(actor=request.user, **form.cleaned_data)
+                services.scope_add(actor=request.user, user=user, **scope_form.cleaned_data)
+        except ValidationError as exc:  # e.g. the password validators: shown on the form
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": user.username})
+            return redirect("accounts:user-detail", pk=user.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/user_form.html", {"form": form, "scope_form": scope_form}, status=status)
 
