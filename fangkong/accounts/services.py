@@ -160,3 +160,35 @@ def scope_remove(*, actor, scope: Scope) -> None:
     scope.save()
     record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before, message="scope removed")
     _grants_changed(scope.user)
+
+
+@transaction.atomic
+def token_issue(*, user: User):
+    """The user's API token; an expired one is replaced by a new key (DRF keeps one per user)."""
+    from rest_framework.authtoken.models import Token
+
+    from fangkong.core.drf import token_expired
+
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and not token_expired(token.created):
+        return token
+    if token is not None:
+        token.delete()
+    token = Token.objects.create(user=user)
+    # The log names the user only: the key itself is a credential and never enters it.
+    record(user, ChangeLog.Action.UPDATE, actor=user, before=snapshot(user), message="API token issued")
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, actor, user: User) -> int:
+    """Delete the user's API tokens (a lost phone, a departed volunteer). Returns how many."""
+    from rest_framework.authtoken.models import Token
+
+    _require_manageable(actor, user)
+    count, _ = Token.objects.filter(user=user).delete()
+    if count:
+        record(
+            user, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(user), message="API tokens revoked"
+        )
+    return count

@@ -129,3 +129,34 @@ def user_toggle_active(request, pk):
         raise PermissionDenied
     services.user_update(actor=request.user, user=user, is_active=not user.is_active)
     return redirect("accounts:user-detail", pk=pk)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a username and address failed too often (AXES_LOCKOUT_CALLABLE):
+    429 with a clear message, JSON for the API, a page otherwise."""
+    from django.conf import settings
+    from django.http import JsonResponse
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)
+
+
+@login_required
+def my_tokens(request):
+    """The user's own API token: when it was issued and expires; revoke it (a lost phone)."""
+    from rest_framework.authtoken.models import Token
+
+    if request.method == "POST":
+        count = services.token_revoke(actor=request.user, user=request.user)
+        messages.success(request, _("API tokens revoked: %(n)d.") % {"n": count})
+        return redirect("accounts:my-tokens")
+    from fangkong.accounts.api.serializers import TokenSerializer
+
+    tokens = [
+        {"created": t.created, "expires": TokenSerializer().get_expires(t)}
+        for t in Token.objects.filter(user=request.user)
+    ]
+    return render(request, "accounts/my_tokens.html", {"tokens": tokens, "title": _("My API tokens")})

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from fangkong.accounts import services
 from fangkong.accounts.models import Role, User
+from fangkong.core.models import ChangeLog
 
 
 @pytest.fixture
@@ -88,3 +89,70 @@ def test_weak_password_refused_by_service_page_and_api(client, api, tree, make_u
     with pytest.raises(ValidationError):
         services.user_set_password(actor=admin, user=user, password="12345678901")
     assert User.objects.get(pk=user.pk).check_password("test-password-123")
+
+
+def test_expired_token_is_refused_and_a_fresh_login_replaces_it(api, tree, make_user, settings):
+    import datetime
+
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    make_user("community_worker", tree.a.community, username="tk")
+    body = api.post(
+        "/api/auth/token/", {"username": "tk", "password": "test-password-123"}, format="json"
+    ).json()
+    assert body["expires"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+    assert api.get("/api/users/me/").json()["username"] == "tk"
+    Token.objects.filter(key=body["token"]).update(
+        created=timezone.now() - datetime.timedelta(hours=settings.FANGKONG_TOKEN_TTL_HOURS + 1)
+    )
+    resp = api.get("/api/users/me/")
+    assert (
+        resp.status_code == 401
+        and "expired" in resp.json()["detail"].lower()
+        or "过期" in resp.json()["detail"]
+    )
+    api.credentials()
+    again = api.post(
+        "/api/auth/token/", {"username": "tk", "password": "test-password-123"}, format="json"
+    ).json()
+    assert again["token"] != body["token"]
+
+
+def test_user_revokes_own_tokens_by_api_and_page(api, client, tree, make_user):
+    from rest_framework.authtoken.models import Token
+
+    user = make_user("gate_volunteer", tree.a.community, username="vt")
+    key = api.post(
+        "/api/auth/token/", {"username": "vt", "password": "test-password-123"}, format="json"
+    ).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.post("/api/auth/token/revoke/").json() == {"revoked": 1}
+    assert api.get("/api/users/me/").status_code == 401
+    Token.objects.create(user=user)
+    client.force_login(user)
+    page = client.get("/users/me/tokens/")
+    assert (
+        'id="revoke-tokens"' in page.content.decode()
+        and Token.objects.get(user=user).key not in page.content.decode()
+    )
+    client.post("/users/me/tokens/")
+    assert not Token.objects.filter(user=user).exists()
+    assert "API tokens revoked" in ChangeLog.objects.filter(object_id=str(user.pk)).latest("id").message
+
+
+@pytest.mark.parametrize("where", ["page", "api", "admin"])
+def test_login_locks_out_after_repeated_failures(client, tree, make_user, settings, where):
+    make_user("district_admin", tree.district, username="victim")
+    url = {"page": "/login/", "api": "/api/auth/token/", "admin": "/admin/login/"}[where]
+    statuses = [
+        client.post(url, {"username": "victim", "password": f"wrong-{i}"}).status_code
+        for i in range(settings.AXES_FAILURE_LIMIT + 1)
+    ]
+    assert statuses[0] in (200, 400) and statuses[-1] == 429
+    # Locked: even the right password is refused, with a clear message rather than an error page.
+    resp = client.post(url, {"username": "victim", "password": "test-password-123"})
+    assert resp.status_code == 429
+    text = resp.content.decode()
+    assert "登录失败次数过多" in text or "Too many failed logins" in text
