@@ -65,7 +65,9 @@ def user_detail(request, pk):
             "scopes": selectors.scope_list(viewer=request.user, user=user),
             "scope_form": ScopeForm(viewer=request.user),
             "content_type": ContentType.objects.get_for_model(user),
-            "can_manage": request.user.has_perm("accounts.add_scope"),
+            # Buttons only where the service would allow the action (a wider user is read-only here).
+            "can_manage": request.user.has_perm("accounts.add_scope")
+            and services.user_manageable(actor=request.user, user=user, perm="accounts.add_scope"),
         },
     )
 

@@ -51,7 +51,7 @@ def test_html_disguised_as_photo_is_refused_and_nothing_is_stored(client, inspec
     html = b"<html><script>alert(document.cookie)</script></html>"
     good = _file(_jpeg_with_exif(), "ok.jpg")
     resp = _post(client, inspecting, good, _file(html, "room.jpg"))
-    assert "room.jpg" in resp.content.decode()  # the error names the file
+    assert "room.jpg 不是照片" in resp.content.decode()  # the error names the file
     assert not inspecting.inspections.exists() and not InspectionPhoto.objects.exists()
 
 
