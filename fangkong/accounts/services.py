@@ -47,6 +47,8 @@ def user_manageable(*, actor, user: User, perm: str = "accounts.change_user") ->
     paths = scope_paths(actor, perm)
     if paths is ALL:
         return True
+    if not paths:  # holds the permission nowhere
+        return False
     held = Scope.objects.filter(user=user).values_list("area_path", flat=True) if user.pk else []
     return all(any(p.startswith(m) for m in paths) for p in held)
 
