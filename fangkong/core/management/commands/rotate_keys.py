@@ -5,7 +5,7 @@ Rotation: put the new Fernet key first in FANGKONG_FIELD_KEY, keep the old ones 
 ("new,old"), set FANGKONG_HMAC_KEY to the new index key, restart, run this command, then drop
 the old Fernet key. Each batch is its own transaction and every step is idempotent, so an
 interrupted run is simply run again. Until it finishes, exact search by ID/phone misses the rows
-not yet re-indexed (run it in a quiet hour; a million residents take a few minutes)."""
+not yet re-indexed (run it in a quiet hour)."""
 
 from __future__ import annotations
 
