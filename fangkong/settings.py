@@ -3,7 +3,9 @@
 DATABASE_URL      sqlite:///db.sqlite3 (default, embedded) or postgres://user@host/db
 SECRET_KEY        required unless FANGKONG_DEMO=1 or DEBUG=1
 FANGKONG_FIELD_KEY  Fernet key(s) for personal data at rest, comma-separated, newest first
-FANGKONG_HMAC_KEY   key of the HMAC index over encrypted fields
+FANGKONG_HMAC_KEY   key of the HMAC index over encrypted fields (both required outside demo/tests)
+REDIS_URL          shared cache (rate limits, login lockout counters); required in production
+FANGKONG_TRUSTED_PROXIES  addresses/networks of the reverse proxies whose X-Forwarded-For is believed
 CELERY_BROKER_URL  redis://127.0.0.1:6379/0 in production; unset = tasks run eagerly
 """
 
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "axes",
     "fangkong.core",
     "fangkong.accounts",
     "fangkong.areas",
@@ -70,12 +73,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fangkong.core.middleware.NoStoreMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout page (issue 9, hole 8).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fangkong.urls"
 WSGI_APPLICATION = "fangkong.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["fangkong.accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before any password check
+    "fangkong.accounts.backends.RoleBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -119,7 +129,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -216,3 +228,88 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
 }
+
+
+# --- Security (issue 9, holes 7-12; docs/security.md) ---------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+if not (DEMO or TESTING):
+    # Deriving the data keys from SECRET_KEY would tie personal data to a key that is rotated for
+    # other reasons and often shared with less care: refuse to start instead.
+    if not FIELD_KEYS or not HMAC_KEY:
+        raise ImproperlyConfigured(
+            "FANGKONG_FIELD_KEY and FANGKONG_HMAC_KEY must be set outside demo mode and tests "
+            "(see README, Production). They encrypt and index personal data."
+        )
+    from cryptography.fernet import Fernet  # noqa: E402
+
+    for _k in FIELD_KEYS:
+        try:
+            Fernet(_k)
+        except ValueError as _exc:
+            raise ImproperlyConfigured(
+                "FANGKONG_FIELD_KEY holds a value that is not a Fernet key (32 url-safe base64 bytes)"
+            ) from _exc
+    if len(HMAC_KEY) < 32:
+        raise ImproperlyConfigured("FANGKONG_HMAC_KEY must be at least 32 characters long")
+
+# API tokens expire this many hours after issue; a user revokes their own at /users/me/tokens/.
+FANGKONG_TOKEN_TTL_HOURS = int(os.environ.get("FANGKONG_TOKEN_TTL_HOURS", "720"))
+
+# Client address: X-Forwarded-For is believed only when the direct peer is one of these proxies
+# (comma-separated addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"); otherwise REMOTE_ADDR.
+FANGKONG_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("FANGKONG_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# Login lockout (django-axes) on /login/, /admin/ and /api/auth/token/: after AXES_FAILURE_LIMIT
+# failures for one username from one address, that pair is refused for AXES_COOLOFF_TIME.
+AXES_FAILURE_LIMIT = int(os.environ.get("FANGKONG_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FANGKONG_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "fangkong.core.clientip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "fangkong.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): our pages load nothing from a third-party origin. Scripts
+# come from our static files only; style attributes in templates still need 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Inspection photos (gates): images only, checked by content and re-encoded.
+FANGKONG_PHOTO_MAX_BYTES = int(os.environ.get("FANGKONG_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+FANGKONG_PHOTO_MAX_PIXELS = 40_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG and not TESTING and not DEMO:
+    # HTTPS in production (set FANGKONG_HTTPS=0 only on a plain-HTTP test intranet).
+    _https = os.environ.get("FANGKONG_HTTPS", "1") == "1"
+    SECURE_SSL_REDIRECT = _https and os.environ.get("FANGKONG_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("FANGKONG_HSTS_SECONDS", "31536000")) if _https else 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+    SECURE_HSTS_PRELOAD = os.environ.get("FANGKONG_HSTS_PRELOAD") == "1"
+    if not SECURE_HSTS_PRELOAD:
+        # Submitting the domain to the browsers' preload list is the operator's decision (an intranet
+        # host cannot be preloaded); HSTS itself is on.
+        SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
+    if FANGKONG_TRUSTED_PROXIES:
+        # The proxy terminates TLS and says so; believed only because the proxy is trusted.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -45,6 +45,9 @@ class User(AbstractUser):
     # Bumped by every scope or role change: keys the cached grants, so no request sees stale scopes.
     grants_version = models.PositiveIntegerField(default=0, editable=False)
 
+    # Hidden in the change log from readers who may not view this user (core.audit.redact).
+    audit_personal_fields = ("phone", "email", "first_name", "last_name")
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -52,6 +55,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    @classmethod
+    def audit_viewable_pks(cls, viewer, pks) -> set:
+        if not viewer.has_perm("accounts.view_user"):
+            return {viewer.pk} & {int(p) for p in pks if str(p).isdigit()}
+        from .selectors import user_list
+
+        ids = [int(p) for p in pks if str(p).isdigit()]
+        return set(user_list(viewer=viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
     def active_scopes(self):
         cached = self.__dict__.get("_active_scopes")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
@@ -29,6 +31,40 @@ def roles_sync() -> None:
         ]
         role.permissions.set(wanted)
     User.objects.update(grants_version=F("grants_version") + 1)
+
+
+def user_manageable(*, actor, user: User, perm: str = "accounts.change_user") -> bool:
+    """May `actor` act on `user`? Only when every scope `user` holds (active or not) lies inside the
+    areas where `actor` holds `perm`: a community administrator cannot touch a district user who
+    also holds a scope in that community. The system (actor None), superusers and users acting on
+    themselves pass; a superuser account is managed only by superusers."""
+    from fangkong.core.scoping import ALL, scope_paths
+
+    if actor is None or actor.is_superuser or (user.pk is not None and actor.pk == user.pk):
+        return True
+    if user.is_superuser:
+        return False
+    paths = scope_paths(actor, perm)
+    if paths is ALL:
+        return True
+    if not paths:  # holds the permission nowhere
+        return False
+    held = Scope.objects.filter(user=user).values_list("area_path", flat=True) if user.pk else []
+    return all(any(p.startswith(m) for m in paths) for p in held)
+
+
+def _require_manageable(actor, user: User, perm: str = "accounts.change_user") -> None:
+    if not user_manageable(actor=actor, user=user, perm=perm):
+        raise PermissionDenied("This user holds a scope outside your jurisdiction.")
+
+
+def _validate_password(password: str, user: User) -> None:
+    """Django's configured validators (AUTH_PASSWORD_VALIDATORS), so the page, the API and the admin
+    refuse the same passwords."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
 
 
 def _grants_changed(user: User) -> None:
@@ -60,6 +96,7 @@ def user_create(
         is_staff=is_superuser,
     )
     if password:
+        _validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -71,6 +108,7 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, actor, user: User, **fields) -> User:
+    _require_manageable(actor, user)
     before = snapshot(user)
     allowed = {"display_name", "phone", "email", "language", "is_active"}
     for name, value in fields.items():
@@ -89,6 +127,8 @@ def user_set_language(*, user: User, language: str) -> User:
 
 @transaction.atomic
 def user_set_password(*, actor, user: User, password: str) -> User:
+    _require_manageable(actor, user)
+    _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     record(user, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(user), message="password changed")
@@ -97,6 +137,11 @@ def user_set_password(*, actor, user: User, password: str) -> User:
 
 @transaction.atomic
 def scope_add(*, actor, user: User, area, role: Role) -> Scope:
+    from fangkong.core.scoping import user_can_see_path
+
+    _require_manageable(actor, user, "accounts.add_scope")
+    if actor is not None and not user_can_see_path(actor, "accounts.add_scope", area.path):
+        raise PermissionDenied("Area outside your jurisdiction.")
     scope, created = Scope.objects.get_or_create(user=user, area=area, role=role, defaults={"active": True})
     if not created and not scope.active:
         before = snapshot(scope)
@@ -111,8 +156,41 @@ def scope_add(*, actor, user: User, area, role: Role) -> Scope:
 
 @transaction.atomic
 def scope_remove(*, actor, scope: Scope) -> None:
+    _require_manageable(actor, scope.user, "accounts.change_scope")
     before = snapshot(scope)
     scope.active = False
     scope.save()
     record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before, message="scope removed")
     _grants_changed(scope.user)
+
+
+@transaction.atomic
+def token_issue(*, user: User):
+    """The user's API token; an expired one is replaced by a new key (DRF keeps one per user)."""
+    from rest_framework.authtoken.models import Token
+
+    from fangkong.core.drf import token_expired
+
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and not token_expired(token.created):
+        return token
+    if token is not None:
+        token.delete()
+    token = Token.objects.create(user=user)
+    # The log names the user only: the key itself is a credential and never enters it.
+    record(user, ChangeLog.Action.UPDATE, actor=user, before=snapshot(user), message="API token issued")
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, actor, user: User) -> int:
+    """Delete the user's API tokens (a lost phone, a departed volunteer). Returns how many."""
+    from rest_framework.authtoken.models import Token
+
+    _require_manageable(actor, user)
+    count, _ = Token.objects.filter(user=user).delete()
+    if count:
+        record(
+            user, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(user), message="API tokens revoked"
+        )
+    return count

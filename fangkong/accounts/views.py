@@ -65,7 +65,9 @@ def user_detail(request, pk):
             "scopes": selectors.scope_list(viewer=request.user, user=user),
             "scope_form": ScopeForm(viewer=request.user),
             "content_type": ContentType.objects.get_for_model(user),
-            "can_manage": request.user.has_perm("accounts.add_scope"),
+            # Buttons only where the service would allow the action (a wider user is read-only here).
+            "can_manage": request.user.has_perm("accounts.add_scope")
+            and services.user_manageable(actor=request.user, user=user, perm="accounts.add_scope"),
         },
     )
 
@@ -76,13 +78,20 @@ def user_create(request):
     form = UserCreateForm(request.POST or None)
     scope_form = ScopeForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid() and scope_form.is_valid():
+        from django.core.exceptions import ValidationError
         from django.db import transaction
 
-        with transaction.atomic():
-            user = services.user_create(actor=request.user, **form.cleaned_data)
-            services.scope_add(actor=request.user, user=user, **scope_form.cleaned_data)
-        messages.success(request, _("User %(name)s created.") % {"name": user.username})
-        return redirect("accounts:user-detail", pk=user.pk)
+        from fangkong.core.views import form_errors
+
+        try:
+            with transaction.atomic():
+                user = services.user_create(actor=request.user, **form.cleaned_data)
+                services.scope_add(actor=request.user, user=user, **scope_form.cleaned_data)
+        except ValidationError as exc:  # e.g. the password validators: shown on the form
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": user.username})
+            return redirect("accounts:user-detail", pk=user.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/user_form.html", {"form": form, "scope_form": scope_form}, status=status)
 
@@ -122,3 +131,34 @@ def user_toggle_active(request, pk):
         raise PermissionDenied
     services.user_update(actor=request.user, user=user, is_active=not user.is_active)
     return redirect("accounts:user-detail", pk=pk)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a username and address failed too often (AXES_LOCKOUT_CALLABLE):
+    429 with a clear message, JSON for the API, a page otherwise."""
+    from django.conf import settings
+    from django.http import JsonResponse
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)
+
+
+@login_required
+def my_tokens(request):
+    """The user's own API token: when it was issued and expires; revoke it (a lost phone)."""
+    from rest_framework.authtoken.models import Token
+
+    if request.method == "POST":
+        count = services.token_revoke(actor=request.user, user=request.user)
+        messages.success(request, _("API tokens revoked: %(n)d.") % {"n": count})
+        return redirect("accounts:my-tokens")
+    from fangkong.accounts.api.serializers import TokenSerializer
+
+    tokens = [
+        {"created": t.created, "expires": TokenSerializer().get_expires(t)}
+        for t in Token.objects.filter(user=request.user)
+    ]
+    return render(request, "accounts/my_tokens.html", {"tokens": tokens, "title": _("My API tokens")})

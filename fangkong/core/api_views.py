@@ -4,8 +4,23 @@ from .api import ScopedReadOnlyViewSet, router
 from .models import ChangeLog, SensitiveAccess
 
 
+class ChangeLogListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        from .audit import redact
+
+        rows = list(data.all() if hasattr(data, "all") else data)
+        redact(self.context["request"].user, rows)  # the whole page in one query per model
+        return super().to_representation(rows)
+
+
 class ChangeLogSerializer(serializers.ModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
+
+    def to_representation(self, instance):
+        from .audit import redact
+
+        redact(self.context["request"].user, [instance])
+        return super().to_representation(instance)
 
     class Meta:
         model = ChangeLog
@@ -23,6 +38,7 @@ class ChangeLogSerializer(serializers.ModelSerializer):
             "after",
             "message",
         ]
+        list_serializer_class = ChangeLogListSerializer
 
 
 class SensitiveAccessSerializer(serializers.ModelSerializer):

@@ -79,3 +79,35 @@ def record_access(*, actor, instance: models.Model, field: str, reason: str) -> 
         reason=reason[:300],
         area_path=_area_path(instance),
     )
+
+
+def redact(viewer, entries) -> None:
+    """Hide personal fields in change-log entries whose record the viewer may not view.
+
+    Entries of records with no area (users) are readable by every change-log reader; a model lists
+    its personal fields in `audit_personal_fields` and answers `audit_viewable_pks(viewer, pks)`.
+    Works in place on the loaded entries (never saved), one query per model in the batch."""
+    pending: dict = {}
+    for e in entries:
+        if getattr(e, "_redacted", False):
+            continue
+        e._redacted = True
+        model = e.content_type.model_class()
+        if model is not None and getattr(model, "audit_personal_fields", None):
+            pending.setdefault(model, []).append(e)
+    for model, rows in pending.items():
+        viewable = {str(pk) for pk in model.audit_viewable_pks(viewer, [r.object_id for r in rows])}
+        for r in rows:
+            if r.object_id in viewable:
+                continue
+            for side in ("before", "after"):
+                data = getattr(r, side)
+                if data:
+                    setattr(
+                        r,
+                        side,
+                        {
+                            k: (SECRET_MARK if k in model.audit_personal_fields and v else v)
+                            for k, v in data.items()
+                        },
+                    )

@@ -11,8 +11,26 @@ import hmac
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
+# Every encrypted column: (model, encrypted field, its HMAC index field or "", index kind). The key
+# rotation command walks this list; a test fails when a model has a `*_enc` field missing from it.
+ENCRYPTED_FIELDS: list[tuple[str, str, str, str]] = [
+    ("people.Person", "id_number_enc", "id_hash", "id"),
+    ("people.Person", "phone_enc", "phone_hash", "phone"),
+    ("gates.ReturneeNotice", "id_number_enc", "id_hash", "id"),
+    ("gates.ReturneeNotice", "phone_enc", "", "phone"),
+    ("gates.ReturneeNotice", "landlord_phone_enc", "", "phone"),
+    ("observation.SickLeaveReport", "phone_enc", "phone_hash", "phone"),
+]
+
+
+def reset_keys() -> None:
+    """Forget the cached keys (after the settings changed: tests, the rotation command)."""
+    _fernet.cache_clear()
+    _hmac_key.cache_clear()
+
 
 def _derived(label: str) -> bytes:
+    # Demo and tests only: outside them settings refuse to start without the real keys.
     return hashlib.sha256(f"{label}:{settings.SECRET_KEY}".encode()).digest()
 
 
@@ -33,6 +51,11 @@ def encrypt(value: str) -> str:
 
 def decrypt(token: str) -> str:
     return _fernet().decrypt(token.encode()).decode() if token else ""
+
+
+def reencrypt(token: str) -> str:
+    """The same value under the newest key (MultiFernet.rotate; any listed key may decrypt it)."""
+    return _fernet().rotate(token.encode()).decode() if token else ""
 
 
 def blind_index(value: str, *, kind: str = "") -> str:

@@ -23,11 +23,27 @@ class ModelPermission(permissions.DjangoModelPermissions):
     }
 
 
+def token_expired(created) -> bool:
+    """A token older than FANGKONG_TOKEN_TTL_HOURS is refused (0 = tokens never expire)."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    ttl = settings.FANGKONG_TOKEN_TTL_HOURS
+    if isinstance(created, str):  # SQLite through the raw cursor
+        created = datetime.datetime.fromisoformat(created)
+    if timezone.is_naive(created):  # stored in UTC without an offset
+        created = created.replace(tzinfo=datetime.UTC)
+    return bool(ttl) and created < timezone.now() - datetime.timedelta(hours=ttl)
+
+
 class FastTokenAuthentication(TokenAuthentication):
     """DRF's token authentication in one prepared statement (token joined to its user), not an ORM
-    query compiled on every call: gate devices authenticate every scan, and compiling the ORM query
-    cost more than running it. Nothing is cached, so a deleted token or a deactivated user is refused at
-    once, and the user's grants version is always current."""
+        query compiled on every call: gate devices authenticate every scan, and compiling the ORM query
+        cost more than running it. Nothing is cached, so a deleted token or a deactivated user is refused at
+        once, and the user's grants version is always current. The expiry is checked on the `created` the
+    same statement returns: still one statement, and an expired token gets its own message."""
 
     def authenticate_credentials(self, key):
         from django.contrib.auth import get_user_model
@@ -43,6 +59,8 @@ class FastTokenAuthentication(TokenAuthentication):
         )
         if row is None:
             raise AuthenticationFailed(_("Invalid token."))
+        if token_expired(row[0]):
+            raise AuthenticationFailed(_("Token expired: log in again for a new one."))
         user = User.from_db(connection.alias, fields, row[1:])
         if not user.is_active:
             raise AuthenticationFailed(_("User inactive or deleted."))

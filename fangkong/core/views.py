@@ -138,6 +138,13 @@ class ChangeLogDetailView(ScopedDetailView):
     model = ChangeLog
     template_name = "core/changelog_detail.html"
 
+    def get_object(self, queryset=None):
+        from .audit import redact
+
+        obj = super().get_object(queryset)
+        redact(self.request.user, [obj])
+        return obj
+
 
 class ObjectChangeLogView(ChangeLogListView):
     """The change log of one object (linked from every detail page)."""

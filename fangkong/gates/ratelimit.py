@@ -1,4 +1,9 @@
-"""A simple cache-based limiter for the public pages (per client address, per minute; limit from policy)."""
+"""A cache-based limiter for the public pages (per client address, per minute; limit from policy).
+
+The counter lives in Django's default cache: Redis when REDIS_URL is set (shared by every web
+process; required in production), per-process memory otherwise. The client address comes from
+core.clientip (X-Forwarded-For only from a trusted proxy), so citizens behind one proxy do not share
+one bucket."""
 
 from __future__ import annotations
 
@@ -8,11 +13,8 @@ import time
 from django.core.cache import cache
 from django.shortcuts import render
 
+from fangkong.core.clientip import client_ip
 from fangkong.policies.selectors import PolicyMissing, policy_value
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "?"
 
 
 def allow(request, bucket: str) -> bool:

@@ -877,6 +877,10 @@ def home_inspection_record(
     if notice.stage not in (ReturneeNotice.Stage.INSPECTION, ReturneeNotice.Stage.NOTIFIED):
         raise ValidationError({"stage": _("The home is inspected before the decision.")})
     checklist = {c: bool(checklist[c]) for c in conditions}
+    from .photos import photo_caption, photo_clean
+
+    # Every photo checked before anything is written: one bad file stores nothing.
+    cleaned = [(photo_clean(f), photo_caption(f)) for f in photos or []]
     insp = HomeInspection.objects.create(
         notice=notice,
         area_id=notice.area_id,
@@ -887,13 +891,13 @@ def home_inspection_record(
         conditions_met=all(checklist.values()),
         notes=notes,
     )
-    for f in photos or []:
+    for content, caption in cleaned:
         InspectionPhoto.objects.create(
             inspection=insp,
             area_id=insp.area_id,
             area_path=insp.area_path,
-            file=f,
-            caption=getattr(f, "name", "")[:100],
+            file=content,
+            caption=caption,
         )
     record(insp, ChangeLog.Action.CREATE, actor=actor)
     if notice.stage == ReturneeNotice.Stage.NOTIFIED:

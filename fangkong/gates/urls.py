@@ -31,6 +31,7 @@ urlpatterns = [
     path("returnees/<int:pk>/decide/", views.returnee_decide, name="returnee-decide"),
     path("returnees/<int:pk>/sign/", views.returnee_sign, name="returnee-sign"),
     path("returnees/<int:pk>/households/", views.returnee_households, name="returnee-households"),
+    path("inspection-photos/<int:pk>/", views.inspection_photo, name="inspection-photo"),
     path("returnees/<int:pk>/letter.pdf", views.returnee_letter, name="returnee-letter"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="followup-list"),
     path("follow-ups/<int:pk>/update/", views.followup_update, name="followup-update"),

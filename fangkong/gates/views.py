@@ -633,3 +633,22 @@ def shift_add(request):
         title=_("Add a shift"),
         success_url="gates:shift-list",
     )
+
+
+@login_required
+def inspection_photo(request, pk):
+    """An inspection photo, to those who may view it (404 across communities); never from /media/."""
+    from django.http import FileResponse, Http404
+
+    from .models import InspectionPhoto
+
+    photo = get_object_or_404(InspectionPhoto.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    if handle.read(3) != b"\xff\xd8\xff":  # only re-encoded JPEGs are served, whatever was stored before
+        handle.close()
+        raise Http404
+    handle.seek(0)
+    return FileResponse(handle, content_type="image/jpeg")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
+from fangkong.gates.ratelimit import rate_limited
 
 from . import documents, forms, selectors, services
 from .filters import (
@@ -217,6 +218,7 @@ def order_qr(request, pk):
     return HttpResponse(documents.qr_svg(url), content_type="image/svg+xml")
 
 
+@rate_limited("health-report", methods=("GET", "POST"))
 def public_report(request, token):
     """The resident's daily report from the signed link: no login, phone-sized."""
     order = documents.order_from_token(token)

@@ -52,3 +52,21 @@ class UserCreateSerializer(serializers.Serializer):
         if not user_can_see_path(self.context["request"].user, "accounts.add_scope", area.path):
             raise serializers.ValidationError(_("Area outside your jurisdiction."))
         return area
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(source="key")
+    created = serializers.DateTimeField()
+    expires = serializers.SerializerMethodField()
+
+    def get_expires(self, obj) -> str | None:
+        import datetime
+
+        from django.conf import settings
+
+        ttl = settings.FANGKONG_TOKEN_TTL_HOURS
+        return (obj.created + datetime.timedelta(hours=ttl)).isoformat() if ttl else None
+
+
+class TokenRevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField()

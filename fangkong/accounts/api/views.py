@@ -1,15 +1,23 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from fangkong.core.api import ScopedReadOnlyViewSet, UserLanguageMixin
 
 from .. import selectors, services
 from ..models import Scope, User
-from .serializers import ScopeSerializer, UserCreateSerializer, UserSerializer
+from .serializers import (
+    ScopeSerializer,
+    TokenRevokedSerializer,
+    TokenSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+)
 
 
 class UserViewSet(UserLanguageMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -49,3 +57,32 @@ class ScopeViewSet(ScopedReadOnlyViewSet):
 
     def base_queryset(self):
         return Scope.objects.select_related("area", "role")
+
+
+class TokenObtainView(APIView):
+    """Username and password for an API token that expires after FANGKONG_TOKEN_TTL_HOURS.
+    Failures count towards the login lockout (django-axes), as on the login page."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
+    def post(self, request):
+        # The Django request, not DRF's wrapper: django-axes marks a lockout on it and its
+        # middleware answers with the lockout message.
+        ser = AuthTokenSerializer(data=request.data, context={"request": request._request})
+        ser.is_valid(raise_exception=True)
+        token = services.token_issue(user=ser.validated_data["user"])
+        return Response(TokenSerializer(token).data)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the caller's own API tokens (the one used for this call included)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=TokenRevokedSerializer)
+    def post(self, request):
+        count = services.token_revoke(actor=request.user, user=request.user)
+        return Response({"revoked": count})

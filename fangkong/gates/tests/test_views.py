@@ -140,7 +140,11 @@ def test_returnee_review_flow_in_views(client, tree, make_user, monkeypatch):
     client.post(f"/gates/returnees/{notice.pk}/review/", {"accept": "1"})
     page = client.get(f"/gates/returnees/{notice.pk}/").content.decode()
     assert "独立卫生间" in page  # the checklist comes from policy
-    photo = io.BytesIO(b"\x89PNG fake")
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(photo, "PNG")  # a real image: fakes are refused
+    photo.seek(0)
     photo.name = "room.png"
     data = {f"cond_{i}": "on" for i in range(4)} | {"notes": "已核查", "photos": [photo]}
     client.post(f"/gates/returnees/{notice.pk}/inspect/", data)

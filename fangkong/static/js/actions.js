@@ -1,0 +1,8 @@
+// Small behaviours declared in the markup, since the Content-Security-Policy forbids inline
+// handlers: <select data-autosubmit> submits its form on change, <button data-print> prints.
+document.addEventListener("change", function (e) {
+  if (e.target.matches && e.target.matches("[data-autosubmit]") && e.target.form) e.target.form.submit();
+});
+document.addEventListener("click", function (e) {
+  if (e.target.closest && e.target.closest("[data-print]")) window.print();
+});
