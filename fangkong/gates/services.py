@@ -107,6 +107,10 @@ def pass_issue(*, actor, person, valid_from: datetime.datetime | None = None, so
 
 @transaction.atomic
 def pass_revoke(*, actor, pass_obj: Pass, reason: str) -> Pass:
+    """A revoke needs a reason, whichever path asks (page, API, job): the resident is told why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
     p = Pass.objects.select_for_update().get(pk=pass_obj.pk)
     if p.revoked_at is not None:
         return p
@@ -538,6 +542,35 @@ def scan_record(
         scan = ScanEvent.objects.filter(client_id=res.client_id).first()
         return scan, stored_result(scan)
     return None, res
+
+
+def scan_self_register(
+    *,
+    place,
+    name: str,
+    id_number: str,
+    client_id=None,
+    temperature=None,
+    direction: str = Direction.IN,
+    travel_from: str = "",
+):
+    """A resident registering themself at a place's poster (no login). Name and ID must both match a
+    resident: an ID alone (copied from someone's card) does not open the gate, it is recorded as an
+    unknown entry under the name given. Returns (scan, result, person or None)."""
+    _kind, person, _masked = selectors.person_for_code(id_number)
+    if person is not None and person.name != (name or "").strip():
+        person = None
+    scan, res = scan_record(
+        actor=None,
+        place=place,
+        code=id_number if person else f"?{name}",
+        client_id=client_id,
+        temperature=temperature,
+        direction=direction or Direction.IN,
+        travel_from=travel_from,
+        entry_override=ScanEvent.Entry.SELF,
+    )
+    return scan, res, person
 
 
 def stored_result(scan: ScanEvent) -> ScanResult:
