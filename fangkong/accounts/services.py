@@ -5,8 +5,10 @@ from __future__ import annotations
 import fnmatch
 
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from fangkong.core.audit import record, snapshot
 from fangkong.core.models import ChangeLog
@@ -69,8 +71,43 @@ def user_create(
     return user
 
 
+def _is_self(actor, user: User) -> bool:
+    return actor is not None and getattr(actor, "pk", None) == user.pk
+
+
+@transaction.atomic
+def user_create_with_scope(
+    *,
+    actor,
+    username: str,
+    password: str | None,
+    area,
+    role: Role,
+    display_name: str = "",
+    phone: str = "",
+    email: str = "",
+    language: str = User.Language.ZH,
+) -> User:
+    """A new user and their first scope in one transaction (the /users/ page and the API): a refused
+    scope leaves no user without one."""
+    user = user_create(
+        actor=actor,
+        username=username,
+        password=password,
+        display_name=display_name,
+        phone=phone,
+        email=email,
+        language=language,
+    )
+    scope_add(actor=actor, user=user, area=area, role=role)
+    return user
+
+
 @transaction.atomic
 def user_update(*, actor, user: User, **fields) -> User:
+    if fields.get("is_active") is False and _is_self(actor, user):
+        # Locking oneself out leaves nobody to undo it; another administrator does it.
+        raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
     before = snapshot(user)
     allowed = {"display_name", "phone", "email", "language", "is_active"}
     for name, value in fields.items():
@@ -111,6 +148,9 @@ def scope_add(*, actor, user: User, area, role: Role) -> Scope:
 
 @transaction.atomic
 def scope_remove(*, actor, scope: Scope) -> None:
+    if _is_self(actor, scope.user) and not actor.is_superuser:
+        # An administrator who removes their own scope may lose the right to restore it.
+        raise ValidationError({"scope": _("You cannot remove your own scope.")})
     before = snapshot(scope)
     scope.active = False
     scope.save()
