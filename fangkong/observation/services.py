@@ -950,6 +950,14 @@ def care_group_for_household(*, actor, household) -> CareGroup:
 
 
 @transaction.atomic
+def care_member_add_for_household(*, actor, household, user, role: str) -> CareGroupMember:
+    """Add a member to the household's care group, creating the group on first use: both or neither
+    (a refused member used to leave an empty group behind)."""
+    group = care_group_for_household(actor=actor, household=household)
+    return care_group_member_add(actor=actor, group=group, user=user, role=role)
+
+
+@transaction.atomic
 def care_group_member_add(*, actor, group: CareGroup, user, role: str) -> CareGroupMember:
     """Add a member; the group size and the households one member serves are policy limits."""
     group = CareGroup.objects.select_for_update().get(pk=group.pk)

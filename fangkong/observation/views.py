@@ -176,10 +176,9 @@ def order_action(request, pk, action):
         elif action == "care":
             form = forms.CareMemberForm(request.POST)
             if form.is_valid():
-                group = services.care_group_for_household(actor=user, household=order.area)
-                services.care_group_member_add(
+                services.care_member_add_for_household(
                     actor=user,
-                    group=group,
+                    household=order.area,
                     user=form.cleaned_data["username"],
                     role=form.cleaned_data["role"],
                 )

@@ -264,6 +264,23 @@ def person_move(
 
 
 @transaction.atomic
+def person_edit(*, actor, person: Person, household: Area | None = None, **fields) -> Person:
+    """An edit that may also move the person (the API's PUT/PATCH): the move and the field changes
+    commit together or not at all."""
+    if household is not None and household.pk != person.area_id:
+        person = person_move(
+            actor=actor,
+            person=person,
+            household=household,
+            relation=fields.get("relation"),
+            landlord=fields.get("landlord"),
+        )
+    if fields:
+        person = person_update(actor=actor, person=person, **fields)
+    return person
+
+
+@transaction.atomic
 def person_relation_set(*, actor, person: Person, relation: str, landlord: Person | None = None) -> Person:
     """The household relation (户主/家属/租户/宿舍) and, for tenants, the landlord link."""
     if relation not in Person.Relation.values:

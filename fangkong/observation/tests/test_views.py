@@ -277,3 +277,20 @@ def test_site_team_page_adds_members_and_keeps_one_lead(client, worker, tree, ma
     assert "赵组长" in listing and "孙医生" in listing and "南苑观察点" in listing
     client.force_login(make_user("community_worker", tree.c.community))
     assert "赵组长" not in client.get("/observation/team/").content.decode()
+
+
+def test_refused_care_member_leaves_no_empty_group(client, worker, order, tree, make_user):
+    """Issue 9: the group and its first member are one service; a refusal leaves neither."""
+    from fangkong.observation.models import CareGroup
+    from fangkong.policies.services import policy_add
+
+    policy_add(
+        actor=None, key="care_group.max_households", value=0, effective_from=timezone.now(), source="t"
+    )
+    make_user("grid_member", tree.a.grid, username="vol9")
+    client.force_login(worker)
+    resp = client.post(
+        f"/observation/orders/{order.pk}/care/", {"username": "vol9", "role": "volunteer"}, follow=True
+    )
+    assert resp.status_code == 200
+    assert not CareGroup.objects.filter(area_id=order.area_id).exists()
