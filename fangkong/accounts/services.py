@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from fangkong.core.audit import record, snapshot
+from fangkong.core.audit import model_update, record, snapshot
 from fangkong.core.models import ChangeLog
 
 from .models import Role, Scope, User
@@ -136,10 +136,7 @@ def user_set_password(*, actor, user: User, password: str) -> User:
 def scope_add(*, actor, user: User, area, role: Role) -> Scope:
     scope, created = Scope.objects.get_or_create(user=user, area=area, role=role, defaults={"active": True})
     if not created and not scope.active:
-        before = snapshot(scope)
-        scope.active = True
-        scope.save()
-        record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before)
+        model_update(scope, {"active": True}, actor=actor)
     elif created:
         record(scope, ChangeLog.Action.CREATE, actor=actor)
     _grants_changed(user)
@@ -151,8 +148,5 @@ def scope_remove(*, actor, scope: Scope) -> None:
     if _is_self(actor, scope.user) and not actor.is_superuser:
         # An administrator who removes their own scope may lose the right to restore it.
         raise ValidationError({"scope": _("You cannot remove your own scope.")})
-    before = snapshot(scope)
-    scope.active = False
-    scope.save()
-    record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before, message="scope removed")
+    model_update(scope, {"active": False}, actor=actor, message="scope removed")
     _grants_changed(scope.user)

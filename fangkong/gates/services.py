@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from fangkong.core import context, crypto, sql
-from fangkong.core.audit import record, snapshot
+from fangkong.core.audit import model_update, record, snapshot
 from fangkong.core.identity import IdentityError, IdType, mask_id, mask_phone, validate_document
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
@@ -114,13 +114,12 @@ def pass_revoke(*, actor, pass_obj: Pass, reason: str) -> Pass:
     p = Pass.objects.select_for_update().get(pk=pass_obj.pk)
     if p.revoked_at is not None:
         return p
-    before = snapshot(p)
-    p.revoked_at = timezone.now()
-    p.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
-    p.revoke_reason = reason[:200]
-    p.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
-    record(p, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"revoked: {reason}")
-    return p
+    data = {
+        "revoked_at": timezone.now(),
+        "revoked_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "revoke_reason": reason[:200],
+    }
+    return model_update(p, data, actor=actor, message=f"revoked: {reason}")[0]
 
 
 # -- posts and shifts ---------------------------------------------------------------------------------
