@@ -1,8 +1,8 @@
 """Observation (issue 5, "Benchmark"): re-evaluating 100,000 open orders (10,000 at SCALE=small) after a
 policy change.
 
-- observation.reevaluate: the end-to-end path a leader's "confirm" runs — services.policy_change_apply
-  (policy_add, then the set-based re-evaluation: one UPDATE ... FROM that also inserts one OrderEvent per
+- observation.reevaluate: the end-to-end path a leader's "confirm" runs — policies.services.policy_change
+  (the new version, then the set-based re-evaluation: one UPDATE ... FROM that also inserts one OrderEvent per
   moved order, then the pending required tests follow the new schedule). Reported as orders/s; the
   baseline is a single set-based UPDATE of the same rows (planned_end = start + N) in the same run,
   rolled back; ratio = UPDATE time / end-to-end time (1.0 would mean the history and tests are free).
@@ -103,6 +103,7 @@ def _measure(scale: str, inserted: int):
 
     from fangkong.observation import services
     from fangkong.observation.models import OrderEvent
+    from fangkong.policies.services import policy_change
 
     rounds = ROUNDS[scale]
     values = [10 if i % 2 == 0 else 14 for i in range(rounds)]
@@ -110,18 +111,15 @@ def _measure(scale: str, inserted: int):
     for i, days in enumerate(values):
         update_s.append(_bare_update(days))
         t0 = time.perf_counter()
-        preview = services.policy_change_preview(key=KEY, new_value=days)
+        preview = services.policy_change_preview(key=KEY, value=days)
         preview_s.append(time.perf_counter() - t0)
         events_before = OrderEvent.objects.filter(kind="end_moved").count()
         t0 = time.perf_counter()
-        res = services.policy_change_apply(
-            actor=None,
-            key=KEY,
-            value=days,
-            effective_from=timezone.now(),
-            source=f"bench round {i + 1}",
-            background=False,
+        # Inline (no broker in the bench settings), so the moved count is known when it returns.
+        res = policy_change(
+            actor=None, key=KEY, value=days, effective_from=timezone.now(), source=f"bench round {i + 1}"
         )
+        res = {"moved": res.moved}
         apply_s.append(time.perf_counter() - t0)
         moved.append(res["moved"])
         events = OrderEvent.objects.filter(kind="end_moved").count() - events_before
@@ -146,7 +144,7 @@ def _measure(scale: str, inserted: int):
         seconds=round(a, 2),
         update_seconds=round(u, 3),
         rounds=rounds,
-        note="end to end: policy_add + one UPDATE..FROM with INSERT of one OrderEvent per moved order + pending "
+        note="end to end: policy_change + one UPDATE..FROM with INSERT of one OrderEvent per moved order + pending "
         "tests rescheduled (DELETE day 14, INSERT day 10); baseline = bare UPDATE of planned_end on the "
         "same rows, rolled back; the issue sets no target",
     )

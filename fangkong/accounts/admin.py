@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from fangkong.core.admin import ReadOnlyAdminMixin
+
 from .models import Role, Scope, User
 
 
-class ScopeInline(admin.TabularInline):
+class ScopeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Read-only: scopes change through /users/ (accounts.services), which checks the rules, refreshes
+    the user's grants and writes the change log."""
+
     model = Scope
     raw_id_fields = ["area"]
     extra = 0
@@ -19,5 +24,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: roles come from accounts/roles.py (`roles_sync`, run by migrate), which also refreshes
+    every user's grants; an edit here would be overwritten and would not reach cached grants."""
+
     filter_horizontal = ["permissions"]

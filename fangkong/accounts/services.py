@@ -9,8 +9,9 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
-from fangkong.core.audit import record, snapshot
+from fangkong.core.audit import model_update, record, snapshot
 from fangkong.core.models import ChangeLog
 
 from .models import Role, Scope, User
@@ -106,9 +107,44 @@ def user_create(
     return user
 
 
+def _is_self(actor, user: User) -> bool:
+    return actor is not None and getattr(actor, "pk", None) == user.pk
+
+
+@transaction.atomic
+def user_create_with_scope(
+    *,
+    actor,
+    username: str,
+    password: str | None,
+    area,
+    role: Role,
+    display_name: str = "",
+    phone: str = "",
+    email: str = "",
+    language: str = User.Language.ZH,
+) -> User:
+    """A new user and their first scope in one transaction (the /users/ page and the API): a refused
+    scope leaves no user without one."""
+    user = user_create(
+        actor=actor,
+        username=username,
+        password=password,
+        display_name=display_name,
+        phone=phone,
+        email=email,
+        language=language,
+    )
+    scope_add(actor=actor, user=user, area=area, role=role)
+    return user
+
+
 @transaction.atomic
 def user_update(*, actor, user: User, **fields) -> User:
     _require_manageable(actor, user)
+    if fields.get("is_active") is False and _is_self(actor, user):
+        # Locking oneself out leaves nobody to undo it; another administrator does it.
+        raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
     before = snapshot(user)
     allowed = {"display_name", "phone", "email", "language", "is_active"}
     for name, value in fields.items():
@@ -144,10 +180,7 @@ def scope_add(*, actor, user: User, area, role: Role) -> Scope:
         raise PermissionDenied("Area outside your jurisdiction.")
     scope, created = Scope.objects.get_or_create(user=user, area=area, role=role, defaults={"active": True})
     if not created and not scope.active:
-        before = snapshot(scope)
-        scope.active = True
-        scope.save()
-        record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before)
+        model_update(scope, {"active": True}, actor=actor)
     elif created:
         record(scope, ChangeLog.Action.CREATE, actor=actor)
     _grants_changed(user)
@@ -157,10 +190,10 @@ def scope_add(*, actor, user: User, area, role: Role) -> Scope:
 @transaction.atomic
 def scope_remove(*, actor, scope: Scope) -> None:
     _require_manageable(actor, scope.user, "accounts.change_scope")
-    before = snapshot(scope)
-    scope.active = False
-    scope.save()
-    record(scope, ChangeLog.Action.UPDATE, actor=actor, before=before, message="scope removed")
+    if _is_self(actor, scope.user) and not actor.is_superuser:
+        # An administrator who removes their own scope may lose the right to restore it.
+        raise ValidationError({"scope": _("You cannot remove your own scope.")})
+    model_update(scope, {"active": False}, actor=actor, message="scope removed")
     _grants_changed(scope.user)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
+
+from fangkong.core.views import form_errors
 
 from . import selectors, services
 from .forms import LanguageForm, ScopeForm, UserCreateForm
@@ -78,16 +80,11 @@ def user_create(request):
     form = UserCreateForm(request.POST or None)
     scope_form = ScopeForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid() and scope_form.is_valid():
-        from django.core.exceptions import ValidationError
-        from django.db import transaction
-
-        from fangkong.core.views import form_errors
-
         try:
-            with transaction.atomic():
-                user = services.user_create(actor=request.user, **form.cleaned_data)
-                services.scope_add(actor=request.user, user=user, **scope_form.cleaned_data)
-        except ValidationError as exc:  # e.g. the password validators: shown on the form
+            user = services.user_create_with_scope(
+                actor=request.user, **form.cleaned_data, **scope_form.cleaned_data
+            )
+        except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.username})
@@ -115,10 +112,12 @@ def scope_add(request, pk):
 @permission_required("accounts.change_scope", raise_exception=True)
 def scope_remove(request, pk, scope_pk):
     scope = get_object_or_404(selectors.scope_list(viewer=request.user), pk=scope_pk, user_id=pk)
-    if scope.user_id == request.user.pk and not request.user.is_superuser:
-        raise PermissionDenied
-    services.scope_remove(actor=request.user, scope=scope)
-    messages.success(request, _("Scope removed."))
+    try:
+        services.scope_remove(actor=request.user, scope=scope)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("Scope removed."))
     return redirect("accounts:user-detail", pk=pk)
 
 
@@ -127,9 +126,10 @@ def scope_remove(request, pk, scope_pk):
 @permission_required("accounts.change_user", raise_exception=True)
 def user_toggle_active(request, pk):
     user = _visible_user(request, pk)
-    if user.pk == request.user.pk:
-        raise PermissionDenied
-    services.user_update(actor=request.user, user=user, is_active=not user.is_active)
+    try:
+        services.user_update(actor=request.user, user=user, is_active=not user.is_active)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     return redirect("accounts:user-detail", pk=pk)
 
 

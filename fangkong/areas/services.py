@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
-from fangkong.core.audit import record, snapshot
+from fangkong.core.audit import model_update, record
 from fangkong.core.models import ChangeLog
 
 from .models import Area, Place, decode_step, encode_step
@@ -54,14 +54,8 @@ def area_create(
 
 @transaction.atomic
 def area_update(*, actor, area: Area, **fields) -> Area:
-    before = snapshot(area)
-    for name in ("name", "kind", "code", "latitude", "longitude"):
-        if name in fields:
-            setattr(area, name, fields[name])
-    area.full_clean()
-    area.save()
-    record(area, ChangeLog.Action.UPDATE, actor=actor, before=before)
-    return area
+    data = {n: fields[n] for n in ("name", "kind", "code", "latitude", "longitude") if n in fields}
+    return model_update(area, data, actor=actor, validate=True)[0]
 
 
 @transaction.atomic
@@ -75,10 +69,4 @@ def place_create(*, actor, area: Area, **fields) -> Place:
 
 @transaction.atomic
 def place_update(*, actor, place: Place, **fields) -> Place:
-    before = snapshot(place)
-    for name, value in fields.items():
-        setattr(place, name, value)
-    place.full_clean()
-    place.save()
-    record(place, ChangeLog.Action.UPDATE, actor=actor, before=before)
-    return place
+    return model_update(place, fields, actor=actor, validate=True)[0]

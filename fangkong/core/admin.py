@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import ChangeLog, SensitiveAccess
 
 
+class ReadOnlyAdminMixin:
+    """Admin pages of records whose writes go through services (rules, versions, change log): the admin
+    shows them but cannot add, edit or delete around those services. Works on ModelAdmin and inlines."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ChangeLog)
 class ChangeLogAdmin(admin.ModelAdmin):
     list_display = ["time", "user_name", "action", "content_type", "object_repr", "request_id"]

@@ -43,6 +43,34 @@ def _area_path(instance) -> str:
     return getattr(instance, field, "") or "" if field else ""
 
 
+def _entry(
+    instance: models.Model,
+    action: str,
+    *,
+    actor=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    message: str = "",
+    content_type: ContentType | None = None,
+) -> ChangeLog:
+    """One unsaved change-log row (`record` saves it, `record_bulk` saves many in one INSERT)."""
+    if after is None and action != ChangeLog.Action.DELETE:
+        after = snapshot(instance)
+    return ChangeLog(
+        user=actor if actor is not None and actor.is_authenticated else None,
+        user_name=getattr(actor, "username", "") or "",
+        request_id=context.current().request_id,
+        action=action,
+        content_type=content_type or ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        area_path=_area_path(instance),
+        before=before,
+        after=after,
+        message=message[:300],
+    )
+
+
 def record(
     instance: models.Model,
     action: str,
@@ -51,21 +79,61 @@ def record(
     before: dict | None = None,
     message: str = "",
 ) -> ChangeLog:
-    ctx = context.current()
-    after = None if action == ChangeLog.Action.DELETE else snapshot(instance)
-    return ChangeLog.objects.create(
-        user=actor if actor is not None and actor.is_authenticated else None,
-        user_name=getattr(actor, "username", "") or "",
-        request_id=ctx.request_id,
-        action=action,
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        area_path=_area_path(instance),
-        before=before,
-        after=after,
-        message=message[:300],
-    )
+    entry = _entry(instance, action, actor=actor, before=before, message=message)
+    entry.save()
+    return entry
+
+
+def record_bulk(
+    instances,
+    action: str,
+    *,
+    actor=None,
+    befores: dict | None = None,
+    message: str = "",
+    batch_size: int = 2000,
+) -> list[ChangeLog]:
+    """Change-log rows for many objects of one model in one INSERT (imports, set-based writes).
+    `befores` maps a primary key to its snapshot taken before the change."""
+    instances = list(instances)
+    if not instances:
+        return []
+    befores = befores or {}
+    ct = ContentType.objects.get_for_model(instances[0], for_concrete_model=False)
+    rows = [
+        _entry(i, action, actor=actor, before=befores.get(i.pk), message=message, content_type=ct)
+        for i in instances
+    ]
+    return ChangeLog.objects.bulk_create(rows, batch_size=batch_size)
+
+
+def model_update(
+    instance: models.Model,
+    data: dict,
+    *,
+    actor,
+    message: str = "",
+    validate: bool = False,
+    validate_exclude: list[str] | None = None,
+) -> tuple[models.Model, bool]:
+    """Set `data` on `instance`, save only those fields and log before/after. No change, no save and no
+    log. Returns (instance, changed). Call it inside the service's transaction."""
+    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    if not changed:
+        return instance, False
+    before = snapshot(instance)
+    for name in changed:
+        setattr(instance, name, data[name])
+    if validate:
+        instance.full_clean(exclude=validate_exclude)
+    fields = set(changed)
+    if "area" in fields and hasattr(instance, "area_path"):
+        fields.add("area_path")  # ScopedModel.save() keeps the path copy in step with the area
+    # auto_now fields are only written when named in update_fields.
+    fields.update(f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False))
+    instance.save(update_fields=sorted(fields))
+    record(instance, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
+    return instance, True
 
 
 def record_access(*, actor, instance: models.Model, field: str, reason: str) -> SensitiveAccess:

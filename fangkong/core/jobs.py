@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import transaction
 
 
-def enqueue(task, *args) -> None:
+def enqueue(task, *args):
+    """The task's result when it ran inline, None when it was queued."""
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-        task(*args)
-        return
+        return task(*args)
     transaction.on_commit(lambda: task.delay(*args))
+    return None

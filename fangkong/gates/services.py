@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from fangkong.core import context, crypto, sql
-from fangkong.core.audit import record, snapshot
+from fangkong.core.audit import model_update, record, snapshot
 from fangkong.core.identity import IdentityError, IdType, mask_id, mask_phone, validate_document
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
@@ -161,16 +161,19 @@ def pass_issue(
 
 @transaction.atomic
 def pass_revoke(*, actor, pass_obj: Pass, reason: str) -> Pass:
+    """A revoke needs a reason, whichever path asks (page, API, job): the resident is told why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
     p = Pass.objects.select_for_update().get(pk=pass_obj.pk)
     if p.revoked_at is not None:
         return p
-    before = snapshot(p)
-    p.revoked_at = timezone.now()
-    p.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
-    p.revoke_reason = reason[:200]
-    p.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "updated_at"])
-    record(p, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"revoked: {reason}")
-    return p
+    data = {
+        "revoked_at": timezone.now(),
+        "revoked_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "revoke_reason": reason[:200],
+    }
+    return model_update(p, data, actor=actor, message=f"revoked: {reason}")[0]
 
 
 # -- posts and shifts ---------------------------------------------------------------------------------
@@ -661,6 +664,35 @@ def scan_record(
         scan = ScanEvent.objects.filter(client_id=res.client_id).first()
         return scan, stored_result(scan)
     return None, res
+
+
+def scan_self_register(
+    *,
+    place,
+    name: str,
+    id_number: str,
+    client_id=None,
+    temperature=None,
+    direction: str = Direction.IN,
+    travel_from: str = "",
+):
+    """A resident registering themself at a place's poster (no login). Name and ID must both match a
+    resident: an ID alone (copied from someone's card) does not open the gate, it is recorded as an
+    unknown entry under the name given. Returns (scan, result, person or None)."""
+    _kind, person, _masked = selectors.person_for_code(id_number)
+    if person is not None and person.name != (name or "").strip():
+        person = None
+    scan, res = scan_record(
+        actor=None,
+        place=place,
+        code=id_number if person else f"?{name}",
+        client_id=client_id,
+        temperature=temperature,
+        direction=direction or Direction.IN,
+        travel_from=travel_from,
+        entry_override=ScanEvent.Entry.SELF,
+    )
+    return scan, res, person
 
 
 def stored_result(scan: ScanEvent) -> ScanResult:

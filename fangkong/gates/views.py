@@ -190,8 +190,12 @@ def pass_issue(request):
 @require_POST
 def pass_revoke(request, pk):
     p = get_object_or_404(Pass.objects.visible_to(request.user, "gates.change_pass"), pk=pk)
-    services.pass_revoke(actor=request.user, pass_obj=p, reason=request.POST.get("reason") or _("revoked"))
-    messages.success(request, _("Pass revoked."))
+    try:
+        services.pass_revoke(actor=request.user, pass_obj=p, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("Pass revoked."))
     return redirect("gates:pass-detail", pk=p.pk)
 
 
@@ -286,18 +290,14 @@ def self_register(request, token):
     verdict = person = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        _kind, person, _masked = selectors.person_for_code(d["id_number"])
-        if person is not None and person.name != d["name"].strip():
-            person = None  # name and ID must both match: an ID alone does not open the gate
-        scan, res = services.scan_record(
-            actor=None,
+        _scan, res, person = services.scan_self_register(
             place=code.place,
-            code=d["id_number"] if person else f"?{d['name']}",
+            name=d["name"],
+            id_number=d["id_number"],
             client_id=d.get("client_id"),
             temperature=d.get("temperature"),
             direction=d.get("direction") or "in",
             travel_from=d.get("travel_from", ""),
-            entry_override=ScanEvent.Entry.SELF,
         )
         verdict = res.verdict
     return render(

@@ -9,6 +9,9 @@ class ObservationConfig(AppConfig):
 
     def ready(self):
         from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.policies.services import governor_register
+
+        from . import policy, services
 
         entries = [
             (_("Observation"), "observation:today", "observation.view_observationorder"),
@@ -18,3 +21,11 @@ class ObservationConfig(AppConfig):
         for entry in entries:
             if entry not in EXTRA_NAV:
                 EXTRA_NAV.append(entry)
+        # A new version of an order-length key moves the open orders it governs, whichever path saves it.
+        governor_register(
+            name="observation",
+            label=_("open observation orders"),
+            keys=policy.DAYS_KEYS,
+            preview=services.policy_change_preview,
+            reevaluate=services.policy_reevaluate,
+        )

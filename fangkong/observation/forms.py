@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Place
 from fangkong.people.models import Person
+from fangkong.policies.forms import PolicyVersionForm
 
 from . import policy as opolicy
 from .models import CareGroupMember, Need, OrderReason, OrderType, SiteMember, SpecialNeed, Symptom
@@ -40,25 +41,22 @@ class OrderForm(forms.Form):
         return person
 
 
-class PolicyChangeForm(forms.Form):
+class PolicyChangeForm(PolicyVersionForm):
+    """The policies app's version form, limited to the keys that set an order's length."""
+
     key = forms.ChoiceField(label=_("policy"), choices=[(k, k) for k in opolicy.DAYS_KEYS])
-    value = forms.IntegerField(label=_("new value (days)"), min_value=0, max_value=365)
-    effective_from = forms.DateTimeField(
-        label=_("effective from"),
-        initial=timezone.now,
-        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M:%S"),
-    )
-    source = forms.CharField(label=_("source"), max_length=200)
+    field_order = ["key", "value", "area", "effective_from", "effective_to", "source", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.utils.translation import get_language
+
         from fangkong.policies.models import PolicyDefinition
 
         names = dict(PolicyDefinition.objects.filter(key__in=opolicy.DAYS_KEYS).values_list("key", "name_zh"))
-        from django.utils.translation import get_language
-
         if not (get_language() or "").startswith("en"):
             self.fields["key"].choices = [(k, f"{names.get(k, k)} ({k})") for k in opolicy.DAYS_KEYS]
+        self.fields["value"].label = _("new value (days)")
 
 
 class ReportForm(forms.Form):

@@ -458,26 +458,41 @@ class PolicyPreview:
     later: int = 0
     changes: list[tuple] = field(default_factory=list)  # (old_end, new_end, count)
     orders: list[dict] = field(default_factory=list)  # first rows: id, person, old_end, new_end
+    # Per area below the target: {"area", "governed", "moved", "earlier", "later"}.
+    by_area: list[dict] = field(default_factory=list)
+    # Areas with their own version in force: their open orders keep following it.
+    # {"area", "version", "value", "governed"}
+    shadowed: list[dict] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
         return self.governed - self.moved
 
 
-def _governed_orders(key: str, area_path: str, at: datetime.datetime):
+def _overrides(key: str, area_path: str, at: datetime.datetime) -> list[Policy]:
+    """Versions of `key` in force at `at` for areas strictly below `area_path` (they win there)."""
+    found = {}
+    for p in (
+        Policy.objects.filter(definition__key=key, area_path__startswith=area_path, effective_from__lte=at)
+        .exclude(area_path=area_path)
+        .exclude(effective_to__lte=at)
+        .select_related("area")
+        .order_by("area_path", "-effective_from", "-version")
+    ):
+        found.setdefault(p.area_path, p)
+    return list(found.values())
+
+
+def _governed_orders(key: str, area_path: str, at: datetime.datetime, overrides: list[Policy] | None = None):
     """Open orders a version of `key` for `area_path` governs: under that area, and not under a more
     specific area that has its own version in force."""
     qs = ObservationOrder.objects.filter(policy_key=key, status__in=OPEN_STATUSES)
     if area_path:
         qs = qs.filter(area_path__startswith=area_path)
-    overrides = (
-        Policy.objects.filter(definition__key=key, area_path__startswith=area_path, effective_from__lte=at)
-        .exclude(area_path=area_path)
-        .exclude(effective_to__lte=at)
-        .values_list("area_path", flat=True)
-    )
-    for p in set(overrides):
-        qs = qs.exclude(area_path__startswith=p)
+    if overrides is None:
+        overrides = _overrides(key, area_path, at)
+    for p in overrides:
+        qs = qs.exclude(area_path__startswith=p.area_path)
     return qs
 
 
@@ -485,27 +500,54 @@ def _new_end_expr(days: int):
     return F("start") + datetime.timedelta(days=days)
 
 
+def _move_counts(days: int) -> dict:
+    new_end = _new_end_expr(days)
+    return {
+        "governed": Count("id"),
+        "moved": Count("id", filter=~Q(planned_end=new_end)),
+        "later": Count("id", filter=Q(planned_end__lt=new_end)),
+        "earlier": Count("id", filter=Q(planned_end__gt=new_end)),
+    }
+
+
 def policy_change_preview(
-    *, key: str, new_value, effective_from: datetime.datetime | None = None, area=None, sample: int = 50
+    *, key: str, value, effective_from: datetime.datetime | None = None, area=None, sample: int = 50
 ) -> PolicyPreview:
-    """How many open orders a new value of `key` would move, and how (old end → new end)."""
+    """How many open orders a new value of `key` for `area` (None: city-wide) would move, and how (old
+    end → new end), per area below it; and which areas keep their own version (their orders stay)."""
+    from django.db.models.functions import Substr
+
+    from fangkong.areas.models import Area
+
     definition = PolicyDefinition.objects.get(key=key)
-    value = definition.coerce(new_value)
+    value = definition.coerce(value)
     preview = PolicyPreview(key=key, new_value=value)
     if key not in opolicy.DAYS_KEYS:
         return preview
     days = int(value)
     at = effective_from or timezone.now()
-    qs = _governed_orders(key, area.path if area is not None else "", at)
+    area_path = area.path if area is not None else ""
+    overrides = _overrides(key, area_path, at)
+    qs = _governed_orders(key, area_path, at, overrides)
     delta = datetime.timedelta(days=days)
-    stats = qs.annotate(new_end=_new_end_expr(days)).aggregate(
-        governed=Count("id"),
-        moved=Count("id", filter=~Q(planned_end=F("new_end"))),
-        later=Count("id", filter=Q(planned_end__lt=F("new_end"))),
-        earlier=Count("id", filter=Q(planned_end__gt=F("new_end"))),
-    )
+    stats = qs.aggregate(**_move_counts(days))
     preview.governed, preview.moved = stats["governed"], stats["moved"]
     preview.later, preview.earlier = stats["later"], stats["earlier"]
+    # One level below the target (districts for a city-wide change).
+    width = max(len(area_path) + 4, 8)
+    rows = list(
+        qs.annotate(part=Substr("area_path", 1, width))
+        .values("part")
+        .annotate(**_move_counts(days))
+        .order_by("part")
+    )
+    names = {a.path: a for a in Area.objects.filter(path__in=[r["part"] for r in rows])}
+    preview.by_area = [{**r, "area": names.get(r["part"])} for r in rows]
+    for p in overrides:
+        under = _governed_orders(key, p.area_path, at, [o for o in overrides if o.area_path != p.area_path])
+        preview.shadowed.append(
+            {"area": p.area, "version": p.version, "value": p.value, "governed": under.count()}
+        )
     moved = qs.annotate(new_end=_new_end_expr(days)).exclude(planned_end=F("new_end"))
     preview.changes = [
         (row["planned_end"], row["start"] + delta, row["n"])
@@ -526,38 +568,17 @@ def policy_change_preview(
     return preview
 
 
-@transaction.atomic
-def policy_change_apply(
-    *,
-    actor,
-    key: str,
-    value,
-    effective_from: datetime.datetime,
-    source: str,
-    area=None,
-    note: str = "",
-    background: bool | None = None,
-) -> dict:
-    """Add the new policy version, then re-evaluate every open order it governs (set-based). With a
-    real Celery broker and many orders the re-evaluation runs as a background task after commit."""
-    from fangkong.policies.services import policy_add
+def policy_reevaluate(*, actor, policy: Policy) -> int | None:
+    """The policies app's hook (registered in apps.py): re-evaluate the open orders a new version
+    governs, inline without a broker, queued after commit with one. Returns the number moved, or None
+    when queued."""
+    from fangkong.core.jobs import enqueue
 
-    pol = policy_add(
-        actor=actor, key=key, value=value, effective_from=effective_from, area=area, source=source, note=note
-    )
-    if key not in opolicy.DAYS_KEYS:
-        return {"policy": pol, "moved": 0, "queued": False}
-    from django.conf import settings
+    from .tasks import orders_reevaluate_task
 
-    if background is None:
-        background = not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True)
-    if background:
-        from .tasks import orders_reevaluate_task
-
-        actor_id = actor.pk if _user(actor) else None
-        transaction.on_commit(lambda: orders_reevaluate_task.delay(pol.pk, actor_id))
-        return {"policy": pol, "moved": None, "queued": True}
-    return {"policy": pol, "moved": orders_reevaluate(actor=actor, policy=pol), "queued": False}
+    if policy.definition.key not in opolicy.DAYS_KEYS:
+        return 0
+    return enqueue(orders_reevaluate_task, policy.pk, actor.pk if _user(actor) else None)
 
 
 def _reevaluate_reason(pol: Policy) -> str:
@@ -948,6 +969,14 @@ def care_group_for_household(*, actor, household) -> CareGroup:
     """The household's active care group, created on first use (one group per household)."""
     group = CareGroup.objects.filter(area_id=household.pk, active=True).first()
     return group or care_group_create(actor=actor, household=household)
+
+
+@transaction.atomic
+def care_member_add_for_household(*, actor, household, user, role: str) -> CareGroupMember:
+    """Add a member to the household's care group, creating the group on first use: both or neither
+    (a refused member used to leave an empty group behind)."""
+    group = care_group_for_household(actor=actor, household=household)
+    return care_group_member_add(actor=actor, group=group, user=user, role=role)
 
 
 @transaction.atomic

@@ -177,10 +177,9 @@ def order_action(request, pk, action):
         elif action == "care":
             form = forms.CareMemberForm(request.POST)
             if form.is_valid():
-                group = services.care_group_for_household(actor=user, household=order.area)
-                services.care_group_member_add(
+                services.care_member_add_for_household(
                     actor=user,
-                    group=group,
+                    household=order.area,
                     user=form.cleaned_data["username"],
                     role=form.cleaned_data["role"],
                 )
@@ -291,47 +290,27 @@ class ReportListView(ScopedListView):
 
 @login_required
 def policy_change(request):
-    """Preview, then confirm, a new observation period: how many open orders move and how."""
+    """Preview, then confirm, a new observation period: the policies app's one change flow, here for
+    the keys that set an order's length (and with the area the version is for)."""
+    from fangkong.policies.views import change_message, policy_change_step
+
     if not (
         request.user.has_perm("policies.add_policy")
         and request.user.has_perm("observation.change_observationorder")
     ):
         raise PermissionDenied
-    form = forms.PolicyChangeForm(request.POST or None, initial={"key": request.GET.get("key")})
-    preview = result = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if request.POST.get("action") == "apply":
-            try:
-                result = services.policy_change_apply(
-                    actor=request.user,
-                    key=data["key"],
-                    value=data["value"],
-                    effective_from=data["effective_from"],
-                    source=data["source"],
-                )
-            except ValidationError as exc:
-                form_errors(form, exc)
-            else:
-                if result["queued"]:
-                    messages.success(
-                        request, _("Policy saved; the orders are being re-evaluated in the background.")
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("Policy saved (v%(v)s): %(n)s orders moved.")
-                        % {"v": result["policy"].version, "n": result["moved"]},
-                    )
-                return redirect("observation:today")
-        else:
-            preview = services.policy_change_preview(
-                key=data["key"], new_value=data["value"], effective_from=data["effective_from"]
-            )
+    form = forms.PolicyChangeForm(
+        request.POST or None, initial={"key": request.GET.get("key")}, viewer=request.user
+    )
+    preview, result = policy_change_step(request, form, key="")
+    if result is not None:
+        messages.success(request, change_message(result))
+        return redirect("observation:today")
     return render(
         request,
         "observation/policy_change.html",
         {"form": form, "preview": preview, "title": _("Change an observation period")},
+        status=400 if form.errors else 200,
     )
 
 

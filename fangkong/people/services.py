@@ -21,7 +21,7 @@ from pypinyin import Style, pinyin
 
 from fangkong.areas.models import Area, Level
 from fangkong.core import crypto, jobs
-from fangkong.core.audit import record, record_access, snapshot
+from fangkong.core.audit import record, record_access, record_bulk, snapshot
 from fangkong.core.identity import (
     IdentityError,
     IdType,
@@ -260,6 +260,23 @@ def person_move(
             :300
         ],
     )
+    return person
+
+
+@transaction.atomic
+def person_edit(*, actor, person: Person, household: Area | None = None, **fields) -> Person:
+    """An edit that may also move the person (the API's PUT/PATCH): the move and the field changes
+    commit together or not at all."""
+    if household is not None and household.pk != person.area_id:
+        person = person_move(
+            actor=actor,
+            person=person,
+            household=household,
+            relation=fields.get("relation"),
+            landlord=fields.get("landlord"),
+        )
+    if fields:
+        person = person_update(actor=actor, person=person, **fields)
     return person
 
 
@@ -924,8 +941,7 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
         ) from exc
 
     now = timezone.now()
-    logs = []
-    ct = None
+    befores = {}
     moved = []
     objs = {}
     for chunk in _chunks([ns.id for ns, _d in changed]):
@@ -948,30 +964,16 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
         if "area_id" in diff:
             moved.append(p)
         p.updated_at = now
-        if ct is None:
-            from django.contrib.contenttypes.models import ContentType
-
-            ct = ContentType.objects.get_for_model(Person)
-        from fangkong.core import context
-
-        logs.append(
-            ChangeLog(
-                user=_actor(actor),
-                user_name=getattr(actor, "username", "") or "",
-                request_id=context.current().request_id,
-                action=ChangeLog.Action.UPDATE,
-                content_type=ct,
-                object_id=str(p.pk),
-                object_repr=str(p)[:200],
-                area_path=p.area_path,
-                before=before,
-                after=snapshot(p),
-                message=_("survey import"),
-            )
-        )
+        befores[p.pk] = before
     if changed:
         Person.objects.bulk_update([p for p, _d in changed], IMPORT_UPDATE_FIELDS, batch_size=2000)
-        ChangeLog.objects.bulk_create(logs, batch_size=2000)
+        record_bulk(
+            [p for p, _d in changed],
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            befores=befores,
+            message=_("survey import"),
+        )
     if moved:
         target = {p.pk: p for p in moved}
         for model, key in ((StatusChange, "person_id"), (VulnerableEntry, "person_id")):

@@ -6,6 +6,9 @@ from fangkong.areas.models import Area
 
 
 class PolicyVersionForm(forms.Form):
+    """A new version of one policy key. The rules (who may set it where) live in the service; the form
+    only offers the areas where the viewer may set policy."""
+
     value = forms.CharField(label=_("value"), max_length=200)
     effective_from = forms.DateTimeField(
         label=_("effective from"),
@@ -19,7 +22,9 @@ class PolicyVersionForm(forms.Form):
         label=_("area"),
         queryset=Area.objects.none(),
         required=False,
-        help_text=_("Empty: the whole system. An area: it and everything below it."),
+        help_text=_(
+            "Empty: the whole system (system administrators only). An area: it and everything below it."
+        ),
     )
     source = forms.CharField(label=_("source"), max_length=200, help_text=_("e.g. 第九版防控方案"))
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -29,5 +34,3 @@ class PolicyVersionForm(forms.Form):
         self.fields["area"].queryset = Area.objects.visible_to(viewer, "policies.add_policy").filter(
             depth__lte=4
         )
-        if not viewer.is_superuser:
-            self.fields["area"].required = True

@@ -1,4 +1,3 @@
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -37,11 +36,7 @@ class UserViewSet(UserLanguageMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
     def create(self, request, *args, **kwargs):
         ser = UserCreateSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        area, role = data.pop("area"), data.pop("role")
-        with transaction.atomic():
-            user = services.user_create(actor=request.user, **data)
-            services.scope_add(actor=request.user, user=user, area=area, role=role)
+        user = services.user_create_with_scope(actor=request.user, **ser.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=UserSerializer)

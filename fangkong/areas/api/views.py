@@ -18,6 +18,8 @@ class AreaViewSet(ScopedReadOnlyViewSet):
 
 
 class PlaceViewSet(ScopedModelViewSet):
+    # No DELETE: no service removes a place (gates, posts and scans hang on it by protected keys).
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     queryset = Place.objects.all()
     serializer_class = PlaceSerializer
     filterset_class = PlaceFilter

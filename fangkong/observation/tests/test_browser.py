@@ -65,6 +65,8 @@ def test_order_reports_alert_and_policy_change(page, login, live_server, tree, m
     page.goto("/observation/policy/")
     page.select_option("#id_key", "observation.returnee.days")
     page.fill("#id_value", "10")
+    # A district administrator sets the period for their own area, never system-wide (issue 9).
+    page.select_option("#id_area", str(tree.street1.pk))
     page.fill("#id_source", "第X版防控方案")
     page.click("#preview")
     page.wait_for_selector("#preview-result")

@@ -15,6 +15,7 @@ from fangkong.observation.models import (
 )
 from fangkong.people.models import Person
 from fangkong.people.tests.factories import make_person
+from fangkong.policies.services import policy_change
 
 pytestmark = pytest.mark.django_db
 
@@ -137,38 +138,37 @@ def test_transfer_to_hospital_and_to_other_type(worker, person):
 # ---- policy re-evaluation
 
 
-def test_preview_counts_and_apply_moves_with_events(worker, tree):
+def test_preview_counts_and_apply_moves_with_events(worker, tree, make_user):
     orders = [_order(worker, make_person(tree.a.household)) for _ in range(3)]
     other = _order(worker, make_person(tree.b.household), order_type="centralized", reason="close_contact")
     ended = _order(worker, make_person(tree.a.household))
     services.order_end(actor=worker, order=ended, force=True, reason="x")
     now = timezone.now()
-    preview = services.policy_change_preview(
-        key="observation.returnee.days", new_value="10", effective_from=now
-    )
+    preview = services.policy_change_preview(key="observation.returnee.days", value="10", effective_from=now)
     assert (preview.governed, preview.moved, preview.earlier, preview.later) == (3, 3, 3, 0)
     old_end = orders[0].planned_end
     assert preview.changes == [(old_end, old_end - datetime.timedelta(days=4), 3)]
     assert {o["id"] for o in preview.orders} == {o.pk for o in orders}
 
-    result = services.policy_change_apply(
-        actor=worker, key="observation.returnee.days", value=10, effective_from=now, source="第X版方案"
+    admin = make_user("district_admin", tree.district, is_superuser=True)
+    result = policy_change(
+        actor=admin, key="observation.returnee.days", value=10, effective_from=now, source="第X版方案"
     )
-    assert result["moved"] == 3
-    pol = result["policy"]
+    assert result.moved == 3
+    pol = result.policy
     for o in orders:
         o.refresh_from_db()
         assert o.planned_end == old_end - datetime.timedelta(days=4)
         assert o.policy_id == pol.pk and o.policy_version == pol.version
         ev = o.events.get(kind="end_moved")
         assert ev.old_value == str(old_end) and ev.new_value == str(o.planned_end)
-        assert ev.policy_version == pol.version and "第X版方案" in ev.reason and ev.actor == worker
+        assert ev.policy_version == pol.version and "第X版方案" in ev.reason and ev.actor == admin
         assert sorted(o.tests.values_list("day", flat=True)) == [7, 10]
     ended.refresh_from_db()
     other.refresh_from_db()
     assert ended.planned_end == old_end and other.days_total == 5
     # A second identical change moves nothing.
-    again = services.policy_change_preview(key="observation.returnee.days", new_value=10)
+    again = services.policy_change_preview(key="observation.returnee.days", value=10)
     assert (again.governed, again.moved) == (3, 0)
 
 
@@ -176,8 +176,8 @@ def test_area_version_governs_only_its_area_and_overrides_win(worker, tree):
     in_a = _order(worker, make_person(tree.a.household))
     in_b = _order(worker, make_person(tree.b.household))
     now = timezone.now()
-    services.policy_change_apply(
-        actor=worker,
+    policy_change(
+        actor=None,
         key="observation.returnee.days",
         value=7,
         effective_from=now,
@@ -188,10 +188,10 @@ def test_area_version_governs_only_its_area_and_overrides_win(worker, tree):
     in_b.refresh_from_db()
     assert (in_a.days_total, in_b.days_total) == (7, 14)
     # A city-wide change now leaves community A (its own version wins) alone.
-    preview = services.policy_change_preview(
-        key="observation.returnee.days", new_value=21, effective_from=now
-    )
+    preview = services.policy_change_preview(key="observation.returnee.days", value=21, effective_from=now)
     assert (preview.governed, preview.moved) == (1, 1)
+    # The preview says so: community A keeps its own version and its one open order.
+    assert [(s["area"], s["value"], s["governed"]) for s in preview.shadowed] == [(tree.a.community, 7, 1)]
 
 
 def test_apply_orm_path_matches(worker, tree, monkeypatch):
@@ -199,11 +199,11 @@ def test_apply_orm_path_matches(worker, tree, monkeypatch):
 
     order = _order(worker, make_person(tree.a.household))
     monkeypatch.setattr(connection, "vendor", "sqlite")
-    res = services.policy_change_apply(
-        actor=worker, key="observation.returnee.days", value=12, effective_from=timezone.now(), source="s"
+    res = policy_change(
+        actor=None, key="observation.returnee.days", value=12, effective_from=timezone.now(), source="s"
     )
     order.refresh_from_db()
-    assert res["moved"] == 1 and order.days_total == 12
+    assert res.moved == 1 and order.days_total == 12
     assert OrderEvent.objects.get(order=order, kind="end_moved").new_value == str(order.planned_end)
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from fangkong.observation import documents, services
 from fangkong.observation.models import Alert, HealthReport, Stay
 from fangkong.people.tests.factories import make_person
+from fangkong.policies.models import Policy
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +98,16 @@ def test_policy_change_preview_then_apply(client, tree, make_user, order):
     data = {
         "key": "observation.returnee.days",
         "value": 10,
+        "area": tree.district.pk,
         "source": "新方案",
         "effective_from": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
     }
     resp = client.post("/observation/policy/", {**data, "action": "preview"})
-    assert resp.context["preview"].moved == 1
+    ((gov, preview),) = resp.context["preview"].governed
+    assert preview.moved == 1
+    assert order.area_path.startswith(tree.street1.path)
+    assert [(r["area"], r["moved"]) for r in preview.by_area] == [(tree.street1, 1)]
+    assert "卢沟桥街道" in resp.content.decode()
     order.refresh_from_db()
     assert order.days_total == 14
     client.post("/observation/policy/", {**data, "action": "apply"})
@@ -109,6 +115,25 @@ def test_policy_change_preview_then_apply(client, tree, make_user, order):
     assert order.days_total == 10
     worker_resp = client.get("/observation/policy/")
     assert worker_resp.status_code == 200
+
+
+def test_district_admin_cannot_set_a_system_wide_period_here(client, tree, make_user, order):
+    """Issue 9: the observation page let a district administrator save a system-wide version."""
+    client.force_login(make_user("district_admin", tree.district))
+    data = {
+        "key": "observation.returnee.days",
+        "value": 10,
+        "source": "新方案",
+        "effective_from": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    before = Policy.objects.count()
+    for action in ("preview", "apply"):
+        resp = client.post("/observation/policy/", {**data, "action": action})
+        assert resp.status_code == 400
+        assert "只有系统管理员" in resp.content.decode()
+    assert Policy.objects.count() == before
+    order.refresh_from_db()
+    assert order.days_total == 14
 
 
 def test_policy_change_needs_permission(client, worker):
@@ -252,3 +277,20 @@ def test_site_team_page_adds_members_and_keeps_one_lead(client, worker, tree, ma
     assert "赵组长" in listing and "孙医生" in listing and "南苑观察点" in listing
     client.force_login(make_user("community_worker", tree.c.community))
     assert "赵组长" not in client.get("/observation/team/").content.decode()
+
+
+def test_refused_care_member_leaves_no_empty_group(client, worker, order, tree, make_user):
+    """Issue 9: the group and its first member are one service; a refusal leaves neither."""
+    from fangkong.observation.models import CareGroup
+    from fangkong.policies.services import policy_add
+
+    policy_add(
+        actor=None, key="care_group.max_households", value=0, effective_from=timezone.now(), source="t"
+    )
+    make_user("grid_member", tree.a.grid, username="vol9")
+    client.force_login(worker)
+    resp = client.post(
+        f"/observation/orders/{order.pk}/care/", {"username": "vol9", "role": "volunteer"}, follow=True
+    )
+    assert resp.status_code == 200
+    assert not CareGroup.objects.filter(area_id=order.area_id).exists()

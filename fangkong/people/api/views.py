@@ -38,18 +38,9 @@ class PersonViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        person = serializer.instance
-        household = data.pop("area", None)
-        if household is not None and household.pk != person.area_id:
-            person = services.person_move(
-                actor=self.request.user,
-                person=person,
-                household=household,
-                relation=data.get("relation"),
-                landlord=data.get("landlord"),
-            )
-        if data:
-            person = services.person_update(actor=self.request.user, person=person, **data)
+        person = services.person_edit(
+            actor=self.request.user, person=serializer.instance, household=data.pop("area", None), **data
+        )
         serializer.instance = Person.objects.select_related("area").get(pk=person.pk)
 
     @extend_schema(request=RevealSerializer, responses=RevealResultSerializer)

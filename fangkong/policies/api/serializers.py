@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
@@ -36,18 +35,8 @@ class PolicySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "version", "created_by", "created_at"]
 
-    def validate(self, attrs):
-        from fangkong.core.scoping import user_can_see_path
-
-        user = self.context["request"].user
-        area = attrs.get("area")
-        if area is None and not user.is_superuser:
-            raise serializers.ValidationError(
-                {"area": _("Only a system administrator sets policy for the whole system.")}
-            )
-        if area is not None and not user_can_see_path(user, "policies.add_policy", area.path):
-            raise serializers.ValidationError({"area": _("Area outside your jurisdiction.")})
-        return attrs
+    # Who may set a version where is policies.services.policy_check_permission (the one rule for every
+    # path); the serializer only parses.
 
 
 class PolicyValueSerializer(serializers.Serializer):
@@ -58,3 +47,94 @@ class PolicyValueSerializer(serializers.Serializer):
     effective_from = serializers.DateTimeField()
     effective_to = serializers.DateTimeField(allow_null=True)
     source = serializers.CharField()
+
+
+class PolicyPreviewInputSerializer(serializers.Serializer):
+    key = serializers.SlugRelatedField(slug_field="key", queryset=PolicyDefinition.objects.all())
+    value = serializers.JSONField()
+    effective_from = serializers.DateTimeField(required=False)
+    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.none(), allow_null=True, required=False)
+
+    def __init__(self, *args, viewer=None, **kwargs):  # viewer=None: the schema generator's instance
+        super().__init__(*args, **kwargs)
+        # Only areas where the caller may set policy: another area's id answers like an unknown one.
+        if viewer is not None:
+            self.fields["area"].queryset = Area.objects.visible_to(viewer, "policies.add_policy")
+
+
+class PreviewAreaSerializer(serializers.Serializer):
+    area = serializers.IntegerField(source="area.pk", allow_null=True, default=None)
+    area_name = serializers.CharField(source="area.name", default="")
+    governed = serializers.IntegerField()
+    moved = serializers.IntegerField()
+    earlier = serializers.IntegerField()
+    later = serializers.IntegerField()
+
+
+class PreviewShadowSerializer(serializers.Serializer):
+    area = serializers.IntegerField(source="area.pk")
+    area_name = serializers.CharField(source="area.name")
+    version = serializers.IntegerField()
+    value = serializers.JSONField()
+    governed = serializers.IntegerField()
+
+
+class PreviewChangeSerializer(serializers.Serializer):
+    old_end = serializers.DateField()
+    new_end = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class GovernedPreviewSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    governed = serializers.IntegerField()
+    moved = serializers.IntegerField()
+    earlier = serializers.IntegerField()
+    later = serializers.IntegerField()
+    by_area = PreviewAreaSerializer(many=True)
+    shadowed = PreviewShadowSerializer(many=True)
+    changes = PreviewChangeSerializer(many=True)
+
+
+class PolicyPreviewSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.JSONField()
+    area = serializers.IntegerField(allow_null=True)
+    effective_from = serializers.DateTimeField()
+    current_version = serializers.IntegerField(allow_null=True)
+    moved = serializers.IntegerField()
+    governed = GovernedPreviewSerializer(many=True)
+
+    @staticmethod
+    def from_preview(preview) -> dict:
+        return {
+            "key": preview.key,
+            "value": preview.value,
+            "area": getattr(preview.area, "pk", None),
+            "effective_from": preview.effective_from,
+            "current_version": getattr(preview.current, "version", None),
+            "moved": preview.moved,
+            "governed": [
+                {
+                    "name": gov.name,
+                    "label": str(gov.label),
+                    "governed": p.governed,
+                    "moved": p.moved,
+                    "earlier": p.earlier,
+                    "later": p.later,
+                    "by_area": p.by_area,
+                    "shadowed": p.shadowed,
+                    "changes": [{"old_end": o, "new_end": n, "count": c} for o, n, c in p.changes],
+                }
+                for gov, p in preview.governed
+            ],
+        }
+
+
+class PolicyCreatedSerializer(PolicySerializer):
+    moved = serializers.IntegerField(allow_null=True, read_only=True)
+    queued = serializers.BooleanField(read_only=True)
+
+    class Meta(PolicySerializer.Meta):
+        fields = [*PolicySerializer.Meta.fields, "moved", "queued"]

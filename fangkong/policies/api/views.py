@@ -1,7 +1,7 @@
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -11,7 +11,14 @@ from fangkong.core.api import ScopedViewSetMixin
 
 from .. import selectors, services
 from ..models import Policy, PolicyDefinition
-from .serializers import PolicyDefinitionSerializer, PolicySerializer, PolicyValueSerializer
+from .serializers import (
+    PolicyCreatedSerializer,
+    PolicyDefinitionSerializer,
+    PolicyPreviewInputSerializer,
+    PolicyPreviewSerializer,
+    PolicySerializer,
+    PolicyValueSerializer,
+)
 
 
 class PolicyDefinitionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,15 +42,38 @@ class PolicyViewSet(ScopedViewSetMixin, viewsets.mixins.CreateModelMixin, viewse
     def base_queryset(self):
         return Policy.objects.select_related("definition")
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.policy_add(
-            actor=self.request.user,
+    @extend_schema(responses={201: PolicyCreatedSerializer})
+    def create(self, request, *args, **kwargs):
+        """Save a new version and re-evaluate the open orders it governs (policies.services.policy_change);
+        the answer says how many moved (null with `queued` when a background job does it)."""
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        result = services.policy_change(
+            actor=request.user,
             key=data.pop("definition").key,
             value=data.pop("value"),
             effective_from=data.pop("effective_from"),
             **data,
         )
+        result.policy.moved, result.policy.queued = result.moved, result.queued
+        return Response(PolicyCreatedSerializer(result.policy).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PolicyPreviewInputSerializer, responses=PolicyPreviewSerializer)
+    @action(detail=False, methods=["post"])
+    def preview(self, request):
+        """What POST /api/policies/ with the same body would move, per area, without saving anything."""
+        ser = PolicyPreviewInputSerializer(data=request.data, viewer=request.user)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        preview = services.policy_change_preview(
+            actor=request.user,
+            key=d["key"].key,
+            value=d["value"],
+            effective_from=d.get("effective_from"),
+            area=d.get("area"),
+        )
+        return Response(PolicyPreviewSerializer(PolicyPreviewSerializer.from_preview(preview)).data)
 
     @extend_schema(
         parameters=[

@@ -10,15 +10,17 @@ def test_policy_list_shows_values_in_force(client, tree, make_user):
 
 def test_district_admin_adds_version_for_their_district(client, tree, make_user):
     client.force_login(make_user("district_admin", tree.district))
-    resp = client.post(
-        "/policies/observation.returnee.days/",
-        {
-            "value": "10",
-            "effective_from": "2020-01-01T00:00",
-            "area": tree.district.pk,
-            "source": "区指挥部通知",
-        },
-    )
+    data = {
+        "value": "10",
+        "effective_from": "2020-01-01T00:00",
+        "area": tree.district.pk,
+        "source": "区指挥部通知",
+    }
+    # First the preview: nothing saved yet.
+    resp = client.post("/policies/observation.returnee.days/", {**data, "action": "preview"})
+    assert resp.status_code == 200 and 'id="confirm"' in resp.content.decode()
+    assert policy_value("observation.returnee.days", area=tree.a.household) == 14
+    resp = client.post("/policies/observation.returnee.days/", {**data, "action": "apply"})
     assert resp.status_code == 302
     assert policy_value("observation.returnee.days", area=tree.a.household) == 10
     page = client.get("/policies/observation.returnee.days/").content.decode()
