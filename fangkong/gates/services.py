@@ -639,7 +639,9 @@ def returnee_notice_submit(
     if submitted_by not in ReturneeNotice.SubmittedBy.values:
         raise ValidationError({"submitted_by": _("Unknown submitter.")})
     id_hash = crypto.blind_index(number, kind="id")
-    person = Person.objects.filter(id_hash=id_hash).first()
+    # Link only a resident of the community the notice is for: a public form must not tie a notice
+    # (and its follow-ups) to a resident of another community.
+    person = Person.objects.filter(id_hash=id_hash, area_path__startswith=area.path).first()
     notice = ReturneeNotice(
         area=area,
         area_path=area.path,
@@ -795,9 +797,19 @@ ORDER_TYPES = {
 def _person_for_notice(*, actor, notice: ReturneeNotice):
     from fangkong.people.models import Person
 
-    if notice.person_id:
-        return notice.person
-    person = Person.objects.filter(id_hash=notice.id_hash).first()
+    person = notice.person if notice.person_id else Person.objects.filter(id_hash=notice.id_hash).first()
+    if person is not None and not person.area_path.startswith(notice.area_path):
+        # Signing writes only inside the notice's community: a pass or an order for a resident of
+        # another community is that community's decision (or follows a transfer of the resident).
+        raise ValidationError(
+            {
+                "person": _(
+                    "This ID number belongs to a resident registered with another community. Ask that "
+                    "community to take over the notice, or move the resident here first; no pass or "
+                    "order was issued."
+                )
+            }
+        )
     if person is None:
         from fangkong.people.services import person_create
 

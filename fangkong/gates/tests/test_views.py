@@ -158,6 +158,30 @@ def test_returnee_review_flow_in_views(client, tree, make_user, monkeypatch):
     assert xlsx.content[:2] == b"PK"
 
 
+def test_returnee_notice_for_a_resident_of_another_community_is_not_signed_into_it(
+    client, tree, make_user, monkeypatch
+):
+    """Issue 9.2: a public notice to community A with the ID number of community B's resident, reviewed,
+    decided and signed by A, issues no pass and no order in B; A is told to hand it to B."""
+    from fangkong.gates.models import Pass
+    from fangkong.observation.models import ObservationOrder
+
+    other, number = resident(tree.b.household, with_pass=False, name="异区丙")
+    client.post("/gates/returnee-notice/", _notice_payload(tree, number))
+    notice = ReturneeNotice.objects.get()
+    assert notice.person_id is None  # not tied to B's resident by a public form
+    client.force_login(make_user("community_worker", tree.a.community))
+    client.post(f"/gates/returnees/{notice.pk}/review/", {"accept": "1"})
+    client.post(f"/gates/returnees/{notice.pk}/inspect/", {f"cond_{i}": "on" for i in range(4)})
+    client.post(f"/gates/returnees/{notice.pk}/decide/", {"decision": "home"})
+    resp = client.post(f"/gates/returnees/{notice.pk}/sign/", {"signed_by": "返京甲"}, follow=True)
+    notice.refresh_from_db()
+    assert notice.stage == "decided" and notice.person_id is None and not notice.letter_signed_at
+    assert not Pass.objects.filter(person=other).exists()
+    assert not ObservationOrder.objects.filter(person=other).exists()
+    assert "其他社区" in resp.content.decode() and "异区丙" not in resp.content.decode()
+
+
 def test_seal_views(client, tree, make_user):
     client.force_login(make_user("community_worker", tree.a.community))
     resp = client.post(
