@@ -43,7 +43,7 @@ from .models import (
     Seal,
     SealCheck,
 )
-from .verdicts import GateRules, decide
+from .verdicts import GateRules, decide, is_outsider
 
 MAX_BATCH = 1000
 DIRECTIONS = frozenset(Direction.values)
@@ -452,6 +452,10 @@ def scan_batch_record(
             at=at,
             returnee_cleared=fact.cleared,
         )
+        item["codes"] = verdict.codes
+        if is_outsider(person, rules_cache[key]):
+            # Decided on all data, answered and stored as the gate may know it: no person, no status.
+            verdict, person = verdict.for_outsider(), None
         res.verdict, res.place = verdict.as_dict(), place
         masked = item["masked"] or (person.id_masked if person else "")
         rows.append(
@@ -484,7 +488,7 @@ def scan_batch_record(
     refusals = [
         (item, res)
         for item, res in ok
-        if item["person"] is not None and "returnee_no_notice" in res.verdict["codes"]
+        if item["person"] is not None and "returnee_no_notice" in item["codes"]
     ]
     # One statement, so no transaction of our own unless follow-ups are written with it.
     with transaction.atomic() if refusals else contextlib.nullcontext():
