@@ -666,8 +666,12 @@ def survey_import(
     - Addresses are resolved by names under `within` (the importer's community or street).
     - A person is identified by the document number (HMAC index); one query per 5,000 numbers.
     - A person already registered in another household *inside* `within` is moved there (re-survey
-      finds people who moved); one registered *outside* `within` is an error (that community must
-      release them: we neither move people out of someone else's jurisdiction nor reveal where they are).
+      finds people who moved); one registered *outside* `within` is an error at commit (that community
+      must release them: we neither move people out of someone else's jurisdiction nor reveal where
+      they are). The preview does not look outside `within`, so it shows such a row as new: a free
+      preview must not tell whether a number is registered anywhere in the district.
+    - A landlord is linked only if registered inside `within` (or added by the same file); one
+      elsewhere reads as not registered, like the API's scoped landlord field.
     - Blank optional cells keep the stored value; a second import of the same file is all `unchanged`.
     - Preview (commit=False) writes nothing. Commit is all-or-nothing: one error and nothing is written.
     """
@@ -785,7 +789,12 @@ def survey_import(
     hashes = {p[3]["id_hash"] for p in parsed if p[3]["id_hash"]} | landlord_hashes
     existing: dict[str, SimpleNamespace] = {}  # light rows: full objects are loaded for changed ones only
     for chunk in _chunks(hashes):
-        for values in _by_hashes(chunk).values(*COMPARE_FIELDS):
+        found = _by_hashes(chunk)
+        if not commit:
+            # The preview looks only inside `within`: whether a number is registered elsewhere in the
+            # district is not the importer's to learn from a free preview (see the commit check below).
+            found = found.filter(area_path__startswith=within.path)
+        for values in found.values(*COMPARE_FIELDS):
             existing[values["id_hash"]] = SimpleNamespace(**values)
 
     new_people: list[Person] = []
@@ -815,6 +824,8 @@ def survey_import(
         landlord_id = None
         if ok and f["landlord_hash"]:
             ll = existing.get(f["landlord_hash"])
+            if ll is not None and not ll.area_path.startswith(within.path):
+                ll = None  # a landlord links inside the jurisdiction only (the API refuses the same)
             rel = f.get("relation") or (cur.relation if cur else Person.Relation.OWNER)
             if rel not in (Person.Relation.TENANT, Person.Relation.DORMITORY):
                 errs.append(
@@ -828,7 +839,13 @@ def survey_import(
             elif f["landlord_hash"] in seen:
                 tenants.append((f["id_hash"], f["landlord_hash"]))  # landlord is new in this same file
             else:
-                errs.append(RowError(rownum, ix.LANDLORD_ID, _("The landlord is not registered.")))
+                errs.append(
+                    RowError(
+                        rownum,
+                        ix.LANDLORD_ID,
+                        _("The landlord is not registered in %(within)s.") % {"within": within.name},
+                    )
+                )
                 ok = False
         if not ok:
             report.errors += 1
