@@ -215,4 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fangkong.observation.tasks.orders_activate_due_task",
         "schedule": crontab(hour=0, minute=10),
     },
+    "people-import-files-expire": {
+        "task": "fangkong.people.tasks.import_files_expire_task",
+        "schedule": 60 * 60,
+    },
 }
+# Uploaded survey files hold clear ID numbers and phones: deleted on import or cancel, and after this
+# many hours when left (people.services.import_files_expire, hourly).
+IMPORT_FILE_RETENTION_HOURS = int(os.environ.get("IMPORT_FILE_RETENTION_HOURS", "72"))

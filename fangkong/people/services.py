@@ -279,11 +279,7 @@ def person_relation_set(*, actor, person: Person, relation: str, landlord: Perso
 
 
 def may_reveal(user, person: Person) -> bool:
-    return bool(
-        user
-        and user.has_perm("people.reveal_identity")
-        and user_can_see_path(user, "people.reveal_identity", person.area_path)
-    )
+    return may_reveal_in(user, person.area_path)
 
 
 @transaction.atomic
@@ -1019,7 +1015,8 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
         batch.state, batch.committed_at = ImportBatch.State.COMMITTED, timezone.now()
         report.committed = True
         batch.report = report.as_dict()
-        batch.save(update_fields=["state", "committed_at", "report", "updated_at"])
+        batch.content = b""  # imported: the file with its clear IDs and phones has done its job
+        batch.save(update_fields=["state", "committed_at", "report", "content", "updated_at"])
         record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
     else:
         record(within, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(within), message=message)
@@ -1090,6 +1087,8 @@ def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != ImportBatch.State.PREVIEW:
             return batch
+        if not batch.content:
+            raise ValidationError({"file": _("The uploaded file has been deleted; upload it again.")})
         batch.state = ImportBatch.State.IMPORTING
         batch.save(update_fields=["state", "updated_at"])
         from .tasks import import_commit_task
@@ -1120,6 +1119,8 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportReport:
     batch = ImportBatch.objects.select_for_update().select_related("area").get(pk=batch.pk)
     if batch.state == ImportBatch.State.COMMITTED:
         return ImportReport.from_dict(batch.report)
+    if not batch.content:
+        raise ValidationError({"file": _("The uploaded file has been deleted; upload it again.")})
     report = survey_import(
         actor=actor, rows=import_batch_rows(batch), within=batch.area, commit=True, batch=batch
     )
@@ -1130,3 +1131,76 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportReport:
         batch.save(update_fields=["report", "state", "updated_at"])
         record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message="import rejected")
     return report
+
+
+# ---------------------------------------------------------------- uploads: error report, cancel, expiry
+
+# Columns of a survey file that hold personal numbers, with how each is masked for the error report.
+REPORT_MASKS = {ix.ID_NUMBER: mask_id, ix.LANDLORD_ID: mask_id, ix.PHONE: mask_phone}
+
+
+def may_reveal_in(user, area_path: str) -> bool:
+    return bool(
+        user
+        and user.has_perm("people.reveal_identity")
+        and user_can_see_path(user, "people.reveal_identity", area_path)
+    )
+
+
+@transaction.atomic
+def import_error_report(*, actor, batch: ImportBatch) -> bytes:
+    """The uploaded rows with the bad cells marked (.xlsx). ID numbers and phones are in clear only for
+    a role that may reveal them in the batch's area, and each such download is logged in the access
+    log; everyone else gets them masked."""
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    if not batch.content:
+        raise ValidationError({"file": _("The uploaded file has been deleted; upload it again.")})
+    rows = import_batch_rows(batch)
+    report = ImportReport.from_dict(batch.report or {})
+    if may_reveal_in(actor, batch.area_path):
+        record_access(actor=actor, instance=batch, field="error_report", reason="survey import error report")
+    else:
+        rows = [{k: REPORT_MASKS[k](v) if v and k in REPORT_MASKS else v for k, v in r.items()} for r in rows]
+    return ix.error_report(rows, report.row_errors)
+
+
+def _drop_upload(batch: ImportBatch, *, actor, message: str) -> None:
+    """Delete the stored file; the batch stays with its report (counts, masked numbers) for the record."""
+    before = snapshot(batch)
+    if batch.state in (ImportBatch.State.ANALYSING, ImportBatch.State.PREVIEW):
+        batch.state = ImportBatch.State.FAILED  # nothing left to confirm
+    batch.content = b""
+    batch.save(update_fields=["content", "state", "updated_at"])
+    record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
+
+
+@transaction.atomic
+def import_batch_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
+    """The uploader drops a previewed file: it is deleted now, not kept until it expires."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state in (ImportBatch.State.IMPORTING, ImportBatch.State.COMMITTED):
+        raise ValidationError({"state": _("This file is being imported or was imported already.")})
+    _drop_upload(batch, actor=actor, message="upload cancelled, file deleted")
+    return batch
+
+
+def import_files_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of uploads left longer than settings.IMPORT_FILE_RETENTION_HOURS (abandoned
+    previews, rejected files kept for their error report). The periodic task calls this."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_FILE_RETENTION_HOURS)
+    stale = (
+        ImportBatch.objects.filter(updated_at__lt=cutoff)
+        .exclude(state=ImportBatch.State.IMPORTING)
+        .exclude(content=b"")
+        .values_list("pk", flat=True)
+    )
+    n = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().filter(pk=pk).first()
+            if batch is not None and batch.content and batch.state != ImportBatch.State.IMPORTING:
+                _drop_upload(batch, actor=None, message="upload expired, file deleted")
+                n += 1
+    return n
