@@ -285,3 +285,19 @@ def test_pass_card_as_pdf(client, tree, make_user):
     assert b"STSong-Light" in pdf.content and p.number.encode() in pdf["Content-Disposition"].encode()
     client.force_login(make_user("community_worker", tree.c.community))
     assert client.get(f"/gates/passes/{p.pk}/card.pdf").status_code == 404
+
+
+def test_check_page_refuses_another_communitys_resident_without_naming_them(client, tree, make_user):
+    """Issue 9.3 on the volunteer's page: refused, with the answer an unregistered code gets."""
+    gate = make_gate(tree.a.community)
+    client.force_login(make_user("gate_volunteer", tree.a.community))
+    _person, number = resident(tree.b.household, status="close_contact", name="外区戊")
+    html = client.post(
+        "/gates/check/", {"place": gate.pk, "code": number, "direction": "in"}
+    ).content.decode()
+    unknown = client.post(
+        "/gates/check/", {"place": gate.pk, "code": "110101199001011237", "direction": "in"}
+    ).content.decode()
+    assert 'data-result="deny"' in html and "密接" not in html and "外区戊" not in html
+    assert "非本辖区登记" in html and "非本辖区登记" in unknown
+    assert ScanEvent.objects.filter(person__isnull=False).count() == 0
