@@ -490,6 +490,9 @@ def sick_leave_create(request):
             if report.order_id:
                 messages.success(request, _("Reported; health monitoring started."))
                 return redirect(report.order)
+            if report.person_id:
+                messages.success(request, _("Reported; the resident is under observation already."))
+                return redirect("observation:sickleave-list")
             # The same words whether nobody matched or a resident elsewhere got a referral: the reporter
             # must not learn that a phone belongs to someone outside their jurisdiction.
             messages.success(
