@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fangkong.observation.tasks.orders_activate_due_task",
         "schedule": crontab(hour=0, minute=10),
     },
+    "people-import-files-expire": {
+        "task": "fangkong.people.tasks.import_files_expire_task",
+        "schedule": 60 * 60,
+    },
 }
 
 
@@ -313,3 +317,6 @@ if not DEBUG and not TESTING and not DEMO:
     if FANGKONG_TRUSTED_PROXIES:
         # The proxy terminates TLS and says so; believed only because the proxy is trusted.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Uploaded survey files hold clear ID numbers and phones: deleted on import or cancel, and after this
+# many hours when left (people.services.import_files_expire, hourly).
+IMPORT_FILE_RETENTION_HOURS = int(os.environ.get("IMPORT_FILE_RETENTION_HOURS", "72"))

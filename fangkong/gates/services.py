@@ -44,7 +44,7 @@ from .models import (
     SealCheck,
     Verdict,
 )
-from .verdicts import GateRules, decide
+from .verdicts import GateRules, decide, is_outsider
 
 MAX_BATCH = 1000
 DIRECTIONS = frozenset(Direction.values)
@@ -509,6 +509,10 @@ def scan_batch_record(
             at=at,
             returnee_cleared=fact.cleared,
         )
+        item["codes"] = verdict.codes
+        if is_outsider(person, rules_cache[key]):
+            # Decided on all data, answered and stored as the gate may know it: no person, no status.
+            verdict, person = verdict.for_outsider(), None
         res.verdict, res.place = verdict.as_dict(), place
         if verdict.result == Verdict.ALLOW and person is not None and _may_name(actor, person):
             res.verdict["name"] = mask_name(person.name)
@@ -544,7 +548,7 @@ def scan_batch_record(
     refusals = [
         (item, res)
         for item, res in ok
-        if item["person"] is not None and "returnee_no_notice" in res.verdict["codes"]
+        if item["person"] is not None and "returnee_no_notice" in item["codes"]
     ]
     fevers = [(item, res) for item, res in ok if "fever" in res.verdict["codes"]]
     # One statement, so no transaction of our own unless follow-ups are written with it.
@@ -822,7 +826,9 @@ def returnee_notice_submit(
     if submitted_by not in ReturneeNotice.SubmittedBy.values:
         raise ValidationError({"submitted_by": _("Unknown submitter.")})
     id_hash = crypto.blind_index(number, kind="id")
-    person = Person.objects.filter(id_hash=id_hash).first()
+    # Link only a resident of the community the notice is for: a public form must not tie a notice
+    # (and its follow-ups) to a resident of another community.
+    person = Person.objects.filter(id_hash=id_hash, area_path__startswith=area.path).first()
     notice = ReturneeNotice(
         area=area,
         area_path=area.path,
@@ -1034,9 +1040,19 @@ def returnee_household_resolve(
 def _person_for_notice(*, actor, notice: ReturneeNotice, household=None):
     from fangkong.people.models import Person
 
-    if notice.person_id:
-        return notice.person
-    person = Person.objects.filter(id_hash=notice.id_hash).first()
+    person = notice.person if notice.person_id else Person.objects.filter(id_hash=notice.id_hash).first()
+    if person is not None and not person.area_path.startswith(notice.area_path):
+        # Signing writes only inside the notice's community: a pass or an order for a resident of
+        # another community is that community's decision (or follows a transfer of the resident).
+        raise ValidationError(
+            {
+                "person": _(
+                    "This ID number belongs to a resident registered with another community. Ask that "
+                    "community to take over the notice, or move the resident here first; no pass or "
+                    "order was issued."
+                )
+            }
+        )
     if person is None:
         from fangkong.people.services import person_create
 

@@ -16,7 +16,7 @@ from .models import Pass, Verdict
 
 # Reason codes stored on scan events; the words are translated when shown.
 REASONS = {
-    "unknown_person": _("Not registered: no record for this code, ID or phone"),
+    "unknown_person": _("Not registered here: no record for this code, ID or phone in this jurisdiction"),
     "no_pass": _("No valid pass"),
     "pass_revoked": _("The pass has been revoked"),
     "fever": _("Temperature at or over the threshold"),
@@ -58,6 +58,25 @@ class GateVerdict:
 
     def as_dict(self) -> dict:
         return {"result": self.result, "codes": list(self.codes), "reasons": self.reasons}
+
+    def for_outsider(self) -> GateVerdict:
+        """The same result as seen by a gate outside the person's jurisdiction: the reasons taken from
+        the person's record (status, passes, notice) read as `unknown_person`, so the answer tells
+        neither their status nor even that the code belongs to someone registered elsewhere (1,000 phones
+        a batch must not map the district). What the gate measured itself (fever, travel) stays."""
+        own = [c for c in self.codes if c in GATE_MEASURED]
+        if len(own) == len(self.codes):
+            return self
+        return GateVerdict(self.result, ["unknown_person", *own])
+
+
+# Reasons that come from what the gate measured or was told, not from the person's record.
+GATE_MEASURED = frozenset({"fever", "risk_area", "no_temperature"})
+
+
+def is_outsider(person, rules: GateRules) -> bool:
+    """A person registered outside the community (or street, for a street checkpoint) of the gate."""
+    return person is not None and not person.area_path.startswith(rules.community_path)
 
 
 _RULES_CACHE: dict[tuple, GateRules] = {}

@@ -471,7 +471,17 @@ def sick_leave_create(request):
             if report.order_id:
                 messages.success(request, _("Reported; health monitoring started."))
                 return redirect(report.order)
-            messages.success(request, _("Reported; the person is not in the registry."))
+            if report.person_id:
+                messages.success(request, _("Reported; the resident is under observation already."))
+                return redirect("observation:sickleave-list")
+            # The same words whether nobody matched or a resident elsewhere got a referral: the reporter
+            # must not learn that a phone belongs to someone outside their jurisdiction.
+            messages.success(
+                request,
+                _(
+                    "Reported. No resident of your jurisdiction matches; a resident registered elsewhere is referred to their own community."
+                ),
+            )
             return redirect("observation:sickleave-list")
     return render(
         request,

@@ -296,11 +296,7 @@ def person_relation_set(*, actor, person: Person, relation: str, landlord: Perso
 
 
 def may_reveal(user, person: Person) -> bool:
-    return bool(
-        user
-        and user.has_perm("people.reveal_identity")
-        and user_can_see_path(user, "people.reveal_identity", person.area_path)
-    )
+    return may_reveal_in(user, person.area_path)
 
 
 @transaction.atomic
@@ -683,8 +679,12 @@ def survey_import(
     - Addresses are resolved by names under `within` (the importer's community or street).
     - A person is identified by the document number (HMAC index); one query per 5,000 numbers.
     - A person already registered in another household *inside* `within` is moved there (re-survey
-      finds people who moved); one registered *outside* `within` is an error (that community must
-      release them: we neither move people out of someone else's jurisdiction nor reveal where they are).
+      finds people who moved); one registered *outside* `within` is an error at commit (that community
+      must release them: we neither move people out of someone else's jurisdiction nor reveal where
+      they are). The preview does not look outside `within`, so it shows such a row as new: a free
+      preview must not tell whether a number is registered anywhere in the district.
+    - A landlord is linked only if registered inside `within` (or added by the same file); one
+      elsewhere reads as not registered, like the API's scoped landlord field.
     - Blank optional cells keep the stored value; a second import of the same file is all `unchanged`.
     - Preview (commit=False) writes nothing. Commit is all-or-nothing: one error and nothing is written.
     """
@@ -802,7 +802,12 @@ def survey_import(
     hashes = {p[3]["id_hash"] for p in parsed if p[3]["id_hash"]} | landlord_hashes
     existing: dict[str, SimpleNamespace] = {}  # light rows: full objects are loaded for changed ones only
     for chunk in _chunks(hashes):
-        for values in _by_hashes(chunk).values(*COMPARE_FIELDS):
+        found = _by_hashes(chunk)
+        if not commit:
+            # The preview looks only inside `within`: whether a number is registered elsewhere in the
+            # district is not the importer's to learn from a free preview (see the commit check below).
+            found = found.filter(area_path__startswith=within.path)
+        for values in found.values(*COMPARE_FIELDS):
             existing[values["id_hash"]] = SimpleNamespace(**values)
 
     new_people: list[Person] = []
@@ -832,6 +837,8 @@ def survey_import(
         landlord_id = None
         if ok and f["landlord_hash"]:
             ll = existing.get(f["landlord_hash"])
+            if ll is not None and not ll.area_path.startswith(within.path):
+                ll = None  # a landlord links inside the jurisdiction only (the API refuses the same)
             rel = f.get("relation") or (cur.relation if cur else Person.Relation.OWNER)
             if rel not in (Person.Relation.TENANT, Person.Relation.DORMITORY):
                 errs.append(
@@ -845,7 +852,13 @@ def survey_import(
             elif f["landlord_hash"] in seen:
                 tenants.append((f["id_hash"], f["landlord_hash"]))  # landlord is new in this same file
             else:
-                errs.append(RowError(rownum, ix.LANDLORD_ID, _("The landlord is not registered.")))
+                errs.append(
+                    RowError(
+                        rownum,
+                        ix.LANDLORD_ID,
+                        _("The landlord is not registered in %(within)s.") % {"within": within.name},
+                    )
+                )
                 ok = False
         if not ok:
             report.errors += 1
@@ -1004,7 +1017,8 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
         batch.state, batch.committed_at = ImportBatch.State.COMMITTED, timezone.now()
         report.committed = True
         batch.report = report.as_dict()
-        batch.save(update_fields=["state", "committed_at", "report", "updated_at"])
+        batch.content = b""  # imported: the file with its clear IDs and phones has done its job
+        batch.save(update_fields=["state", "committed_at", "report", "content", "updated_at"])
         record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
     else:
         record(within, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(within), message=message)
@@ -1075,6 +1089,8 @@ def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != ImportBatch.State.PREVIEW:
             return batch
+        if not batch.content:
+            raise ValidationError({"file": _("The uploaded file has been deleted; upload it again.")})
         batch.state = ImportBatch.State.IMPORTING
         batch.save(update_fields=["state", "updated_at"])
         from .tasks import import_commit_task
@@ -1105,6 +1121,8 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportReport:
     batch = ImportBatch.objects.select_for_update().select_related("area").get(pk=batch.pk)
     if batch.state == ImportBatch.State.COMMITTED:
         return ImportReport.from_dict(batch.report)
+    if not batch.content:
+        raise ValidationError({"file": _("The uploaded file has been deleted; upload it again.")})
     report = survey_import(
         actor=actor, rows=import_batch_rows(batch), within=batch.area, commit=True, batch=batch
     )
@@ -1115,3 +1133,76 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportReport:
         batch.save(update_fields=["report", "state", "updated_at"])
         record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message="import rejected")
     return report
+
+
+# ---------------------------------------------------------------- uploads: error report, cancel, expiry
+
+# Columns of a survey file that hold personal numbers, with how each is masked for the error report.
+REPORT_MASKS = {ix.ID_NUMBER: mask_id, ix.LANDLORD_ID: mask_id, ix.PHONE: mask_phone}
+
+
+def may_reveal_in(user, area_path: str) -> bool:
+    return bool(
+        user
+        and user.has_perm("people.reveal_identity")
+        and user_can_see_path(user, "people.reveal_identity", area_path)
+    )
+
+
+@transaction.atomic
+def import_error_report(*, actor, batch: ImportBatch) -> bytes:
+    """The uploaded rows with the bad cells marked (.xlsx). ID numbers and phones are in clear only for
+    a role that may reveal them in the batch's area, and each such download is logged in the access
+    log; everyone else gets them masked."""
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    if not batch.content:
+        raise ValidationError({"file": _("The uploaded file has been deleted; upload it again.")})
+    rows = import_batch_rows(batch)
+    report = ImportReport.from_dict(batch.report or {})
+    if may_reveal_in(actor, batch.area_path):
+        record_access(actor=actor, instance=batch, field="error_report", reason="survey import error report")
+    else:
+        rows = [{k: REPORT_MASKS[k](v) if v and k in REPORT_MASKS else v for k, v in r.items()} for r in rows]
+    return ix.error_report(rows, report.row_errors)
+
+
+def _drop_upload(batch: ImportBatch, *, actor, message: str) -> None:
+    """Delete the stored file; the batch stays with its report (counts, masked numbers) for the record."""
+    before = snapshot(batch)
+    if batch.state in (ImportBatch.State.ANALYSING, ImportBatch.State.PREVIEW):
+        batch.state = ImportBatch.State.FAILED  # nothing left to confirm
+    batch.content = b""
+    batch.save(update_fields=["content", "state", "updated_at"])
+    record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
+
+
+@transaction.atomic
+def import_batch_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
+    """The uploader drops a previewed file: it is deleted now, not kept until it expires."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state in (ImportBatch.State.IMPORTING, ImportBatch.State.COMMITTED):
+        raise ValidationError({"state": _("This file is being imported or was imported already.")})
+    _drop_upload(batch, actor=actor, message="upload cancelled, file deleted")
+    return batch
+
+
+def import_files_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of uploads left longer than settings.IMPORT_FILE_RETENTION_HOURS (abandoned
+    previews, rejected files kept for their error report). The periodic task calls this."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_FILE_RETENTION_HOURS)
+    stale = (
+        ImportBatch.objects.filter(updated_at__lt=cutoff)
+        .exclude(state=ImportBatch.State.IMPORTING)
+        .exclude(content=b"")
+        .values_list("pk", flat=True)
+    )
+    n = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().filter(pk=pk).first()
+            if batch is not None and batch.content and batch.state != ImportBatch.State.IMPORTING:
+                _drop_upload(batch, actor=None, message="upload expired, file deleted")
+                n += 1
+    return n

@@ -21,3 +21,10 @@ def import_commit_task(batch_id: int, actor_id: int | None = None) -> str:
     from . import services
 
     return services.import_batch_run(batch_id=batch_id, actor=_user(actor_id)).state
+
+
+@shared_task
+def import_files_expire_task() -> int:
+    from . import services
+
+    return services.import_files_expire()

@@ -26,4 +26,5 @@ urlpatterns = [
     path("import/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("import/<int:pk>/confirm/", views.ImportCommitView.as_view(), name="import-commit"),
     path("import/<int:pk>/errors.xlsx", views.ImportErrorsView.as_view(), name="import-errors"),
+    path("import/<int:pk>/cancel/", views.ImportCancelView.as_view(), name="import-cancel"),
 ]

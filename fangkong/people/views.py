@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -518,6 +517,7 @@ class ImportDetailView(ScopedDetailView):
         ctx["more_rows"] = max(0, report.total - len(report.outcomes))
         ctx["title"] = _("Import preview")
         ctx["working"] = self.object.state in (ImportBatch.State.ANALYSING, ImportBatch.State.IMPORTING)
+        ctx["has_file"] = ImportBatch.objects.filter(pk=self.object.pk).exclude(content=b"").exists()
         return ctx
 
 
@@ -561,10 +561,22 @@ class ImportCommitView(ImportDetailView):
 class ImportErrorsView(ImportDetailView):
     def get(self, request, *args, **kwargs):
         batch = self.get_object()
-        if batch.content is None:
-            raise Http404
-        batch = ImportBatch.objects.get(pk=batch.pk)
-        rows = services.import_batch_rows(batch)
-        report = services.ImportReport.from_dict(batch.report or {})
+        try:
+            data = services.import_error_report(actor=request.user, batch=batch)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            return redirect("people:import-detail", pk=batch.pk)
         name = batch.filename.rsplit(".", 1)[0]
-        return xlsx_response(ix.error_report(rows, report.row_errors), f"{name}-错误报告.xlsx")
+        return xlsx_response(data, f"{name}-错误报告.xlsx")
+
+
+class ImportCancelView(ImportCommitView):
+    def post(self, request, *args, **kwargs):
+        batch = self.get_object()
+        try:
+            services.import_batch_cancel(actor=request.user, batch=batch)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Upload cancelled; the file was deleted."))
+        return redirect("people:import-detail", pk=batch.pk)

@@ -120,3 +120,54 @@ def test_pass_revoke_and_by_day(api, tree, make_user):
     assert rows[0]["total"] == 1 and rows[0]["denied"] == 1
     pipeline = api.get("/api/gates/returnees/pipeline/").json()
     assert {r["stage"] for r in pipeline} >= {"notified", "completed"}
+
+
+def test_scans_of_another_communitys_resident_tell_only_the_verdict(api, client, tree, make_user):
+    """Issue 9.3: a gate of community A still refuses community B's close contact, but neither the
+    single answer, the batch answer (plain and COPY-sized), the stored scan nor the scan list tells A
+    who it was or their status; the answer is the one an unregistered code gets."""
+    from fangkong.gates.models import FollowUp
+    from fangkong.people.models import Person
+
+    gate = make_gate(tree.a.community)
+    other, number = resident(tree.b.household, status="close_contact", phone="13700000009", name="外区丁")
+    returnee, returnee_id = resident(tree.b.household, return_status=Person.Return.NOT_RETURNED)
+    api.as_user(make_user("gate_volunteer", tree.a.community))
+    single = api.post(
+        "/api/gates/scans/", {"place": gate.pk, "code": number, "temperature": "38.0"}, format="json"
+    ).json()
+    unknown = api.post(
+        "/api/gates/scans/",
+        {"place": gate.pk, "code": "110101199001011237", "temperature": "38.0"},
+        format="json",
+    ).json()
+    assert single["verdict"] == "deny" and single["person"] is None
+    assert single["verdict_detail"] == unknown["verdict_detail"]
+    assert single["verdict_detail"]["codes"] == ["unknown_person", "fever"]
+    at = timezone.now().isoformat()
+
+    def item(code):
+        return {"client_id": str(uuid.uuid4()), "place": gate.pk, "code": code, "scanned_at": at}
+
+    for size in (3, 25):  # INSERT and COPY paths
+        codes = [number, "13700000009", returnee_id] + ["110101199001011237"] * (size - 3)
+        body = api.post("/api/gates/scans/batch/", {"scans": [item(c) for c in codes]}, format="json").json()
+        assert body["accepted"] == size
+        for r in body["results"]:
+            assert r["verdict"]["result"] == "deny" and r["verdict"]["codes"] == ["unknown_person"]
+            assert set(r) <= {"client_id", "status", "verdict", "id"}
+    stored = ScanEvent.objects.exclude(entered_masked="110101********1237")
+    assert stored.count() == 7 and not stored.exclude(person=None).exists()
+    assert all(s.reasons in (["unknown_person"], ["unknown_person", "fever"]) for s in stored)
+    # The refused returnee still lands in B's own follow-up queue.
+    assert (
+        FollowUp.objects.get().person == returnee and FollowUp.objects.get().area_path == returnee.area_path
+    )
+    client.force_login(make_user("community_worker", tree.a.community))
+    for url in ("/gates/scans/", "/gates/refusals/"):
+        page = client.get(url).content.decode()
+        # The table only: the filter's resident dropdown is the scoped-choices hole (issue 9.1).
+        html = page[page.index("<table") : page.index("</table>")]
+        assert "外区丁" not in html and "密接" not in html and "137****0009" in html
+    listed = api.as_user(make_user("community_worker", tree.a.community)).get("/api/gates/scans/").json()
+    assert {r["person"] for r in listed["results"]} == {None}

@@ -162,6 +162,30 @@ def test_returnee_review_flow_in_views(client, tree, make_user, monkeypatch):
     assert xlsx.content[:2] == b"PK"
 
 
+def test_returnee_notice_for_a_resident_of_another_community_is_not_signed_into_it(
+    client, tree, make_user, monkeypatch
+):
+    """Issue 9.2: a public notice to community A with the ID number of community B's resident, reviewed,
+    decided and signed by A, issues no pass and no order in B; A is told to hand it to B."""
+    from fangkong.gates.models import Pass
+    from fangkong.observation.models import ObservationOrder
+
+    other, number = resident(tree.b.household, with_pass=False, name="异区丙")
+    client.post("/gates/returnee-notice/", _notice_payload(tree, number))
+    notice = ReturneeNotice.objects.get()
+    assert notice.person_id is None  # not tied to B's resident by a public form
+    client.force_login(make_user("community_worker", tree.a.community))
+    client.post(f"/gates/returnees/{notice.pk}/review/", {"accept": "1"})
+    client.post(f"/gates/returnees/{notice.pk}/inspect/", {f"cond_{i}": "on" for i in range(4)})
+    client.post(f"/gates/returnees/{notice.pk}/decide/", {"decision": "home"})
+    resp = client.post(f"/gates/returnees/{notice.pk}/sign/", {"signed_by": "返京甲"}, follow=True)
+    notice.refresh_from_db()
+    assert notice.stage == "decided" and notice.person_id is None and not notice.letter_signed_at
+    assert not Pass.objects.filter(person=other).exists()
+    assert not ObservationOrder.objects.filter(person=other).exists()
+    assert "其他社区" in resp.content.decode() and "异区丙" not in resp.content.decode()
+
+
 def test_seal_views(client, tree, make_user):
     client.force_login(make_user("community_worker", tree.a.community))
     resp = client.post(
@@ -265,3 +289,19 @@ def test_pass_card_as_pdf(client, tree, make_user):
     assert b"STSong-Light" in pdf.content and p.number.encode() in pdf["Content-Disposition"].encode()
     client.force_login(make_user("community_worker", tree.c.community))
     assert client.get(f"/gates/passes/{p.pk}/card.pdf").status_code == 404
+
+
+def test_check_page_refuses_another_communitys_resident_without_naming_them(client, tree, make_user):
+    """Issue 9.3 on the volunteer's page: refused, with the answer an unregistered code gets."""
+    gate = make_gate(tree.a.community)
+    client.force_login(make_user("gate_volunteer", tree.a.community))
+    _person, number = resident(tree.b.household, status="close_contact", name="外区戊")
+    html = client.post(
+        "/gates/check/", {"place": gate.pk, "code": number, "direction": "in"}
+    ).content.decode()
+    unknown = client.post(
+        "/gates/check/", {"place": gate.pk, "code": "110101199001011237", "direction": "in"}
+    ).content.decode()
+    assert 'data-result="deny"' in html and "密接" not in html and "外区戊" not in html
+    assert "非本辖区登记" in html and "非本辖区登记" in unknown
+    assert ScanEvent.objects.filter(person__isnull=False).count() == 0

@@ -318,6 +318,27 @@ def test_sick_leave_creates_health_monitoring(worker, tree):
     assert ObservationOrder.objects.count() == 1 and RequiredTest.objects.filter(order=rep.order).exists()
 
 
+def test_sick_leave_of_a_resident_elsewhere_is_referred_not_ordered(worker, tree, make_user):
+    """Issue 9.2: a report naming another community's resident writes nothing onto that person; a
+    referral (person linked, no order) lands in the person's own community and only there."""
+    from fangkong.areas.models import Place
+    from fangkong.core import crypto
+    from fangkong.observation.models import SickLeaveReport
+
+    other = make_person(tree.b.household, phone_hash=crypto.blind_index("13800138001", kind="phone"))
+    wp = Place.objects.create(area=tree.a.community, kind="workplace", name="公司")
+    rep = services.sick_leave_report(
+        actor=worker, workplace=wp, person_name=other.name, phone="13800138001", days=2
+    )
+    assert rep.person is None and rep.order is None and rep.area_id == tree.a.community.pk
+    assert not ObservationOrder.objects.filter(person=other).exists()
+    assert not other.status_history.exists()
+    assert [r.pk for r in SickLeaveReport.objects.visible_to(worker)] == [rep.pk]
+    b_worker = make_user("community_worker", tree.b.community)
+    referral = SickLeaveReport.objects.visible_to(b_worker).get()
+    assert referral.person == other and referral.order is None and referral.workplace == wp
+
+
 def test_missing_report_deadline_follows_the_areas_own_policy(worker, tree, make_user):
     """A community that set a later deadline (its own policy version) is not alerted at the city's."""
     from fangkong.policies import services as policies

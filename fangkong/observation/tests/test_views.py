@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from fangkong.observation import documents, services
-from fangkong.observation.models import Alert, HealthReport, Stay
+from fangkong.observation.models import Alert, HealthReport, ObservationOrder, Stay
 from fangkong.people.tests.factories import make_person
 from fangkong.policies.models import Policy
 
@@ -209,6 +209,28 @@ def test_sick_leave_form(client, worker, tree):
     )
     assert resp.status_code == 200
     assert [r.person_name for r in client.get("/observation/sick-leave/").context["object_list"]] == ["赵六"]
+
+
+def test_sick_leave_list_shows_nothing_of_a_resident_elsewhere(client, worker, tree):
+    """Issue 9.2 over HTTP: the reporter's list and message say nothing about another community's
+    resident (no name from the registry, no status, no link)."""
+    from fangkong.areas.models import Place
+    from fangkong.core import crypto
+
+    other = make_person(
+        tree.b.household, name="钱七七", phone_hash=crypto.blind_index("13800138002", kind="phone")
+    )
+    wp = Place.objects.create(area=tree.a.community, kind="workplace", name="超市")
+    client.force_login(worker)
+    resp = client.post(
+        "/observation/sick-leave/add/",
+        {"workplace": wp.pk, "person_name": "钱", "phone": "13800138002", "days": 2},
+        follow=True,
+    )
+    page = client.get("/observation/sick-leave/").content.decode()
+    for text in (resp.content.decode(), page):
+        assert "钱七七" not in text and f"/people/{other.pk}/" not in text
+    assert "超市" in page and not ObservationOrder.objects.filter(person=other).exists()
 
 
 def test_add_care_member_from_order_and_limit(client, worker, order, tree, make_user):

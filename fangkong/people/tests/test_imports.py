@@ -310,3 +310,45 @@ def test_with_a_broker_upload_and_confirm_only_queue_jobs(
     batch.refresh_from_db()
     assert batch.state == "committed" and Person.objects.count() == 2
     assert 'id="committed"' in client.get(detail).content.decode()
+
+
+def test_landlord_of_another_community_is_not_linked_nor_disclosed(tree):
+    """Issue 9.4: the landlord column links only inside the import's jurisdiction, and a landlord
+    registered elsewhere reads exactly like one registered nowhere (preview and commit)."""
+    elsewhere = resident_id()
+    add_person(tree.b.household, name="外区房东", number=elsewhere)
+
+    def tenant_rows(landlord):
+        return [row(tree.a, "租客", resident_id(n=900), **{ix.RELATION: "租户", ix.LANDLORD_ID: landlord})]
+
+    seen = []
+    for landlord in (elsewhere, resident_id(n=901)):  # registered in B / registered nowhere
+        for commit in (False, True):
+            report = services.survey_import(
+                actor=None, rows=tenant_rows(landlord), within=tree.a.community, commit=commit
+            )
+            seen.append([(e.row, e.column, e.message) for e in report.row_errors])
+    assert seen[0] == seen[1] == seen[2] == seen[3] and seen[0][0][1] == ix.LANDLORD_ID
+    assert not Person.objects.filter(name="租客").exists()
+
+
+def test_preview_does_not_tell_a_number_is_registered_elsewhere(tree):
+    """Issue 9.4: the preview of a number registered in another community looks like a new one; the
+    commit then refuses that row and writes nothing."""
+    elsewhere, fresh = resident_id(), resident_id()
+    add_person(tree.b.household, number=elsewhere)
+    previews = [
+        services.survey_import(
+            actor=None, rows=[row(tree.a, "张三", n)], within=tree.a.community, commit=False
+        )
+        for n in (elsewhere, fresh)
+    ]
+    assert [p.as_dict() | {"outcomes": None} for p in previews] == [
+        previews[1].as_dict() | {"outcomes": None}
+    ] * 2
+    assert previews[0].new == 1 and not previews[0].row_errors
+    done = services.survey_import(
+        actor=None, rows=[row(tree.a, "张三", elsewhere)], within=tree.a.community, commit=True
+    )
+    assert not done.committed and done.row_errors[0].column == ix.ID_NUMBER
+    assert Person.objects.get().area == tree.b.household

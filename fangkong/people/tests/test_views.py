@@ -243,3 +243,71 @@ def test_edit_links_tenant_to_landlord_by_id_number(worker_client, tree):
     assert tenant.landlord == owner
     page = worker_client.get(f"/people/{owner.pk}/").content.decode()
     assert "租客" in page  # the landlord's page lists the tenants
+
+
+def test_error_report_clear_only_with_reveal_and_logged(worker_client, tree, make_user):
+    """Issue 9.5: the error report shows ID numbers and phones in clear only to a role that may reveal
+    them, and each such download is in the access log; a grid member gets them masked, unlogged."""
+    number = bad_check_digit(resident_id())
+    bad = {
+        ix.NAME: "李四",
+        ix.ID_NUMBER: number,
+        ix.PHONE: "13812345678",
+        ix.BUILDING: tree.a.building.name,
+        ix.ENTRANCE: tree.a.entrance.name,
+        ix.HOUSEHOLD: tree.a.household.name,
+    }
+    _upload(worker_client, tree.a.community, [bad])
+    batch = ImportBatch.objects.get()
+
+    def cells(c):
+        ws = load_workbook(io.BytesIO(c.get(f"/people/import/{batch.pk}/errors.xlsx").content)).worksheets[0]
+        headers = [x.value for x in ws[1]]
+        return ws.cell(row=2, column=headers.index(ix.ID_NUMBER) + 1).value, ws.cell(
+            row=2, column=headers.index(ix.PHONE) + 1
+        ).value
+
+    from django.test import Client
+
+    grid = Client()
+    grid.force_login(make_user("grid_member", tree.a.community))
+    masked_id, masked_phone = cells(grid)
+    assert number not in str(masked_id) and masked_id.endswith(number[-4:]) and masked_phone == "138****5678"
+    assert not SensitiveAccess.objects.exists()
+    assert cells(worker_client) == (number, "13812345678")
+    log = SensitiveAccess.objects.get()
+    assert log.user == worker_client.user and log.object_id == str(batch.pk) and log.field == "error_report"
+
+
+def test_uploaded_files_deleted_on_commit_cancel_and_expiry(worker_client, tree, settings):
+    """Issue 9.5: the stored upload (clear IDs and phones) goes on import, on cancel, and when left
+    longer than IMPORT_FILE_RETENTION_HOURS (the hourly beat task)."""
+    from fangkong.people.tasks import import_files_expire_task
+
+    def upload():
+        row = {
+            ix.NAME: "张三",
+            ix.ID_NUMBER: resident_id(),
+            ix.BUILDING: tree.a.building.name,
+            ix.ENTRANCE: tree.a.entrance.name,
+            ix.HOUSEHOLD: tree.a.household.name,
+        }
+        _upload(worker_client, tree.a.community, [row])
+        return ImportBatch.objects.order_by("-pk").first()
+
+    done, dropped, left, fresh = upload(), upload(), upload(), upload()
+    worker_client.post(f"/people/import/{done.pk}/confirm/")
+    worker_client.post(f"/people/import/{dropped.pk}/cancel/")
+    ImportBatch.objects.filter(pk=left.pk).update(updated_at=timezone.now() - timezone.timedelta(hours=73))
+    assert "fangkong.people.tasks.import_files_expire_task" in {
+        e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert import_files_expire_task() == 1
+    kept = {b.pk: (bytes(b.content), b.state) for b in ImportBatch.objects.all()}
+    assert kept[done.pk] == (b"", "committed") and Person.objects.count() == 1
+    assert kept[dropped.pk] == (b"", "failed") and kept[left.pk] == (b"", "failed")
+    assert kept[fresh.pk][0] and kept[fresh.pk][1] == "preview"
+    page = worker_client.get(f"/people/import/{left.pk}/").content.decode()
+    assert 'id="file-deleted"' in page and 'id="confirm-import"' not in page
+    resp = worker_client.post(f"/people/import/{left.pk}/confirm/", follow=True)
+    assert Person.objects.count() == 1 and resp.status_code == 200
