@@ -1,4 +1,4 @@
-"""Printed matter: place posters (PDF via reportlab's STSong-Light CID font, PNG via segno + Pillow),
+"""Printed matter: place posters (PDF via reportlab with an embedded CJK font, core.pdf; PNG via segno + Pillow),
 pass cards, the responsibility letter (责任书). QR codes are drawn as vector squares from segno's matrix."""
 
 from __future__ import annotations
@@ -10,17 +10,9 @@ import segno
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-FONT = "STSong-Light"
-
-
-def _font():
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+from fangkong.core.pdf import cjk_font as _font
 
 
 def _draw_qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:

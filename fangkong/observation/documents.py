@@ -40,15 +40,13 @@ def qr_svg(url: str) -> bytes:
 
 
 def certificate_pdf(stay) -> bytes:
-    """解除集中观察证明: reportlab with the built-in STSong-Light CID font (no font files needed)."""
+    """解除集中观察证明 (reportlab, embedded CJK font from core.pdf)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    from fangkong.core.pdf import cjk_font
+
+    font = cjk_font()
     order = stay.order
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)

@@ -1,0 +1,62 @@
+"""Printed matter (issue 10): the CJK font is embedded, '·' and Chinese extract as written, titles once."""
+
+import os
+
+import pytest
+
+from fangkong.core.pdf import EMBEDDED, cjk_font
+from fangkong.core.testing import pdf_facts
+from fangkong.gates import documents
+from fangkong.gates.tests.factories import make_notice, resident
+
+pytestmark = pytest.mark.django_db
+
+# Skipped where the font is missing, except in CI (.ci/run installs it and sets FANGKONG_REQUIRE_PDF_FONT).
+needs_font = pytest.mark.skipif(
+    cjk_font() != EMBEDDED and not os.environ.get("FANGKONG_REQUIRE_PDF_FONT"),
+    reason="no embeddable CJK TrueType font (apt-get install fonts-wqy-zenhei)",
+)
+
+
+def _assert_embedded(facts):
+    assert facts["fonts"] and all(facts["fonts"].values()), facts["fonts"]
+
+
+@needs_font
+def test_poster_embeds_its_font_and_prints_the_middle_dot():
+    pdf = documents.poster_pdf(place_name="宛平城东门", area_name="镇国寺社区", url="http://x/r/1", version=2)
+    facts = pdf_facts(pdf)
+    _assert_embedded(facts)
+    assert "场所码 · 扫码登记" in facts["text"] and "宛平城东门" in facts["text"]
+    assert "版本 v2 · 打印于" in facts["text"]
+
+
+@needs_font
+def test_pass_card_pdf_embeds_its_font_with_one_title(client, tree, make_user):
+    person, _number = resident(tree.a.household, name="孙七")
+    p = person.gate_passes.get()
+    client.force_login(make_user("community_worker", tree.a.community))
+    facts = pdf_facts(client.get(f"/gates/passes/{p.pk}/card.pdf").content)
+    _assert_embedded(facts)
+    assert "孙七" in facts["text"] and p.number in facts["text"]
+    assert "凭卡进入 · 验证、测温、扫码、登记" in facts["text"]
+    assert facts["text"].count("出入证") == 1
+
+
+@needs_font
+def test_letter_embeds_its_font(tree):
+    notice = make_notice(tree.a.household)
+    facts = pdf_facts(documents.letter_pdf(notice=notice, conditions=["独立房间"], community="镇国寺社区"))
+    _assert_embedded(facts)
+    assert (
+        "疫情防控责任书" in facts["text"] and "镇国寺社区" in facts["text"] and notice.name in facts["text"]
+    )
+
+
+@pytest.mark.parametrize(("lang", "title"), [("zh-hans", "社区出入证"), ("en", "Community pass")])
+def test_pass_card_page_title_is_said_once(client, tree, make_user, lang, title):
+    person, _number = resident(tree.a.household)
+    p = person.gate_passes.get()
+    client.force_login(make_user("community_worker", tree.a.community, language=lang))
+    html = client.get(f"/gates/passes/{p.pk}/card/").content.decode()
+    assert f'<div class="print-head">{title}</div>' in html
