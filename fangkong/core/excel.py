@@ -170,13 +170,11 @@ def _getter(table, bound_column, model) -> Callable | None:
         or hasattr(table, f"value_{name}")
     ):
         return None
-    bits = (
-        bound_column.accessor.bits
-        if hasattr(bound_column.accessor, "bits")
-        else str(bound_column.accessor).split("__")
-    )
-    get = attrgetter(".".join(bits))
-    field = bound_column.accessor.get_field(model) if model is not None else None
+    from django_tables2.utils import A
+
+    accessor = A(bound_column.accessor)
+    get = attrgetter(".".join(accessor.bits))
+    field = accessor.get_field(model) if model is not None else None
     labels = (
         {k: str(v) for k, v in field.flatchoices}
         if isinstance(field, models.Field) and field.choices
@@ -188,8 +186,9 @@ def _getter(table, bound_column, model) -> Callable | None:
     def value(record):
         try:
             v = get(record)
-        except (AttributeError, KeyError):  # a null relation on the way (area__name of no area)
-            return None
+        except (AttributeError, KeyError):
+            # A null relation on the way (area__name of no area) or rows that are dicts: the slow, general way.
+            v = accessor.resolve(record, quiet=True)
         if callable(v) and not isinstance(v, models.Model):
             v = v()
         if labels is not None:
