@@ -60,3 +60,24 @@ def test_pass_card_page_title_is_said_once(client, tree, make_user, lang, title)
     client.force_login(make_user("community_worker", tree.a.community, language=lang))
     html = client.get(f"/gates/passes/{p.pk}/card/").content.decode()
     assert f'<div class="print-head">{title}</div>' in html
+
+
+def test_a_long_address_stays_on_the_pass_card(tree):
+    import io
+
+    from pypdf import PdfReader
+
+    from fangkong.areas.models import Area
+
+    Area.objects.filter(pk=tree.a.household.pk).update(name="一百零一号院内东侧第三排平房" * 3)
+    person, _number = resident(Area.objects.get(pk=tree.a.household.pk))
+    pdf = documents.pass_card_pdf(pass_obj=person.gate_passes.get(), url="http://x/p/1")
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    starts = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            starts.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    assert starts and min(starts) >= 0, starts
