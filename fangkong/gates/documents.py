@@ -183,9 +183,17 @@ def letter_pdf(*, notice, conditions: list[str], community: str) -> bytes:
         "",
         f"日期：{timezone.localdate():%Y年%m月%d日}",
     ]
+    from reportlab.lib.utils import simpleSplit
+
     for line in lines:
-        c.drawString(20 * mm, y, line)
-        y -= 8 * mm
+        # Long lines wrap inside the margins; a long letter goes on to a second page.
+        for part in simpleSplit(line, font, 12, w - 40 * mm) or [""]:
+            if y < 20 * mm:
+                c.showPage()
+                c.setFont(font, 12)
+                y = h - 20 * mm
+            c.drawString(20 * mm, y, part)
+            y -= 8 * mm
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -81,3 +81,18 @@ def test_a_long_address_stays_on_the_pass_card(tree):
 
     page.extract_text(visitor_text=visit)
     assert starts and min(starts) >= 0, starts
+
+
+@needs_font
+def test_a_long_letter_wraps_and_keeps_every_condition(tree):
+    import io
+
+    from pypdf import PdfReader
+
+    notice = make_notice(tree.a.household)
+    conditions = [f"条件{i}：" + "具备独立房间和独立卫生间，能够保证单独居住" * 2 for i in range(30)]
+    pdf = documents.letter_pdf(notice=notice, conditions=conditions, community="镇国寺社区")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 2
+    text = pdf_facts(pdf)["text"]
+    assert all(f"条件{i}：" in text for i in range(30)) and "日期：" in text
