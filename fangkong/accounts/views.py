@@ -45,7 +45,7 @@ def user_list(request):
     if request.GET.get("export") == "xlsx":
         from fangkong.core.excel import table_to_xlsx
 
-        return table_to_xlsx(UserTable(qs), "users.xlsx")
+        return table_to_xlsx(UserTable(qs), "users.xlsx", title=_("Users"))
     return render(request, "accounts/user_list.html", {"table": table, "title": _("Users")})
 
 

@@ -271,3 +271,31 @@ def migrated_data_reload() -> None:
         for op in migration.operations:
             if isinstance(op, RunPython):
                 op.code(apps, None)
+
+
+STANDARD_PDF_FONTS = {"/Helvetica", "/Times-Roman", "/Courier", "/Symbol", "/ZapfDingbats"}
+
+
+def pdf_facts(content: bytes) -> dict:
+    """What a reader sees in a PDF (pypdf): the text of all pages and, per font, whether it is embedded.
+    Standard PDF fonts (reportlab always lists Helvetica) need no embedding and are left out."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    fonts: dict[str, bool] = {}
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            if font.get("/BaseFont") in STANDARD_PDF_FONTS:
+                continue
+            parts = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+            fonts[str(font.get("/BaseFont"))] = all(
+                any(k in p["/FontDescriptor"].get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                if "/FontDescriptor" in p
+                else False
+                for p in parts
+            )
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return {"text": text, "fonts": fonts, "title": reader.metadata.title if reader.metadata else None}

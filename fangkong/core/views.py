@@ -87,7 +87,8 @@ class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
         if request.GET.get("export") == "xlsx":
             table = self.get_table_class()(self.object_list)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-            return table_to_xlsx(table, f"{self.export_name}-{stamp}.xlsx")
+            title = self.title or self.model._meta.verbose_name_plural
+            return table_to_xlsx(table, f"{self.export_name}-{stamp}.xlsx", title=title)
         return self.render_to_response(
             self.get_context_data(filter=self.filterset, object_list=self.object_list)
         )

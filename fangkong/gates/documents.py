@@ -1,4 +1,4 @@
-"""Printed matter: place posters (PDF via reportlab's STSong-Light CID font, PNG via segno + Pillow),
+"""Printed matter: place posters (PDF via reportlab with an embedded CJK font, core.pdf; PNG via segno + Pillow),
 pass cards, the responsibility letter (责任书). QR codes are drawn as vector squares from segno's matrix."""
 
 from __future__ import annotations
@@ -10,17 +10,9 @@ import segno
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-FONT = "STSong-Light"
-
-
-def _font():
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+from fangkong.core.pdf import cjk_font as _font
 
 
 def _draw_qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -46,6 +38,22 @@ def _banner(c: canvas.Canvas, text: str, *, height: float, size: int) -> None:
     c.setFillColorRGB(0, 0, 0)
 
 
+def _centred(c: canvas.Canvas, text: str, y: float, size: float, *, margin: float = 8 * mm) -> float:
+    """Centred text that stays on the page: shrunk down to 70 % for a long name or address, then
+    wrapped; returns the baseline of its last line."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    w = c._pagesize[0]
+    room = w - 2 * margin
+    size = max(size * 0.7, min(size, size * room / max(stringWidth(text, _font(), size), 1)))
+    c.setFont(_font(), size)
+    lines = simpleSplit(text, _font(), size, room) or [""]
+    for i, line in enumerate(lines):
+        c.drawCentredString(w / 2, y - i * size * 1.2, line)
+    return y - (len(lines) - 1) * size * 1.2
+
+
 def qr_svg(data: str, scale: int = 6) -> str:
     buf = io.BytesIO()
     segno.make(data, error="m").save(buf, kind="svg", scale=scale, xmldecl=False, svgns=True, border=2)
@@ -59,10 +67,8 @@ def poster_pdf(*, place_name: str, area_name: str, url: str, version: int) -> by
     w, h = A4
     c.setTitle(f"场所码 {place_name}")
     _banner(c, "场所码 · 扫码登记", height=40 * mm, size=30)
-    c.setFont(font, 26)
-    c.drawCentredString(w / 2, h - 58 * mm, place_name)
-    c.setFont(font, 14)
-    c.drawCentredString(w / 2, h - 68 * mm, area_name)
+    _centred(c, place_name, h - 58 * mm, 26)
+    _centred(c, area_name, h - 68 * mm, 14)
     size = 120 * mm
     _draw_qr(c, url, (w - size) / 2, h - 75 * mm - size, size)
     c.setFont(font, 15)
@@ -95,17 +101,14 @@ def pass_card_pdf(*, pass_obj, url: str) -> bytes:
     size = 52 * mm
     _draw_qr(c, url, (w - size) / 2, h - 22 * mm - size, size)
     y = h - 30 * mm - size
-    c.setFont(font, 15)
-    c.drawCentredString(w / 2, y, person.name)
-    c.setFont(font, 10)
+    y = _centred(c, person.name, y, 15)
     for line in (
         person.id_masked,
         person.area.full_name() if person.area_id else "",
         f"编号 {pass_obj.number}",
         f"有效期 {timezone.localtime(pass_obj.valid_from):%Y-%m-%d} 至 {timezone.localtime(pass_obj.valid_to):%Y-%m-%d}",
     ):
-        y -= 6.5 * mm
-        c.drawCentredString(w / 2, y, line)
+        y = _centred(c, line, y - 6.5 * mm, 10)
     c.setFont(font, 8)
     c.drawCentredString(w / 2, 8 * mm, "凭卡进入 · 验证、测温、扫码、登记")
     c.showPage()
@@ -199,9 +202,17 @@ def letter_pdf(*, notice, conditions: list[str], community: str, inspection=None
         "",
         f"日期：{timezone.localdate():%Y年%m月%d日}",
     ]
+    from reportlab.lib.utils import simpleSplit
+
     for line in lines:
-        c.drawString(20 * mm, y, line)
-        y -= 8 * mm
+        # Long lines wrap inside the margins; a long letter goes on to a second page.
+        for part in simpleSplit(line, font, 12, w - 40 * mm) or [""]:
+            if y < 20 * mm:
+                c.showPage()
+                c.setFont(font, 12)
+                y = h - 20 * mm
+            c.drawString(20 * mm, y, part)
+            y -= 8 * mm
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area, Level, Place
@@ -90,11 +91,7 @@ class ScanListView(ScopedListView):
 class RefusalListView(ScanListView):
     filterset_class = RefusalFilter
     export_name = "refusals"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("Refusals and referrals")
-        return ctx
+    title = gettext_lazy("Refusals and referrals")
 
     def base_queryset(self):
         return super().base_queryset().filter(verdict__in=[Verdict.DENY, Verdict.REFER])
@@ -105,15 +102,16 @@ class RefusalListView(ScanListView):
 def scans_by_day(request):
     rows = selectors.scans_by_place_and_day(viewer=request.user)
     headers = [_("day"), _("place"), _("scans"), _("allowed"), _("denied"), _("referred")]
+    title = _("Scans by place and day")
     if request.GET.get("export") == "xlsx":
         data = [
             [r["day"], r["place__name"], r["total"], r["allowed"], r["denied"], r["referred"]] for r in rows
         ]
-        return xlsx_response(workbook_bytes(headers, data, title="scans"), "scans-by-day.xlsx")
+        return xlsx_response(workbook_bytes(headers, data, title=title), "scans-by-day.xlsx")
     return render(
         request,
         "gates/scans_by_day.html",
-        {"rows": rows, "headers": headers, "title": _("Scans by place and day")},
+        {"rows": rows, "headers": headers, "title": title},
     )
 
 

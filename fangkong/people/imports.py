@@ -20,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from fangkong.core.excel import append_header, append_row
 from fangkong.core.identity import IdType
 
 from .models import Person
@@ -356,6 +357,10 @@ def read_rows(path_or_file, filename: str | None = None) -> list[dict]:
     return _rows_from_matrix(csv.reader(io.StringIO(text)))
 
 
+def _report_header(c) -> None:
+    c.font, c.fill = Font(bold=True), HEADER_FILL
+
+
 def error_report(rows: list[dict], errors: list) -> bytes:
     """The uploaded rows as .xlsx, bad cells filled red with a comment, plus a column with the messages.
 
@@ -371,18 +376,18 @@ def error_report(rows: list[dict], errors: list) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "错误报告"
-    ws.append([*headers, ERROR_HEADER])
-    for c in ws[1]:
-        c.font, c.fill = Font(bold=True), HEADER_FILL
+    # Cells through core.excel: the uploaded text comes back as text, never as a live formula.
+    append_header(ws, [*headers, ERROR_HEADER], style=_report_header)
     for i, r in enumerate(rows):
         rownum = i + 2
-        ws.append(
+        append_row(
+            ws,
             [r.get(h, "") for h in headers]
             + [
                 "；".join(
                     f"{e.column}：{e.message}" if e.column else e.message for e in by_row.get(rownum, [])
                 )
-            ]
+            ],
         )
         for e in by_row.get(rownum, []):
             col = headers.index(e.column) + 1 if e.column in headers else len(headers) + 1

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.areas.models import Area, Level
 from fangkong.core.excel import xlsx_response
@@ -402,16 +403,12 @@ class LedgerListView(ScopedListView):
     table_class = VulnerableEntryTable
     template_name = "people/ledger_list.html"
     export_name = "vulnerable-ledger"
+    title = gettext_lazy("Vulnerable ledger")
 
     def base_queryset(self):
         return VulnerableEntry.objects.select_related("person", "area").prefetch_related(
             Prefetch("visits", Visit.objects.order_by("-date", "-id"))
         )
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("Vulnerable ledger")
-        return ctx
 
 
 @login_required

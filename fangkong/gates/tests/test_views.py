@@ -56,11 +56,7 @@ def test_posters_and_rotation(client, tree, make_user):
     assert "宛平城东门" in page and "<svg" in page and "/gates/r/" in page
     pk = int(code_url.rstrip("/").split("/")[-1])
     pdf = client.get(f"/gates/codes/{pk}/poster.pdf")
-    assert (
-        pdf["Content-Type"] == "application/pdf"
-        and pdf.content.startswith(b"%PDF")
-        and b"STSong-Light" in pdf.content
-    )
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     png = client.get(f"/gates/codes/{pk}/poster.png")
     assert png.content.startswith(b"\x89PNG")
     resp = client.post(f"/gates/codes/{pk}/rotate/")
@@ -286,7 +282,7 @@ def test_pass_card_as_pdf(client, tree, make_user):
     assert reverse("gates:pass-card-pdf", args=[p.pk]) in detail
     pdf = client.get(f"/gates/passes/{p.pk}/card.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert b"STSong-Light" in pdf.content and p.number.encode() in pdf["Content-Disposition"].encode()
+    assert p.number.encode() in pdf["Content-Disposition"].encode()
     client.force_login(make_user("community_worker", tree.c.community))
     assert client.get(f"/gates/passes/{p.pk}/card.pdf").status_code == 404
 
