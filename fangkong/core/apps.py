@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "fangkong.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Each app's lookups.py registers how its records are searched and labelled in scoped choices.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("lookups")
