@@ -34,6 +34,13 @@ register_lookup(
 register_lookup("areas.community", Area, queryset=_communities, label=_area_label)
 register_lookup("areas.place", Place, label=lambda p: f"{p.name}（{p.get_kind_display()}）", default=True)
 register_lookup(
+    "areas.workplace",
+    Place,
+    queryset=lambda user: Place.objects.visible_to(user).exclude(
+        kind__in=[Place.Kind.GATE, Place.Kind.CHECKPOINT, Place.Kind.GARAGE, Place.Kind.OBSERVATION_SITE]
+    ),
+)
+register_lookup(
     "areas.observation_site",
     Place,
     queryset=lambda user: Place.objects.visible_to(user).filter(kind=Place.Kind.OBSERVATION_SITE),

@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
 from .api import ScopedReadOnlyViewSet, router
+from .choices import ScopedModelSerializer
 from .models import ChangeLog, SensitiveAccess
 
 
-class ChangeLogSerializer(serializers.ModelSerializer):
+class ChangeLogSerializer(ScopedModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
 
     class Meta:
@@ -25,7 +26,7 @@ class ChangeLogSerializer(serializers.ModelSerializer):
         ]
 
 
-class SensitiveAccessSerializer(serializers.ModelSerializer):
+class SensitiveAccessSerializer(ScopedModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
 
     class Meta:

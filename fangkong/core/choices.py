@@ -219,10 +219,10 @@ def limit_fields(form: forms.BaseForm, user) -> None:
 class ScopedFormMixin:
     """Forms take `viewer=` and limit every scoped field to it; no view repeats the boilerplate."""
 
-    def __init__(self, *args, viewer=None, **kwargs):
+    def __init__(self, *args, viewer=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.viewer = viewer
-        limit_fields(self, viewer)
+        self.viewer = viewer or user
+        limit_fields(self, self.viewer)
 
 
 class ScopedForm(ScopedFormMixin, forms.Form):
@@ -296,6 +296,23 @@ class ScopedFilterSet(django_filters.FilterSet):
             form = super().form
             limit_fields(form, getattr(self.request, "user", None))
         return self._form
+
+
+class ScopedRestFilterSet(ScopedFilterSet, django_filters.rest_framework.FilterSet):
+    FILTER_DEFAULTS = {
+        **django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
+        **{
+            k: v
+            for k, v in ScopedFilterSet.FILTER_DEFAULTS.items()
+            if k in (models.ForeignKey, models.OneToOneField, models.ManyToManyField)
+        },
+    }
+
+
+class ScopedFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
+    """The API's filter backend: FilterSets generated from a viewset's `filterset_fields` are scoped too."""
+
+    filterset_base = ScopedRestFilterSet
 
 
 # Django REST framework

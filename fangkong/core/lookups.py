@@ -21,7 +21,15 @@ def _roles(user):
     return Role.objects.all() if user is not None and user.is_authenticated else Role.objects.none()
 
 
+def _our_apps():
+    from django.apps import apps
+
+    return [c.label for c in apps.get_app_configs() if c.name.startswith("fangkong.")]
+
+
 def _register():
+    from django.contrib.contenttypes.models import ContentType
+
     from fangkong.accounts.models import Role, User
 
     register_lookup(
@@ -32,6 +40,17 @@ def _register():
         label=lambda u: f"{u.display_name} ({u.username})" if u.display_name else u.username,
     )
     register_lookup("accounts.role", Role, queryset=_roles, small=True)
+    # Object types are the schema, not data: a short select for anyone logged in.
+    register_lookup(
+        "contenttypes.contenttype",
+        ContentType,
+        queryset=lambda user: (
+            ContentType.objects.filter(app_label__in=_our_apps())
+            if user is not None and user.is_authenticated
+            else ContentType.objects.none()
+        ),
+        small=True,
+    )
 
 
 _register()

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area, Level
 from fangkong.core.excel import xlsx_response
+from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors
 
 from . import imports as ix
@@ -279,18 +280,10 @@ class PersonMoveView(_PersonAction):
 
     def form(self, data=None):
         community = selectors.community_of(self.object.area).path
-        households = (
-            Area.objects.visible_to(self.request.user, "people.change_person")
-            .filter(level=Level.HOUSEHOLD, path__startswith=community)
-            .exclude(pk=self.object.area_id)
-            .select_related("parent__parent")
-            .order_by("path")[:3000]
-        )
         return MoveForm(
             data,
-            households=Area.objects.filter(pk__in=[h.pk for h in households])
-            .select_related("parent__parent")
-            .order_by("path"),
+            viewer=self.request.user,
+            households=Area.objects.filter(path__startswith=community).exclude(pk=self.object.area_id),
             initial={"relation": self.object.relation},
         )
 
@@ -421,7 +414,7 @@ def ledger_print(request):
     """A community's ledger as a printable page (A4, no navigation)."""
     area = None
     if request.GET.get("area"):
-        area = get_object_or_404(Area.objects.visible_to(request.user), pk=request.GET["area"])
+        area = get_visible_or_404(Area, request.user, pk=request.GET["area"])
     entries = selectors.ledger(viewer=request.user, community=area, category=request.GET.get("category", ""))
     return render(
         request,
@@ -440,7 +433,7 @@ def ledger_print(request):
 def status_counts(request):
     area = None
     if request.GET.get("area"):
-        area = get_object_or_404(Area.objects.visible_to(request.user), pk=request.GET["area"])
+        area = get_visible_or_404(Area, request.user, pk=request.GET["area"])
     rows = selectors.status_counts(viewer=request.user, area=area)
     statuses = [(s, label) for s, label in PersonStatus.choices]
     totals = [sum(r["counts"].get(s, 0) for r in rows) for s, _label in statuses]

@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
+from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 
 
-class PolicyVersionForm(forms.Form):
+class PolicyVersionForm(ScopedForm):
     value = forms.CharField(label=_("value"), max_length=200)
     effective_from = forms.DateTimeField(
         label=_("effective from"),
@@ -15,9 +16,11 @@ class PolicyVersionForm(forms.Form):
     effective_to = forms.DateTimeField(
         label=_("effective to"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    area = forms.ModelChoiceField(
+    area = ScopedModelChoiceField(
+        "areas.area",
+        perm="policies.add_policy",
+        queryset=Area.objects.filter(depth__lte=4),
         label=_("area"),
-        queryset=Area.objects.none(),
         required=False,
         help_text=_("Empty: the whole system. An area: it and everything below it."),
     )
@@ -25,9 +28,6 @@ class PolicyVersionForm(forms.Form):
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(viewer, "policies.add_policy").filter(
-            depth__lte=4
-        )
+        super().__init__(*args, viewer=viewer, **kwargs)
         if not viewer.is_superuser:
             self.fields["area"].required = True
