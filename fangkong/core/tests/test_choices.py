@@ -1,5 +1,7 @@
 """The scoped related field (forms, FilterSets, serializers) and the one lookup endpoint behind it."""
 
+import re
+
 import pytest
 
 from fangkong.core.choices import (
@@ -130,3 +132,30 @@ def test_serializer_related_fields_are_scoped_and_render_as_text(two):
     assert isinstance(field, ScopedRelatedField) and field.style["base_template"] == "input.html"
     assert set(field.get_queryset().values_list("pk", flat=True)) == {mine.pk}
     assert Person.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"), [("/api/people/", ["household", "landlord"]), ("/api/gates/passes/", ["person"])]
+)
+def test_browsable_api_forms_have_text_inputs_not_row_lists(client, two, url, fields):
+    mine, theirs, user = two
+    client.force_login(user)
+    html = client.get(url + "?format=api").content.decode()
+    for name in fields:
+        assert f'name="{name}"' in html, name
+        assert not re.search(rf'<select[^>]*name="{name}"', html), name
+    assert theirs.name not in html
+
+
+def test_gate_lists_person_filter_is_a_search_box(client, two):
+    """Hole 1: /gates/passes/, /gates/scans/, /gates/refusals/ listed every resident of the district."""
+    mine, theirs, user = two
+    client.force_login(user)
+    for url in ("/gates/passes/", "/gates/scans/", "/gates/refusals/"):
+        html = client.get(url).content.decode()
+        assert 'hx-get="/lookup/people.person/"' in html, url
+        assert not re.search(r'<select[^>]*name="person"', html), url
+        assert mine.name not in html and theirs.name not in html, url
+        # a foreign resident is refused as a filter value: nothing listed, no label echoed
+        resp = client.get(url, {"person": theirs.pk})
+        assert theirs.name not in resp.content.decode() and not list(resp.context["object_list"])
