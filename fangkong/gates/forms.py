@@ -48,6 +48,8 @@ class PassIssueForm(forms.Form):
 
 
 class ReturneeNoticeForm(forms.Form):
+    # The public notice form (no login): the district's community names are a public directory, so this
+    # choice is deliberately not scoped (test_scoping_pages.AREA_NAMES_ALLOWED); it lists no records.
     area = forms.ModelChoiceField(label=_("Community"), queryset=Area.objects.filter(level=Level.COMMUNITY))
     submitted_by = forms.ChoiceField(
         label=_("I am"),

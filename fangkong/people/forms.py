@@ -110,14 +110,19 @@ class VisitForm(forms.ModelForm):
         self.fields["date"].initial = timezone.localdate()
 
 
-class ImportForm(forms.Form):
-    within = forms.ModelChoiceField(label=_("import into"), queryset=Area.objects.none())
+class ImportForm(ScopedForm):
+    # The user's own few import areas: a select, still limited to where they may add residents.
+    within = ScopedModelChoiceField(
+        "areas.area", perm="people.add_person", small=True, label=_("import into")
+    )
     file = forms.FileField(label=_("survey file (.xlsx or .csv)"))
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["within"].queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).order_by("path")
-        self.fields["within"].label_from_instance = lambda a: f"{a.name}（{a.get_level_display()}）"
+        field = self.fields["within"]
+        field.restrict = Area.objects.filter(pk__in=[a.pk for a in areas])
+        field.limit_to(self.viewer)
+        field.queryset = field.queryset.order_by("path")
         communities = [a for a in areas if a.level == Level.COMMUNITY]
         if communities:
             self.fields["within"].initial = communities[0].pk

@@ -458,7 +458,7 @@ def status_counts(request):
 @permission_required("people.add_person", raise_exception=True)
 def import_page(request):
     areas = selectors.import_areas(viewer=request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, areas=areas)
+    form = ImportForm(request.POST or None, request.FILES or None, areas=areas, viewer=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
