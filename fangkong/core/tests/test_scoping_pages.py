@@ -298,11 +298,13 @@ def test_pages_show_nothing_of_other_communities(world, client, url, who):
         needles = [n for n in needles if n not in {LEAK["b"]["area"], LEAK["c"]["area"]}]
     # Unfiltered, then with B's records as filter values: a refused choice must not echo their label.
     foreign = {"area": tree.b.community.pk, "person": seeded["b"].pk, "per_page": 500}
+    echoed = {str(v) for v in foreign.values()}  # the page may repeat its own query string in links
     for params in ({"per_page": 500}, foreign):
         resp = client.get(url, params)
         assert resp.status_code in (200, 302, 400, 403, 405), (url, resp.status_code)
         html = resp.content.decode(errors="replace")
-        assert not _leaks(html, needles), (url, who, params, _leaks(html, needles))
+        check = needles if params is not foreign else [n for n in needles if n not in echoed]
+        assert not _leaks(html, check), (url, who, params, _leaks(html, check))
 
 
 def _api_pages():
