@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from fangkong.accounts.api.views import TokenObtainView, TokenRevokeView
 from fangkong.accounts.views import set_language
 from fangkong.core.api import router
-from fangkong.core.views import home
+from fangkong.core.views import home, lookup
 
 # Each app registers its viewsets on the one router (the leak test walks router.registry).
 for app in [
@@ -27,6 +27,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set-language"),
+    path("lookup/<str:key>/", lookup, name="lookup"),
     path("areas/", include("fangkong.areas.urls")),
     path("users/", include("fangkong.accounts.urls")),
     path("policies/", include("fangkong.policies.urls")),

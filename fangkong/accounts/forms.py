@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
+from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 
-from .models import Role, User
+from .models import User
 
 
 class UserCreateForm(forms.Form):
@@ -20,16 +21,12 @@ class UserCreateForm(forms.Form):
         return name
 
 
-class ScopeForm(forms.Form):
-    area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none())
-    role = forms.ModelChoiceField(label=_("role"), queryset=Role.objects.all(), to_field_name="code")
-
-    def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only areas the administrator may manage, down to grids (scopes below a grid make no sense).
-        self.fields["area"].queryset = (
-            Area.objects.visible_to(viewer, "accounts.add_scope").filter(depth__lte=5).order_by("path")
-        )
+class ScopeForm(ScopedForm):
+    # Only areas the administrator may manage, down to grids (scopes below a grid make no sense).
+    area = ScopedModelChoiceField(
+        "areas.area", perm="accounts.add_scope", queryset=Area.objects.filter(depth__lte=5), label=_("area")
+    )
+    role = ScopedModelChoiceField("accounts.role", label=_("role"), to_field_name="code")
 
 
 class LanguageForm(forms.Form):

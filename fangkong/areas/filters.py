@@ -1,10 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.choices import ScopedFilterSet, WithinAreaFilter
+
 from .models import Area, Place
 
 
-class AreaFilter(django_filters.FilterSet):
+class AreaFilter(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent"))
     within = django_filters.CharFilter(field_name="path", lookup_expr="startswith", label=_("within path"))
@@ -14,14 +16,10 @@ class AreaFilter(django_filters.FilterSet):
         fields = ["level", "kind", "code"]
 
 
-class PlaceFilter(django_filters.FilterSet):
+class PlaceFilter(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    area = WithinAreaFilter(label=_("within area"))
 
     class Meta:
         model = Place
         fields = ["kind", "active"]
-
-    def filter_area(self, queryset, name, value):
-        area = Area.objects.filter(pk=value).first()
-        return queryset.filter(area_path__startswith=area.path) if area else queryset.none()

@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView
 
 from . import selectors, services
@@ -104,5 +105,5 @@ class PlaceEditView(ScopedDetailView):
 
 
 def home_redirect_area(request, pk):
-    area = get_object_or_404(Area.objects.visible_to(request.user), pk=pk)
+    area = get_visible_or_404(Area, request.user, pk=pk)
     return redirect("areas:area-detail", pk=area.pk)

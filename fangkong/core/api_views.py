@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from .api import ScopedReadOnlyViewSet, router
+from .choices import ScopedModelSerializer
 from .models import ChangeLog, SensitiveAccess
 
 
@@ -13,7 +14,7 @@ class ChangeLogListSerializer(serializers.ListSerializer):
         return super().to_representation(rows)
 
 
-class ChangeLogSerializer(serializers.ModelSerializer):
+class ChangeLogSerializer(ScopedModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
 
     def to_representation(self, instance):
@@ -41,7 +42,7 @@ class ChangeLogSerializer(serializers.ModelSerializer):
         list_serializer_class = ChangeLogListSerializer
 
 
-class SensitiveAccessSerializer(serializers.ModelSerializer):
+class SensitiveAccessSerializer(ScopedModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
 
     class Meta:

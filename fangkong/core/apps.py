@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        # Each app's lookups.py registers how its records are searched and labelled in scoped choices.
+        from django.utils.module_loading import autodiscover_modules
+
         from . import checks  # noqa: F401  (registers the deployment checks)
+
+        autodiscover_modules("lookups")

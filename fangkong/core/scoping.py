@@ -51,3 +51,24 @@ def scoped_models():
     return [
         m for m in apps.get_models() if issubclass(m, ScopedModel) or getattr(m, "scope_path_field", None)
     ]
+
+
+def get_visible_or_404(queryset, user, perm: str | None = None, **lookup):
+    """The one access helper for an object fetched by id: the record if `user` may see it (with `perm`,
+    default the model's view permission), else 404 — so another community's ids reveal nothing. A user
+    who holds `perm` nowhere gets 403 whatever the id (NetBox's view matrix). `queryset` is a model or a
+    queryset (e.g. with select_related)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    m = qs.model._meta
+    perm = perm or f"{m.app_label}.view_{m.model_name}"
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    qs = qs.visible_to(user, perm)
+    try:
+        return qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        # A malformed id (ValueError) is as unknown as a missing one: 404, not 500.
+        raise Http404 from None

@@ -299,3 +299,57 @@ def pdf_facts(content: bytes) -> dict:
             )
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     return {"text": text, "fonts": fonts, "title": reader.metadata.title if reader.metadata else None}
+
+
+class ViewTestCases:
+    """NetBox-style generic view tests (utilities/testing/views.py): a subclass names the page, not
+    boilerplate, and gets three tests — without the permission 403, with it 200, and an object of
+    another community 404 (never 403: its existence is not revealed).
+
+        class TestPersonDetail(ViewTestCases):
+            url = "/people/{pk}/"            # {pk}: an object made by make_object; omit for lists
+            model = Person                   # make_object defaults to the model's leak-test factory
+
+    `role` holds the permission (at community A), `role_without` does not.
+    """
+
+    url: str = ""
+    model = None
+    role = "district_admin"
+    role_without = "leadership_viewer"
+    expect_with: tuple = (200,)
+
+    def make_object(self, area):
+        load_factories()
+        return FACTORIES[self.model](area)
+
+    def url_for(self, obj) -> str:
+        return self.url.format(pk=obj.pk) if obj is not None else self.url
+
+    def _obj(self, area):
+        return self.make_object(area) if "{pk}" in self.url else None
+
+    def test_without_permission_403(self, client, tree, make_user):
+        url = self.url_for(self._obj(tree.a.household))
+        client.force_login(make_user(self.role_without, tree.a.community))
+        resp = client.get(url)
+        assert resp.status_code == 403, (url, resp.status_code)
+
+    def test_with_permission_200(self, client, tree, make_user):
+        obj = self._obj(tree.a.household)
+        url = self.url_for(obj)
+        client.force_login(make_user(self.role, tree.a.community))
+        resp = client.get(url)
+        assert resp.status_code in self.expect_with, (url, resp.status_code)
+        shown = (resp.context or {}).get("object") if resp.context is not None else None
+        if obj is not None and shown is not None:
+            assert shown.pk == obj.pk  # the page is about the object asked for
+        assert resp.content  # a page or document, not an empty answer
+
+    def test_other_community_404(self, client, tree, make_user):
+        if "{pk}" not in self.url:
+            return
+        url = self.url_for(self.make_object(tree.b.household))
+        client.force_login(make_user(self.role, tree.a.community))
+        resp = client.get(url)
+        assert resp.status_code == 404, (url, resp.status_code)

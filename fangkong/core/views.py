@@ -4,6 +4,7 @@ and the one-form page whose POST calls a service."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -170,6 +171,39 @@ class AccessLogListView(ScopedListView):
 
     def base_queryset(self):
         return SensitiveAccess.objects.select_related("user", "content_type")
+
+
+@login_required
+def lookup(request, key: str):
+    """The one scoped lookup behind every type-to-search choice: at most `LIMIT` records the user may see
+    matching `q` (HTML options for HTMX, JSON otherwise); `?id=` answers one chosen record's label."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.http import Http404, JsonResponse
+
+    from .choices import LIMIT, LOOKUPS, choices_for
+
+    lk = LOOKUPS.get(key)
+    if lk is None:
+        raise Http404
+    perm = request.GET.get("perm") or None
+    try:
+        qs = choices_for(lk, request.user, perm)
+    except ImproperlyConfigured:
+        raise Http404 from None
+    q = request.GET.get("q", "").strip()[:100]
+    ident = request.GET.get("id", "")
+    if ident:
+        qs = qs.filter(pk=ident) if ident.isdigit() else qs.none()
+    elif q:
+        qs = lk.search(qs, q)
+    else:
+        qs = qs.none()
+    rows = list(qs[: LIMIT + 1])
+    results = [(o.pk, lk.label(o)) for o in rows[:LIMIT]]
+    more = len(rows) > LIMIT
+    if request.headers.get("HX-Request"):
+        return render(request, "core/lookup_results.html", {"results": results, "q": q, "more": more})
+    return JsonResponse({"results": [{"id": v, "text": t} for v, t in results], "more": more})
 
 
 def home(request):

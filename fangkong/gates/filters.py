@@ -1,21 +1,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.areas.models import Area
+from fangkong.core.choices import ScopedFilterSet, WithinAreaFilter
 
 from .models import FollowUp, Pass, Post, PostShift, ReturneeNotice, ScanEvent, Seal
 
 
-class WithinAreaMixin:
-    def filter_area(self, queryset, name, value):
-        area = Area.objects.filter(pk=value).first()
-        return queryset.filter(area_path__startswith=area.path) if area else queryset.none()
-
-
-class ScanFilter(WithinAreaMixin, django_filters.FilterSet):
+class ScanFilter(ScopedFilterSet):
     day = django_filters.DateFilter(field_name="scanned_at", lookup_expr="date", label=_("day"))
     since = django_filters.IsoDateTimeFilter(field_name="scanned_at", lookup_expr="gte", label=_("since"))
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    area = WithinAreaFilter(label=_("within area"))
 
     class Meta:
         model = ScanEvent
@@ -28,8 +22,8 @@ class RefusalFilter(ScanFilter):
     )
 
 
-class PassFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class PassFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
     revoked = django_filters.BooleanFilter(
         field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("revoked")
     )
@@ -39,8 +33,8 @@ class PassFilter(WithinAreaMixin, django_filters.FilterSet):
         fields = ["person", "number"]
 
 
-class ReturneeFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class ReturneeFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
 
     class Meta:
@@ -48,16 +42,16 @@ class ReturneeFilter(WithinAreaMixin, django_filters.FilterSet):
         fields = ["stage", "decision", "submitted_by", "tracking_code"]
 
 
-class FollowUpFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class FollowUpFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
 
     class Meta:
         model = FollowUp
         fields = ["status", "reason"]
 
 
-class SealFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class SealFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
     active = django_filters.BooleanFilter(
         field_name="removed_at", lookup_expr="isnull", label=_("on the door")
     )
@@ -67,16 +61,16 @@ class SealFilter(WithinAreaMixin, django_filters.FilterSet):
         fields = ["reason"]
 
 
-class PostFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class PostFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
 
     class Meta:
         model = Post
         fields = ["kind", "place", "active"]
 
 
-class ShiftFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class ShiftFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
     day = django_filters.DateFilter(field_name="start", lookup_expr="date", label=_("day"))
 
     class Meta:

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.areas.models import Area, Level
+from fangkong.areas.models import Area, Level, Place
+from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 from fangkong.core.identity import IdType
 
 from .models import Direction, Post, ReturneeNotice, Seal
@@ -56,6 +57,8 @@ class PassIssueForm(forms.Form):
 
 
 class ReturneeNoticeForm(forms.Form):
+    # The public notice form (no login): the district's community names are a public directory, so this
+    # choice is deliberately not scoped (test_scoping_pages.AREA_NAMES_ALLOWED); it lists no records.
     area = forms.ModelChoiceField(label=_("Community"), queryset=Area.objects.filter(level=Level.COMMUNITY))
     submitted_by = forms.ChoiceField(
         label=_("I am"),
@@ -117,51 +120,35 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class SealForm(forms.Form):
-    area = forms.ModelChoiceField(label=_("Home"), queryset=Area.objects.none())
+class SealForm(ScopedForm):
+    area = ScopedModelChoiceField("areas.household", perm="gates.add_seal", label=_("Home"))
     reason = forms.ChoiceField(label=_("Reason"), choices=Seal.Reason.choices)
     slip_number = forms.CharField(label=_("Slip number"), max_length=30, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(user, "gates.add_seal").filter(
-            level=Level.HOUSEHOLD
-        )
 
-
-class PostForm(forms.Form):
-    place = forms.ModelChoiceField(label=_("Place"), queryset=None)
+class PostForm(ScopedForm):
+    # Gates, checkpoints and garages the user may staff (a few per community); someone else's place
+    # reads as invalid.
+    place = ScopedModelChoiceField(
+        "areas.place",
+        perm="gates.add_post",
+        queryset=Place.objects.filter(
+            kind__in=[Place.Kind.GATE, Place.Kind.CHECKPOINT, Place.Kind.GARAGE], active=True
+        ),
+        label=_("Place"),
+        small=True,
+    )
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Post.Kind.choices)
 
-    def __init__(self, *args, user, **kwargs):
-        from fangkong.areas.models import Place
 
-        super().__init__(*args, **kwargs)
-        # Gates, checkpoints and garages the user may staff; someone else's place reads as invalid.
-        self.fields["place"].queryset = Place.objects.visible_to(user, "gates.add_post").filter(
-            kind__in=[Place.Kind.GATE, Place.Kind.CHECKPOINT, Place.Kind.GARAGE], active=True
-        )
-
-
-class ShiftForm(forms.Form):
-    post = forms.ModelChoiceField(label=_("Post"), queryset=Post.objects.none())
-    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)
+class ShiftForm(ScopedForm):
+    post = ScopedModelChoiceField(
+        "gates.post", perm="gates.add_postshift", queryset=Post.objects.filter(active=True), label=_("Post")
+    )
+    volunteer = ScopedModelChoiceField("gates.volunteer", label=_("Volunteer"))
     start = forms.DateTimeField(
         label=_("Start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     end = forms.DateTimeField(label=_("End"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-
-    def __init__(self, *args, user, **kwargs):
-        from fangkong.accounts.models import Scope, User
-
-        super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.visible_to(user, "gates.add_postshift").filter(
-            active=True
-        )
-        # Volunteers: users holding a scope inside the jurisdictions the planner may schedule.
-        scopes = Scope.objects.visible_to(user, "gates.add_postshift").filter(active=True)
-        self.fields["volunteer"].queryset = User.objects.filter(
-            pk__in=scopes.values("user_id"), is_active=True
-        )

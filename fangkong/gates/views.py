@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area, Level, Place
 from fangkong.core.excel import workbook_bytes, xlsx_response
+from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
 from fangkong.people.models import Person
 
@@ -146,8 +147,10 @@ class PassCardView(PassDetailView):
 @permission_required("gates.view_pass", raise_exception=True)
 def pass_card_pdf(request, pk):
     """The pass as a PDF card (A6, two to a sheet folded, or printed on card stock)."""
-    p = get_object_or_404(
-        Pass.objects.visible_to(request.user, "gates.view_pass").select_related("person", "person__area"),
+    p = get_visible_or_404(
+        Pass.objects.select_related("person", "person__area"),
+        request.user,
+        "gates.view_pass",
         pk=pk,
     )
     url = request.build_absolute_uri(reverse("gates:pass-public", args=[selectors.pass_token(p)]))
@@ -187,7 +190,7 @@ def pass_issue(request):
 @login_required
 @require_POST
 def pass_revoke(request, pk):
-    p = get_object_or_404(Pass.objects.visible_to(request.user, "gates.change_pass"), pk=pk)
+    p = get_visible_or_404(Pass, request.user, "gates.change_pass", pk=pk)
     try:
         services.pass_revoke(actor=request.user, pass_obj=p, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -216,7 +219,7 @@ def pass_public(request, token):
 
 @login_required
 def place_code(request, place_pk):
-    place = get_object_or_404(Place.objects.visible_to(request.user), pk=place_pk)
+    place = get_visible_or_404(Place, request.user, pk=place_pk)
     code = selectors.place_code_current(place)
     if code is None:
         if not request.user.has_perm("gates.add_placecode"):
@@ -244,8 +247,8 @@ def _register_url(request, code):
 
 
 def _code_for_download(request, pk):
-    code = get_object_or_404(
-        PlaceCode.objects.visible_to(request.user).select_related("place", "area"), pk=pk, active=True
+    code = get_visible_or_404(
+        PlaceCode.objects.select_related("place", "area"), request.user, pk=pk, active=True
     )
     return code, _register_url(request, code)
 
@@ -270,7 +273,7 @@ def poster_png(request, pk):
 @login_required
 @require_POST
 def place_code_rotate(request, pk):
-    code = get_object_or_404(PlaceCode.objects.visible_to(request.user, "gates.change_placecode"), pk=pk)
+    code = get_visible_or_404(PlaceCode, request.user, "gates.change_placecode", pk=pk)
     new = services.place_code_rotate(actor=request.user, place=code.place)
     messages.success(request, _("New code issued; the old poster no longer works."))
     return redirect("gates:placecode-detail", pk=new.pk)
@@ -383,9 +386,7 @@ class ReturneeDetailView(ScopedDetailView):
 
 
 def _notice_for_change(request, pk):
-    return get_object_or_404(
-        ReturneeNotice.objects.visible_to(request.user, "gates.change_returneenotice"), pk=pk
-    )
+    return get_visible_or_404(ReturneeNotice, request.user, "gates.change_returneenotice", pk=pk)
 
 
 def _run(request, fn, **kwargs):
@@ -482,7 +483,7 @@ def returnee_households(request, pk):
 
 @login_required
 def returnee_letter(request, pk):
-    notice = get_object_or_404(ReturneeNotice.objects.visible_to(request.user), pk=pk)
+    notice = get_visible_or_404(ReturneeNotice, request.user, pk=pk)
     if not notice.decision:
         raise Http404
     community = Area.objects.filter(
@@ -512,7 +513,7 @@ class FollowUpListView(ScopedListView):
 @login_required
 @require_POST
 def followup_update(request, pk):
-    fu = get_object_or_404(FollowUp.objects.visible_to(request.user, "gates.change_followup"), pk=pk)
+    fu = get_visible_or_404(FollowUp, request.user, "gates.change_followup", pk=pk)
     _run(
         request,
         services.followup_update,
@@ -559,7 +560,7 @@ def seal_add(request):
 @login_required
 @require_POST
 def seal_check(request, pk):
-    seal = get_object_or_404(Seal.objects.visible_to(request.user, "gates.add_sealcheck"), pk=pk)
+    seal = get_visible_or_404(Seal, request.user, "gates.add_sealcheck", pk=pk)
     _run(
         request,
         services.seal_check_record,
@@ -640,7 +641,7 @@ def inspection_photo(request, pk):
 
     from .models import InspectionPhoto
 
-    photo = get_object_or_404(InspectionPhoto.objects.visible_to(request.user), pk=pk)
+    photo = get_visible_or_404(InspectionPhoto, request.user, pk=pk)
     try:
         handle = photo.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

@@ -1,20 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.areas.models import Area
+from fangkong.core.choices import ScopedFilterSet, WithinAreaFilter
 
 from .models import Alert, HealthReport, ObservationOrder, Room, SickLeaveReport, SiteMember, Stay
 
 
-class WithinAreaMixin:
-    def filter_area(self, queryset, name, value):
-        area = Area.objects.filter(pk=value).first()
-        return queryset.filter(area_path__startswith=area.path) if area else queryset.none()
-
-
-class OrderFilter(WithinAreaMixin, django_filters.FilterSet):
+class OrderFilter(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="person__name", lookup_expr="icontains", label=_("name"))
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+    area = WithinAreaFilter(label=_("within area"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("open only"))
     ends_before = django_filters.DateFilter(field_name="planned_end", lookup_expr="lte", label=_("ends by"))
 
@@ -32,16 +26,16 @@ class OrderFilter(WithinAreaMixin, django_filters.FilterSet):
         )
 
 
-class AlertFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class AlertFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
 
     class Meta:
         model = Alert
         fields = ["kind", "status", "date"]
 
 
-class ReportFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class ReportFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
     order = django_filters.NumberFilter(field_name="order_id", label=_("order"))
 
     class Meta:
@@ -49,7 +43,7 @@ class ReportFilter(WithinAreaMixin, django_filters.FilterSet):
         fields = ["date", "reporter", "channel", "needs_done"]
 
 
-class SiteMemberFilter(django_filters.FilterSet):
+class SiteMemberFilter(ScopedFilterSet):
     site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
 
     class Meta:
@@ -57,7 +51,7 @@ class SiteMemberFilter(django_filters.FilterSet):
         fields = ["team"]
 
 
-class RoomFilter(django_filters.FilterSet):
+class RoomFilter(ScopedFilterSet):
     site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
 
     class Meta:
@@ -65,7 +59,7 @@ class RoomFilter(django_filters.FilterSet):
         fields = ["floor", "active"]
 
 
-class StayFilter(django_filters.FilterSet):
+class StayFilter(ScopedFilterSet):
     site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
 
     class Meta:
@@ -73,8 +67,8 @@ class StayFilter(django_filters.FilterSet):
         fields = ["outcome"]
 
 
-class SickLeaveFilter(WithinAreaMixin, django_filters.FilterSet):
-    area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
+class SickLeaveFilter(ScopedFilterSet):
+    area = WithinAreaFilter(label=_("within area"))
 
     class Meta:
         model = SickLeaveReport

@@ -2,16 +2,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.areas.models import Place
-from fangkong.people.models import Person
+from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 from fangkong.policies.forms import PolicyVersionForm
 
 from . import policy as opolicy
 from .models import CareGroupMember, Need, OrderReason, OrderType, SiteMember, SpecialNeed, Symptom
 
 
-class OrderForm(forms.Form):
-    person = forms.TypedChoiceField(label=_("resident"), coerce=int)
+class OrderForm(ScopedForm):
+    person = ScopedModelChoiceField(
+        "people.person",
+        label=_("resident"),
+        error_messages={"invalid_choice": _("Choose a resident in your jurisdiction.")},
+    )
     order_type = forms.ChoiceField(label=_("type"), choices=OrderType.choices)
     reason = forms.ChoiceField(label=_("reason"), choices=OrderReason.choices)
     source = forms.CharField(label=_("source record"), max_length=200, required=False)
@@ -21,24 +24,6 @@ class OrderForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     whole_household = forms.BooleanField(label=_("whole household"), required=False)
-
-    def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.people = Person.objects.visible_to(viewer)
-        initial = self.initial.get("person") or (self.data.get("person") if self.data else None)
-        qs = self.people.order_by("name")[:300]
-        choices = [(p.pk, f"{p.name} · {p.id_masked}") for p in qs]
-        if initial and str(initial).isdigit() and not any(c[0] == int(initial) for c in choices):
-            extra = self.people.filter(pk=int(initial)).first()
-            if extra:
-                choices.insert(0, (extra.pk, f"{extra.name} · {extra.id_masked}"))
-        self.fields["person"].choices = choices
-
-    def clean_person(self):
-        person = self.people.filter(pk=self.cleaned_data["person"]).first()
-        if person is None:
-            raise forms.ValidationError(_("Choose a resident in your jurisdiction."))
-        return person
 
 
 class PolicyChangeForm(PolicyVersionForm):
@@ -94,7 +79,7 @@ class EndForm(forms.Form):
     force = forms.BooleanField(label=_("end although not ready"), required=False)
 
 
-class TransferForm(forms.Form):
+class TransferForm(ScopedForm):
     destination = forms.ChoiceField(
         label=_("to"),
         choices=[
@@ -104,18 +89,13 @@ class TransferForm(forms.Form):
         ],
     )
     new_type = forms.ChoiceField(label=_("new type"), choices=[("", "—"), *OrderType.choices], required=False)
-    site = forms.ModelChoiceField(label=_("site"), queryset=Place.objects.none(), required=False)
+    # Observation sites are few per district: a select, still limited to the viewer's.
+    site = ScopedModelChoiceField("areas.observation_site", label=_("site"), required=False, small=True)
     reason = forms.CharField(label=_("reason"), max_length=300)
 
-    def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Place.objects.visible_to(viewer).filter(
-            kind=Place.Kind.OBSERVATION_SITE
-        )
 
-
-class CheckInForm(forms.Form):
-    site = forms.ModelChoiceField(label=_("site"), queryset=Place.objects.none())
+class CheckInForm(ScopedForm):
+    site = ScopedModelChoiceField("areas.observation_site", label=_("site"), small=True)
     special_needs = forms.MultipleChoiceField(
         label=_("special needs"),
         choices=SpecialNeed.choices,
@@ -124,27 +104,17 @@ class CheckInForm(forms.Form):
     )
     notes = forms.CharField(label=_("notes"), max_length=300, required=False)
 
-    def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Place.objects.visible_to(viewer).filter(
-            kind=Place.Kind.OBSERVATION_SITE
-        )
 
-
-class SiteMemberForm(forms.Form):
-    site = forms.ModelChoiceField(label=_("site"), queryset=Place.objects.none())
+class SiteMemberForm(ScopedForm):
+    site = ScopedModelChoiceField(
+        "areas.observation_site", perm="observation.add_sitemember", label=_("site"), small=True
+    )
     team = forms.ChoiceField(label=_("team"), choices=SiteMember.Team.choices)
     name = forms.CharField(label=_("name"), max_length=50)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     username = forms.CharField(
         label=_("user name"), max_length=150, required=False, help_text=_("if the member has an account")
     )
-
-    def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Place.objects.visible_to(viewer, "observation.add_sitemember").filter(
-            kind=Place.Kind.OBSERVATION_SITE
-        )
 
     def clean_username(self):
         from fangkong.accounts.models import User
@@ -171,17 +141,11 @@ class CareMemberForm(forms.Form):
         return user
 
 
-class SickLeaveForm(forms.Form):
-    workplace = forms.ModelChoiceField(label=_("workplace"), queryset=Place.objects.none())
+class SickLeaveForm(ScopedForm):
+    workplace = ScopedModelChoiceField("areas.workplace", label=_("workplace"))
     person_name = forms.CharField(label=_("name"), max_length=50)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     symptoms = forms.MultipleChoiceField(
         label=_("symptoms"), choices=Symptom.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     days = forms.IntegerField(label=_("days off"), min_value=1, max_value=60)
-
-    def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["workplace"].queryset = Place.objects.visible_to(viewer).exclude(
-            kind__in=[Place.Kind.GATE, Place.Kind.CHECKPOINT, Place.Kind.GARAGE, Place.Kind.OBSERVATION_SITE]
-        )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
 from fangkong.gates.ratelimit import rate_limited
 
@@ -114,7 +115,7 @@ class OrderDetailView(ScopedDetailView):
 def _order_for(request, pk, perm="observation.change_observationorder"):
     if not request.user.has_perm(perm):
         raise PermissionDenied
-    return get_object_or_404(ObservationOrder.objects.visible_to(request.user, perm), pk=pk)
+    return get_visible_or_404(ObservationOrder, request.user, perm, pk=pk)
 
 
 @login_required
@@ -265,7 +266,7 @@ class AlertListView(ScopedListView):
 def alert_resolve(request, pk):
     if not request.user.has_perm("observation.change_alert"):
         raise PermissionDenied
-    alert = get_object_or_404(Alert.objects.visible_to(request.user, "observation.change_alert"), pk=pk)
+    alert = get_visible_or_404(Alert, request.user, "observation.change_alert", pk=pk)
     try:
         services.alert_resolve(
             actor=request.user,
@@ -404,8 +405,8 @@ class StayDetailView(ScopedDetailView):
 
 @login_required
 def stay_certificate(request, pk):
-    stay = get_object_or_404(
-        Stay.objects.visible_to(request.user).select_related("order__person", "site", "room"), pk=pk
+    stay = get_visible_or_404(
+        Stay.objects.select_related("order__person", "site", "room"), request.user, pk=pk
     )
     if not stay.certificate_number:
         raise Http404
@@ -419,7 +420,7 @@ def stay_certificate(request, pk):
 def stay_discharge(request, pk):
     if not request.user.has_perm("observation.change_stay"):
         raise PermissionDenied
-    stay = get_object_or_404(Stay.objects.visible_to(request.user, "observation.change_stay"), pk=pk)
+    stay = get_visible_or_404(Stay, request.user, "observation.change_stay", pk=pk)
     try:
         services.stay_discharge(
             actor=request.user,

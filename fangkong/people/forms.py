@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area, Level
+from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 from fangkong.core.identity import IdType
 
 from .models import Person, PersonStatus, Visit, VulnerableEntry
@@ -72,17 +73,19 @@ class RevealForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
-    household = forms.ModelChoiceField(label=_("new household"), queryset=Area.objects.none())
+class MoveForm(ScopedForm):
+    household = ScopedModelChoiceField(
+        "areas.household", perm="people.change_person", label=_("new household")
+    )
     relation = forms.ChoiceField(label=_("relation"), choices=Person.Relation.choices)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def __init__(self, *args, households=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = households if households is not None else Area.objects.none()
-        self.fields["household"].label_from_instance = lambda a: (
-            f"{a.parent.parent.name} {a.parent.name} {a.name}"
-        )
+        # `households` narrows the choice further (the person's own community, not the current home).
+        field = self.fields["household"]
+        field.restrict = households
+        field.limit_to(self.viewer)
 
 
 class VulnerableEntryForm(forms.ModelForm):
@@ -107,14 +110,19 @@ class VisitForm(forms.ModelForm):
         self.fields["date"].initial = timezone.localdate()
 
 
-class ImportForm(forms.Form):
-    within = forms.ModelChoiceField(label=_("import into"), queryset=Area.objects.none())
+class ImportForm(ScopedForm):
+    # The user's own few import areas: a select, still limited to where they may add residents.
+    within = ScopedModelChoiceField(
+        "areas.area", perm="people.add_person", small=True, label=_("import into")
+    )
     file = forms.FileField(label=_("survey file (.xlsx or .csv)"))
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["within"].queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).order_by("path")
-        self.fields["within"].label_from_instance = lambda a: f"{a.name}（{a.get_level_display()}）"
+        field = self.fields["within"]
+        field.restrict = Area.objects.filter(pk__in=[a.pk for a in areas])
+        field.limit_to(self.viewer)
+        field.queryset = field.queryset.order_by("path")
         communities = [a for a in areas if a.level == Level.COMMUNITY]
         if communities:
             self.fields["within"].initial = communities[0].pk

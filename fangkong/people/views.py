@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.areas.models import Area, Level
 from fangkong.core.excel import xlsx_response
+from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors
 
 from . import imports as ix
@@ -279,18 +280,10 @@ class PersonMoveView(_PersonAction):
 
     def form(self, data=None):
         community = selectors.community_of(self.object.area).path
-        households = (
-            Area.objects.visible_to(self.request.user, "people.change_person")
-            .filter(level=Level.HOUSEHOLD, path__startswith=community)
-            .exclude(pk=self.object.area_id)
-            .select_related("parent__parent")
-            .order_by("path")[:3000]
-        )
         return MoveForm(
             data,
-            households=Area.objects.filter(pk__in=[h.pk for h in households])
-            .select_related("parent__parent")
-            .order_by("path"),
+            viewer=self.request.user,
+            households=Area.objects.filter(path__startswith=community).exclude(pk=self.object.area_id),
             initial={"relation": self.object.relation},
         )
 
@@ -417,7 +410,7 @@ def ledger_print(request):
     """A community's ledger as a printable page (A4, no navigation)."""
     area = None
     if request.GET.get("area"):
-        area = get_object_or_404(Area.objects.visible_to(request.user), pk=request.GET["area"])
+        area = get_visible_or_404(Area, request.user, pk=request.GET["area"])
     entries = selectors.ledger(viewer=request.user, community=area, category=request.GET.get("category", ""))
     return render(
         request,
@@ -436,7 +429,7 @@ def ledger_print(request):
 def status_counts(request):
     area = None
     if request.GET.get("area"):
-        area = get_object_or_404(Area.objects.visible_to(request.user), pk=request.GET["area"])
+        area = get_visible_or_404(Area, request.user, pk=request.GET["area"])
     rows = selectors.status_counts(viewer=request.user, area=area)
     statuses = [(s, label) for s, label in PersonStatus.choices]
     totals = [sum(r["counts"].get(s, 0) for r in rows) for s, _label in statuses]
@@ -461,7 +454,7 @@ def status_counts(request):
 @permission_required("people.add_person", raise_exception=True)
 def import_page(request):
     areas = selectors.import_areas(viewer=request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, areas=areas)
+    form = ImportForm(request.POST or None, request.FILES or None, areas=areas, viewer=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():

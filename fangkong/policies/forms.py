@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
+from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 
 
-class PolicyVersionForm(forms.Form):
+class PolicyVersionForm(ScopedForm):
     """A new version of one policy key. The rules (who may set it where) live in the service; the form
     only offers the areas where the viewer may set policy."""
 
@@ -18,9 +19,11 @@ class PolicyVersionForm(forms.Form):
     effective_to = forms.DateTimeField(
         label=_("effective to"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    area = forms.ModelChoiceField(
+    area = ScopedModelChoiceField(
+        "areas.area",
+        perm="policies.add_policy",
+        queryset=Area.objects.filter(depth__lte=4),
         label=_("area"),
-        queryset=Area.objects.none(),
         required=False,
         help_text=_(
             "Empty: the whole system (system administrators only). An area: it and everything below it."
@@ -30,7 +33,4 @@ class PolicyVersionForm(forms.Form):
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(viewer, "policies.add_policy").filter(
-            depth__lte=4
-        )
+        super().__init__(*args, viewer=viewer, **kwargs)

@@ -2,11 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
+from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 
 from ..models import Role, Scope, User
 
 
-class ScopeSerializer(serializers.ModelSerializer):
+class ScopeSerializer(ScopedModelSerializer):
     role = serializers.SlugRelatedField(slug_field="code", queryset=Role.objects.all())
     area_name = serializers.CharField(source="area.name", read_only=True)
 
@@ -16,7 +17,7 @@ class ScopeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "active"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ScopedModelSerializer):
     scopes = serializers.SerializerMethodField()
 
     class Meta:
@@ -38,7 +39,7 @@ class UserCreateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     password = serializers.CharField(min_length=10, write_only=True)
     language = serializers.ChoiceField(choices=User.Language.choices, default=User.Language.ZH)
-    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all())
+    area = ScopedRelatedField(queryset=Area.objects.all(), perm="accounts.add_scope")
     role = serializers.SlugRelatedField(slug_field="code", queryset=Role.objects.all())
 
     def validate_username(self, value):

@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from fangkong.core.choices import ScopedModelSerializer
+
 from ..models import Area, Place
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ScopedModelSerializer):
     class Meta:
         model = Area
         fields = [
@@ -23,7 +25,7 @@ class AreaSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlaceSerializer(serializers.ModelSerializer):
+class PlaceSerializer(ScopedModelSerializer):
     class Meta:
         model = Place
         fields = [

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area, Place
+from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 from fangkong.people.models import Person
 
 from ..models import (
@@ -18,18 +19,7 @@ from ..models import (
 )
 
 
-class ScopedPKField(serializers.PrimaryKeyRelatedField):
-    """A related id limited to what the caller may see (someone else's record reads as unknown)."""
-
-    def __init__(self, model, perm=None, **kwargs):
-        self.model, self.perm = model, perm
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user, self.perm)
-
-
-class ScanSerializer(serializers.ModelSerializer):
+class ScanSerializer(ScopedModelSerializer):
     reason_texts = serializers.SerializerMethodField()
     place_name = serializers.CharField(source="place.name", read_only=True)
 
@@ -131,8 +121,8 @@ class VerdictSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class PassSerializer(serializers.ModelSerializer):
-    person = ScopedPKField(Person, "people.view_person")
+class PassSerializer(ScopedModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all(), perm="people.view_person")
     person_name = serializers.CharField(source="person.name", read_only=True)
     confirm = serializers.BooleanField(
         write_only=True,
@@ -172,15 +162,15 @@ class PassSerializer(serializers.ModelSerializer):
         extra_kwargs = {"valid_from": {"required": False}}
 
 
-class PlaceCodeSerializer(serializers.ModelSerializer):
+class PlaceCodeSerializer(ScopedModelSerializer):
     class Meta:
         model = PlaceCode
         fields = ["id", "place", "area", "version", "active", "rotated_at", "created_at"]
         read_only_fields = fields
 
 
-class PostSerializer(serializers.ModelSerializer):
-    place = ScopedPKField(Place, "areas.view_place")
+class PostSerializer(ScopedModelSerializer):
+    place = ScopedRelatedField(queryset=Place.objects.all(), perm="areas.view_place")
 
     class Meta:
         model = Post
@@ -188,8 +178,8 @@ class PostSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "area", "active", "created_at"]
 
 
-class PostShiftSerializer(serializers.ModelSerializer):
-    post = ScopedPKField(Post, "gates.view_post")
+class PostShiftSerializer(ScopedModelSerializer):
+    post = ScopedRelatedField(queryset=Post.objects.all(), perm="gates.view_post")
 
     class Meta:
         model = PostShift
@@ -197,7 +187,7 @@ class PostShiftSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "area"]
 
 
-class ReturneeNoticeSerializer(serializers.ModelSerializer):
+class ReturneeNoticeSerializer(ScopedModelSerializer):
     class Meta:
         model = ReturneeNotice
         fields = [
@@ -229,14 +219,14 @@ class ReturneeNoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HomeInspectionSerializer(serializers.ModelSerializer):
+class HomeInspectionSerializer(ScopedModelSerializer):
     class Meta:
         model = HomeInspection
         fields = ["id", "notice", "area", "inspector", "inspected_at", "checklist", "conditions_met", "notes"]
         read_only_fields = fields
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ScopedModelSerializer):
     class Meta:
         model = FollowUp
         fields = [
@@ -273,8 +263,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
         ]
 
 
-class SealSerializer(serializers.ModelSerializer):
-    area = ScopedPKField(Area, "gates.add_seal")
+class SealSerializer(ScopedModelSerializer):
+    area = ScopedRelatedField(queryset=Area.objects.all(), perm="gates.add_seal")
 
     class Meta:
         model = Seal
@@ -293,8 +283,8 @@ class SealSerializer(serializers.ModelSerializer):
         extra_kwargs = {"sealed_at": {"required": False}}
 
 
-class SealCheckSerializer(serializers.ModelSerializer):
-    seal = ScopedPKField(Seal, "gates.view_seal")
+class SealCheckSerializer(ScopedModelSerializer):
+    seal = ScopedRelatedField(queryset=Seal.objects.all(), perm="gates.view_seal")
 
     class Meta:
         model = SealCheck

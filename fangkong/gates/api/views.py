@@ -1,6 +1,5 @@
 import uuid
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -8,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fangkong.core.api import ScopedReadOnlyViewSet
+from fangkong.core.scoping import get_visible_or_404
 
 from .. import selectors, services
 from ..filters import FollowUpFilter, PassFilter, ReturneeFilter, ScanFilter, SealFilter
@@ -123,7 +123,7 @@ class PassViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        p = get_object_or_404(Pass.objects.visible_to(request.user, "gates.change_pass"), pk=pk)
+        p = get_visible_or_404(Pass, request.user, "gates.change_pass", pk=pk)
         # The service requires the reason (the page and the API cannot disagree).
         reason = str(request.data.get("reason", ""))
         return Response(

@@ -237,7 +237,9 @@ def test_shift_planning_shows_on_the_phone_page(client, tree, make_user):
     outsider = make_user("gate_volunteer", tree.c.community, username="vol-elsewhere")
     client.force_login(make_user("community_worker", tree.a.community))
     form = client.get("/gates/shifts/add/").content.decode()
-    assert "vol-garage" in form and "vol-elsewhere" not in form
+    assert "vol-elsewhere" not in form and 'hx-get="/lookup/gates.volunteer/"' in form
+    found = client.get("/lookup/gates.volunteer/", {"q": "vol-"}).json()["results"]
+    assert [r["id"] for r in found] == [vol.pk]
     now = timezone.localtime()
     fmt = "%Y-%m-%dT%H:%M"
     resp = client.post(

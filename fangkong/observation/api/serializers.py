@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Place
+from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 from fangkong.people.models import Person
 
 from ..models import (
@@ -19,26 +20,14 @@ from ..models import (
 )
 
 
-class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
-    """A foreign key limited to the records the caller may see."""
-
-    def __init__(self, **kwargs):
-        self.perm = kwargs.pop("perm", None)
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        return self.queryset.visible_to(request.user, self.perm) if request else self.queryset.none()
-
-
-class RequiredTestSerializer(serializers.ModelSerializer):
+class RequiredTestSerializer(ScopedModelSerializer):
     class Meta:
         model = RequiredTest
         fields = ["id", "order", "day", "due_date", "result", "result_at", "source"]
         read_only_fields = fields
 
 
-class OrderEventSerializer(serializers.ModelSerializer):
+class OrderEventSerializer(ScopedModelSerializer):
     class Meta:
         model = OrderEvent
         fields = [
@@ -56,8 +45,8 @@ class OrderEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
-    person = ScopedPrimaryKey(queryset=Person.objects.all(), perm="people.view_person")
+class OrderSerializer(ScopedModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all(), perm="people.view_person")
     order_type = serializers.ChoiceField(choices=OrderType.choices)
     reason = serializers.ChoiceField(choices=OrderReason.choices)
     tests = RequiredTestSerializer(many=True, read_only=True)
@@ -107,8 +96,8 @@ class OrderSerializer(serializers.ModelSerializer):
         return obj.days_remaining() if obj.is_open else None
 
 
-class HealthReportSerializer(serializers.ModelSerializer):
-    order = ScopedPrimaryKey(queryset=ObservationOrder.objects.all(), perm="observation.add_healthreport")
+class HealthReportSerializer(ScopedModelSerializer):
+    order = ScopedRelatedField(queryset=ObservationOrder.objects.all(), perm="observation.add_healthreport")
     symptoms = serializers.ListField(child=serializers.ChoiceField(choices=Symptom.choices), required=False)
     needs = serializers.ListField(child=serializers.ChoiceField(choices=Need.choices), required=False)
     channel = serializers.ChoiceField(
@@ -139,7 +128,7 @@ class HealthReportSerializer(serializers.ModelSerializer):
         return value
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ScopedModelSerializer):
     class Meta:
         model = Alert
         fields = [
@@ -163,8 +152,8 @@ class AlertResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class RoomSerializer(serializers.ModelSerializer):
-    site = ScopedPrimaryKey(
+class RoomSerializer(ScopedModelSerializer):
+    site = ScopedRelatedField(
         queryset=Place.objects.filter(kind=Place.Kind.OBSERVATION_SITE), perm="areas.view_place"
     )
     features = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
@@ -175,7 +164,7 @@ class RoomSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "active", "area"]
 
 
-class StaySerializer(serializers.ModelSerializer):
+class StaySerializer(ScopedModelSerializer):
     class Meta:
         model = Stay
         fields = [

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area, Level
+from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 from fangkong.core.identity import IdType
 from fangkong.core.scoping import user_can_see_path
 
@@ -18,19 +19,15 @@ def _check_scope(serializer, obj, perm: str, path_attr: str = "area_path"):
     return obj
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     """Numbers go in clear (write-only) and come back masked; the clear value needs /reveal/."""
 
-    household = serializers.PrimaryKeyRelatedField(
-        source="area", queryset=Area.objects.filter(level=Level.HOUSEHOLD)
-    )
+    household = ScopedRelatedField(source="area", queryset=Area.objects.filter(level=Level.HOUSEHOLD))
     household_name = serializers.SerializerMethodField()
     id_type = serializers.ChoiceField(choices=IdType.CHOICES, default=IdType.RESIDENT)
     id_number = serializers.CharField(write_only=True, max_length=30)
     phone = serializers.CharField(write_only=True, max_length=20, required=False, allow_blank=True)
-    landlord = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), allow_null=True, required=False
-    )
+    landlord = ScopedRelatedField(queryset=Person.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Person
@@ -95,7 +92,7 @@ class RevealResultSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ScopedModelSerializer):
     class Meta:
         model = StatusChange
         fields = ["id", "person", "status", "since", "reason", "set_by", "source", "area", "created_at"]
@@ -106,7 +103,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         return _check_scope(self, person, "people.add_statuschange")
 
 
-class VulnerableEntrySerializer(serializers.ModelSerializer):
+class VulnerableEntrySerializer(ScopedModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:
@@ -133,7 +130,7 @@ class VulnerableEntrySerializer(serializers.ModelSerializer):
         return _check_scope(self, person, "people.add_vulnerableentry")
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ScopedModelSerializer):
     class Meta:
         model = Visit
         fields = ["id", "entry", "date", "by", "channel", "findings", "follow_up", "area", "created_at"]

@@ -165,7 +165,9 @@ def test_ledger_and_visits_endpoints(api, tree, worker):
             f"/api/vulnerable-entries/?category=elderly_alone&area={tree.a.community.pk}"
         ).json()["results"]
     ] == [eid]
-    assert api.get(f"/api/vulnerable-entries/?area={tree.b.community.pk}").json()["results"] == []
+    # another community's area is not a choice: refused, not silently empty
+    resp = api.get(f"/api/vulnerable-entries/?area={tree.b.community.pk}")
+    assert resp.status_code == 400 and "area" in resp.json()
 
 
 def test_grid_member_may_add_status_but_not_people(api, tree, make_user):

@@ -1,22 +1,25 @@
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
+from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 
 from ..models import Policy, PolicyDefinition
 
 
-class PolicyDefinitionSerializer(serializers.ModelSerializer):
+class PolicyDefinitionSerializer(ScopedModelSerializer):
     class Meta:
         model = PolicyDefinition
         fields = ["key", "value_type", "unit", "name_zh", "name_en", "description"]
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class PolicySerializer(ScopedModelSerializer):
     key = serializers.SlugRelatedField(
         source="definition", slug_field="key", queryset=PolicyDefinition.objects.all()
     )
     value = serializers.JSONField()
-    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all(), allow_null=True, required=False)
+    area = ScopedRelatedField(
+        queryset=Area.objects.all(), perm="policies.add_policy", allow_null=True, required=False
+    )
 
     class Meta:
         model = Policy
