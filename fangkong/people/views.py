@@ -415,13 +415,21 @@ class LedgerListView(ScopedListView):
         return ctx
 
 
+def _area_from_query(request) -> Area | None:
+    """?area= as an area the viewer may see; anything else ("abc", "1.5", a NUL) is an unknown area."""
+    raw = request.GET.get("area", "")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise Http404
+    return get_object_or_404(Area.objects.visible_to(request.user), pk=int(raw))
+
+
 @login_required
 @permission_required("people.view_vulnerableentry", raise_exception=True)
 def ledger_print(request):
     """A community's ledger as a printable page (A4, no navigation)."""
-    area = None
-    if request.GET.get("area"):
-        area = get_object_or_404(Area.objects.visible_to(request.user), pk=request.GET["area"])
+    area = _area_from_query(request)
     entries = selectors.ledger(viewer=request.user, community=area, category=request.GET.get("category", ""))
     return render(
         request,
@@ -438,9 +446,7 @@ def ledger_print(request):
 @login_required
 @permission_required("people.view_person", raise_exception=True)
 def status_counts(request):
-    area = None
-    if request.GET.get("area"):
-        area = get_object_or_404(Area.objects.visible_to(request.user), pk=request.GET["area"])
+    area = _area_from_query(request)
     rows = selectors.status_counts(viewer=request.user, area=area)
     statuses = [(s, label) for s, label in PersonStatus.choices]
     totals = [sum(r["counts"].get(s, 0) for r in rows) for s, _label in statuses]
@@ -516,6 +522,8 @@ class ImportDetailView(ScopedDetailView):
             errors.setdefault(e.row, []).append(e)
         ctx["outcomes"] = [(o, errors.get(o[0], [])) for o in report.outcomes]
         ctx["more_rows"] = max(0, report.total - len(report.outcomes))
+        if (self.object.report or {}).get("file_error"):
+            ctx["file_error"] = services.file_error_text(*self.object.report["file_error"])
         ctx["title"] = _("Import preview")
         ctx["working"] = self.object.state in (ImportBatch.State.ANALYSING, ImportBatch.State.IMPORTING)
         return ctx
@@ -561,8 +569,8 @@ class ImportCommitView(ImportDetailView):
 class ImportErrorsView(ImportDetailView):
     def get(self, request, *args, **kwargs):
         batch = self.get_object()
-        if batch.content is None:
-            raise Http404
+        if batch.content is None or (batch.report or {}).get("file_error"):
+            raise Http404  # a file refused as a whole has no rows to mark
         batch = ImportBatch.objects.get(pk=batch.pk)
         rows = services.import_batch_rows(batch)
         report = services.ImportReport.from_dict(batch.report or {})
