@@ -33,3 +33,21 @@ def test_garbage_never_500(api, tree, make_user, prefix):
         assert resp.status_code in (400, 403, 405), (prefix, body, resp.status_code, resp.content[:300])
     resp = api.post(f"/api/{prefix}/", "\x00\xff", content_type="application/json")
     assert resp.status_code in (400, 403, 405, 415)
+
+
+# Query strings that reached int() or a calendar unchecked (found by schemathesis, issue 9).
+BAD_LOOKUPS = [
+    "/api/policies/value/?key=gate.temperature.threshold&area=abc",
+    "/api/policies/value/?key=gate.temperature.threshold&area=" + "9" * 30,
+    "/api/policies/value/?key=gate.temperature.threshold&at=2020-02-30T00:00:00",
+    "/api/gates/passes/abc/revoke/",
+]
+
+
+@pytest.mark.parametrize("url", BAD_LOOKUPS)
+def test_bad_lookup_is_a_client_error(api, tree, make_user, url):
+    api.as_user(make_user("district_admin", tree.district))
+    resp = api.post(url, {"reason": "x"}, format="json") if url.endswith("/revoke/") else api.get(url)
+    assert resp.status_code in (400, 404), (url, resp.status_code)
+    if resp.status_code == 400:
+        assert set(resp.json()) & {"area", "at"}
