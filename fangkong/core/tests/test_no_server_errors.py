@@ -18,6 +18,16 @@ GARBAGE_BODIES = [
     {"area": "not-a-number", "id": "x", "value": {"nested": [1, 2]}, "effective_from": "tomorrow-ish"},
     {"area": 987654321, "kind": None, "name": "x" * 10000},
     [1, 2, 3],
+    {  # issue 9: a list for a string, ids past bigint, NUL bytes, dates past the calendar
+        "name": ["a"],
+        "reason": {"x": 1},
+        "place": 10**30,
+        "person": 10**30,
+        "code": "a\x00b",
+        "scanned_at": "9999-12-31T23:59:59-23:59",
+        "start": "9999-12-31",
+        "valid_from": "0001-01-01T00:00:00+23:59",
+    },
 ]
 
 
