@@ -53,6 +53,9 @@ DIRECTIONS = frozenset(Direction.values)
 SCAN_MAX_AGE = datetime.timedelta(days=30)
 SCAN_MAX_AHEAD = datetime.timedelta(hours=1)
 MAX_ID = 2**63 - 1  # bigint: a larger id is no id, not a database error
+# A pass starting in 9999 ran its end off the calendar (a 500); in 1970 no policy was in force.
+PASS_START_MAX_PAST = datetime.timedelta(days=30)
+PASS_START_MAX_AHEAD = datetime.timedelta(days=30)
 
 # -- place codes --------------------------------------------------------------------------------------
 
@@ -95,7 +98,15 @@ def _pass_number() -> str:
 @transaction.atomic
 def pass_issue(*, actor, person, valid_from: datetime.datetime | None = None, source: str = "") -> Pass:
     """出入证 for a resident; the validity period comes from policy gate.pass.validity_days."""
-    valid_from = valid_from or timezone.now()
+    now = timezone.now()
+    valid_from = valid_from or now
+    if not now - PASS_START_MAX_PAST <= valid_from <= now + PASS_START_MAX_AHEAD:
+        raise ValidationError(
+            {
+                "valid_from": _("A start at most %(past)d days before and %(ahead)d days after today.")
+                % {"past": PASS_START_MAX_PAST.days, "ahead": PASS_START_MAX_AHEAD.days}
+            }
+        )
     days = int(policy_value("gate.pass.validity_days", at=valid_from, area=person.area_path))
     p = Pass.objects.create(
         person=person,

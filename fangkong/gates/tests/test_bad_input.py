@@ -108,3 +108,17 @@ def test_revoke_pass_abc_is_404_not_500(api, client, tree, make_user):
     client.force_login(user)
     assert client.post("/gates/passes/abc/revoke/", {"reason": "搬离"}).status_code == 404
     assert Pass.objects.get(pk=p.pk).revoked_at is None
+
+
+@pytest.mark.parametrize(
+    "valid_from", ["9999-12-30T00:00:00+08:00", "0001-01-01T12:00:00+08:00", "1970-01-01T00:00:00Z"]
+)
+def test_pass_start_far_away_is_400(api, tree, make_user, valid_from):
+    person, _ = resident(tree.a.household, with_pass=False)
+    api.as_user(make_user("community_worker", tree.a.community))
+    resp = api.post("/api/gates/passes/", {"person": person.pk, "valid_from": valid_from}, format="json")
+    assert resp.status_code == 400, resp.content[:300]
+    assert "valid_from" in resp.json()
+    assert not Pass.objects.filter(person=person).exists()
+    resp = api.post("/api/gates/passes/", {"person": person.pk}, format="json")
+    assert resp.status_code == 201 and Pass.objects.filter(person=person).count() == 1
