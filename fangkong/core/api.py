@@ -27,6 +27,9 @@ class UserLanguageMixin:
 class ScopedViewSetMixin(UserLanguageMixin):
     """Every queryset goes through `visible_to`; writes go through services (perform_* hooks)."""
 
+    # Ids are integers: `/passes/abc/revoke/` is an unknown URL (404), never a ValueError in a lookup.
+    lookup_value_regex = r"[0-9]{1,18}"
+
     def base_queryset(self):
         return self.queryset.model.objects.all()
 

@@ -48,6 +48,15 @@ from .verdicts import GateRules, decide, is_outsider
 
 MAX_BATCH = 1000
 DIRECTIONS = frozenset(Direction.values)
+# The window a scan's device time must fall in (docs/architecture.md, "Bad input"): an offline queue
+# may hold scans for days, but a clock reset to 1970 or set years ahead is a broken device, and its
+# scan is rejected on its own rather than stored under a time no report would ever find.
+SCAN_MAX_AGE = datetime.timedelta(days=30)
+SCAN_MAX_AHEAD = datetime.timedelta(hours=1)
+MAX_ID = 2**63 - 1  # bigint: a larger id is no id, not a database error
+# A pass starting in 9999 ran its end off the calendar (a 500); in 1970 no policy was in force.
+PASS_START_MAX_PAST = datetime.timedelta(days=30)
+PASS_START_MAX_AHEAD = datetime.timedelta(days=30)
 
 # -- place codes --------------------------------------------------------------------------------------
 
@@ -143,7 +152,15 @@ def pass_issue(
                     )
                 }
             )
-    valid_from = valid_from or timezone.now()
+    now = timezone.now()
+    valid_from = valid_from or now
+    if not now - PASS_START_MAX_PAST <= valid_from <= now + PASS_START_MAX_AHEAD:
+        raise ValidationError(
+            {
+                "valid_from": _("A start at most %(past)d days before and %(ahead)d days after today.")
+                % {"past": PASS_START_MAX_PAST.days, "ahead": PASS_START_MAX_AHEAD.days}
+            }
+        )
     days = int(policy_value("gate.pass.validity_days", at=valid_from, area=person.area_path))
     p = Pass.objects.create(
         person=person,
@@ -358,7 +375,30 @@ def _json_default(v):
     return str(v)  # UUID, Decimal
 
 
-def _clean_item(item: dict) -> tuple[dict, dict]:
+def payload_id(value) -> int | None:
+    """A database id from a payload value, or None (a list, a float, 10**30 or "abc" is no id)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        return None
+    return n if 0 < n <= MAX_ID else None
+
+
+def _scan_time(at: datetime.datetime, now: datetime.datetime) -> datetime.datetime | None:
+    """The device time in UTC if it lies in the accepted window, else None. UTC because Python takes
+    offsets PostgreSQL refuses (+23:59), and an offset can push year 9999 past the calendar's end."""
+    try:
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        at = at.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        return None
+    return at if now - SCAN_MAX_AGE <= at <= now + SCAN_MAX_AHEAD else None
+
+
+def _clean_item(item: dict, now: datetime.datetime | None = None) -> tuple[dict, dict]:
     """Validate one scan payload (already parsed types from the serializer or the caller)."""
     errors = {}
     cid = item.get("client_id")
@@ -374,6 +414,8 @@ def _clean_item(item: dict) -> tuple[dict, dict]:
         errors["code"] = [_("Scan a code or type an ID number or phone.")]
     elif len(code) > 500:
         errors["code"] = [_("At most 500 characters.")]
+    elif "\x00" in code:  # PostgreSQL text cannot hold NUL: refuse it here, not in the batch insert
+        errors["code"] = [_("Contains a NUL character.")]
     temp = item.get("temperature")
     if temp not in (None, ""):
         try:
@@ -385,8 +427,8 @@ def _clean_item(item: dict) -> tuple[dict, dict]:
     else:
         temp = None
     direction = item.get("direction") or Direction.IN
-    if direction not in DIRECTIONS:
-        errors["direction"] = [_("In or out.")]
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
+        direction, errors["direction"] = Direction.IN, [_("In or out.")]
     at = item.get("scanned_at")
     if isinstance(at, str):
         try:  # the C parser first (devices send plain ISO 8601); Django's for the odd forms
@@ -400,11 +442,18 @@ def _clean_item(item: dict) -> tuple[dict, dict]:
             errors["scanned_at"] = [_("A date and time, ISO 8601.")]
     elif at is not None and not isinstance(at, datetime.datetime):
         at, errors["scanned_at"] = None, [_("A date and time, ISO 8601.")]
-    if at is not None and timezone.is_naive(at):
-        at = timezone.make_aware(at)
+    if at is not None:
+        at = _scan_time(at, now or timezone.now())
+        if at is None:
+            errors["scanned_at"] = [
+                _("The device clock is off: a scan time within the last %(days)d days, not in the future.")
+                % {"days": SCAN_MAX_AGE.days}
+            ]
     travel = item.get("travel_from") or ""
     if not isinstance(travel, str):
         travel, errors["travel_from"] = "", [_("Text, e.g. a city.")]
+    elif "\x00" in travel:
+        travel, errors["travel_from"] = "", [_("Contains a NUL character.")]
     return {
         **item,
         "client_id": cid,
@@ -436,7 +485,7 @@ def scan_batch_record(
     request_id = context.current().request_id
     cleaned, results = [], []
     for raw in items:
-        item, errors = _clean_item(raw if isinstance(raw, dict) else {})
+        item, errors = _clean_item(raw if isinstance(raw, dict) else {}, now)
         cleaned.append(item)
         results.append(
             ScanResult(client_id=item["client_id"], status="error" if errors else "", errors=errors)
@@ -461,10 +510,7 @@ def scan_batch_record(
             places[p.pk] = p
             item["place_id"] = p.pk
         else:
-            try:
-                item["place_id"] = int(p) if p is not None else None
-            except (TypeError, ValueError):
-                item["place_id"] = None
+            item["place_id"] = payload_id(p)
             if item["place_id"] is not None and item["place_id"] not in places:
                 wanted.add(item["place_id"])
     # Person lookups first, place checks after: the reads then go out together in one round trip,

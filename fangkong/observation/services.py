@@ -121,6 +121,11 @@ def _schedule_tests(order: ObservationOrder, days: list[int]) -> None:
 
 # ---------------------------------------------------------------- orders
 
+# How far an order's start may lie from today (docs/architecture.md, "Bad input"): a start typed as
+# 9999 or 1970 is a slip, and its end and test days would fall outside the calendar or any policy.
+ORDER_START_MAX_PAST = datetime.timedelta(days=60)
+ORDER_START_MAX_AHEAD = datetime.timedelta(days=30)
+
 
 @transaction.atomic
 def order_create(
@@ -142,6 +147,14 @@ def order_create(
     if reason not in OrderReason.values:
         raise ValidationError({"reason": _("Unknown reason.")})
     start = start or timezone.localdate()
+    today = timezone.localdate()
+    if not today - ORDER_START_MAX_PAST <= start <= today + ORDER_START_MAX_AHEAD:
+        raise ValidationError(
+            {
+                "start": _("A start date at most %(past)d days before and %(ahead)d days after today.")
+                % {"past": ORDER_START_MAX_PAST.days, "ahead": ORDER_START_MAX_AHEAD.days}
+            }
+        )
     key = opolicy.days_key(order_type, reason)
     at = opolicy.policy_moment(start)
     try:

@@ -438,10 +438,13 @@ def stay_discharge(request, pk):
 @login_required
 @permission_required("observation.view_stay", raise_exception=True)
 def occupancy(request):
+    default = timezone.localdate() - datetime.timedelta(days=6)
     try:
         start = datetime.date.fromisoformat(request.GET.get("start", ""))
     except ValueError:
-        start = timezone.localdate() - datetime.timedelta(days=6)
+        start = default
+    if abs((start - default).days) > 3660:  # ten years either way; 9999-12-31 + 7 days is no date
+        start = default
     rows = selectors.occupancy(viewer=request.user, start=start, days=7)
     return render(
         request, "observation/occupancy.html", {"rows": rows, "start": start, "title": _("Site occupancy")}

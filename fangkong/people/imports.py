@@ -13,7 +13,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -141,6 +141,42 @@ CHOICE_LISTS = {
     RETURN: ["在京", "未返京", "已返京"],
 }
 
+# Limits of an uploaded survey (README "Imports", docs/architecture.md). A community's survey is a few
+# thousand rows and a street's tens of thousands; beyond these a file is refused with a message, since
+# a 300,000-row sheet or a zip bomb would otherwise hold a worker's memory for minutes.
+MAX_FILE_BYTES = 30 * 1024 * 1024  # the upload itself
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an .xlsx's zip members, as declared in its directory
+MAX_ZIP_MEMBERS = 1000
+MAX_ROWS = 100_000  # data rows, header not counted
+
+
+class ImportFileError(ValueError):
+    """A file refused as a whole; `code` and `params` name the message (services.FILE_ERRORS), which is
+    translated when shown, in the reader's language, not in the background job's."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def check_upload(data: bytes, filename: str) -> None:
+    """What the upload request checks: cheap things only (size, kind, an .xlsx's zip directory), so a
+    zip bomb is refused before anything unpacks it; reading the rows is the background job's."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError("too_big", mb=MAX_FILE_BYTES // (1024 * 1024))
+    if data[:2] != b"PK":
+        if (filename or "").lower().endswith((".xls", ".xlsx")):
+            raise ImportFileError("unreadable", e=".xls")
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()  # the central directory only: nothing is decompressed
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError("unreadable", e=str(exc)[:200]) from exc
+    if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+        raise ImportFileError("too_big_unpacked", mb=MAX_UNPACKED_BYTES // (1024 * 1024))
+
+
 RED = PatternFill("solid", fgColor="FFC7CE")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -218,7 +254,9 @@ def _decode_csv(data: bytes) -> str:
         return data.decode("gb18030")  # a superset of GBK: what Excel on Chinese Windows writes
 
 
-def _rows_from_matrix(matrix: Iterable[Iterable]) -> list[dict]:
+def _rows_from_matrix(matrix: Iterable[Iterable], max_rows: int | None = None) -> list[dict]:
+    """Rows as dicts, reading `matrix` lazily: past `max_rows` data rows it stops and refuses the file
+    (trailing blank lines, which spreadsheets carry by the thousand, do not count)."""
     it = iter(matrix)
     header = None
     for raw in it:
@@ -229,12 +267,20 @@ def _rows_from_matrix(matrix: Iterable[Iterable]) -> list[dict]:
     if header is None:
         return []
     out = []
+    blank = 0  # blank lines not yet kept: inside the data they keep the row numbers, at the end they go
+    filled = 0
     for raw in it:
         cells = [_cell(v) for v in raw]
         row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        if not any(row.values()):
+            blank += 1
+            continue
+        filled += 1
+        if max_rows is not None and filled > max_rows:
+            raise ImportFileError("too_many_rows", n=max_rows)
+        out.extend(dict.fromkeys(row, "") for _i in range(blank))
+        blank = 0
         out.append(row)
-    while out and not any(out[-1].values()):  # trailing blank lines of a spreadsheet
-        out.pop()
     return out
 
 
@@ -273,24 +319,35 @@ def _first_sheet_path(zf: zipfile.ZipFile) -> str:
         return "xl/worksheets/sheet1.xml"
 
 
-def _fast_xlsx_matrix(data: bytes) -> list[list]:
-    """The first sheet's cell texts, read straight from the XML with one bytes regex (openpyxl takes
-    ~10x longer on a 100,000-row survey). Unusual markup falls through to the slower generic branch."""
+def _member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A zip member, refused past MAX_UNPACKED_BYTES whatever its header declares."""
+    with zf.open(name) as fh:
+        data = fh.read(MAX_UNPACKED_BYTES + 1)
+    if len(data) > MAX_UNPACKED_BYTES:
+        raise ImportFileError("too_big_unpacked", mb=MAX_UNPACKED_BYTES // (1024 * 1024))
+    return data
+
+
+def _fast_xlsx_matrix(data: bytes) -> Iterator[list]:
+    """The first sheet's rows of cell texts, read straight from the XML with one bytes regex (openpyxl
+    takes ~10x longer on a 100,000-row survey), yielded one by one. Unusual markup falls through to the
+    slower generic branch."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         shared: list[str] = []
         if "xl/sharedStrings.xml" in zf.namelist():
-            sst = zf.read("xl/sharedStrings.xml").decode("utf-8")
+            sst = _member(zf, "xl/sharedStrings.xml").decode("utf-8")
             shared = [_unescape("".join(t or "" for t in _T_RE.findall(si))) for si in _SI_RE.findall(sst)]
-        sheet = zf.read(_first_sheet_path(zf))
-    matrix: list[list] = []
+        sheet = _member(zf, _first_sheet_path(zf))
     row: list = []
     current = None
     cols: dict[bytes, int] = {}
-    for letters, rownum, attrs, itext, v, other in _FAST_CELL_RE.findall(sheet):
+    for m in _FAST_CELL_RE.finditer(sheet):
+        letters, rownum, attrs, itext, v, other = m.groups()
         if rownum != current:
             if current is not None:
-                matrix.append(row)
-                matrix.extend([] for _ in range(max(0, int(rownum) - int(current) - 1)))
+                yield row
+                for _gap in range(max(0, int(rownum) - int(current) - 1)):
+                    yield []
             row, current = [], rownum
         if itext:
             value = itext.decode("utf-8")
@@ -322,14 +379,14 @@ def _fast_xlsx_matrix(data: bytes) -> list[list]:
             row.extend([""] * (col - len(row) + 1))
         row[col] = value
     if current is not None:
-        matrix.append(row)
-    return matrix
+        yield row
 
 
-def read_rows(path_or_file, filename: str | None = None) -> list[dict]:
+def read_rows(path_or_file, filename: str | None = None, max_rows: int | None = None) -> list[dict]:
     """Rows of an .xlsx or .csv file (UTF-8 with or without BOM, or GBK) as dicts keyed by header.
 
-    `path_or_file`: a path, bytes, or a file-like object (an UploadedFile has a .name)."""
+    `path_or_file`: a path, bytes, or a file-like object (an UploadedFile has a .name). Past `max_rows`
+    data rows, or an .xlsx unpacking past MAX_UNPACKED_BYTES, raises ImportFileError."""
     if isinstance(path_or_file, str | os.PathLike):
         filename = filename or str(path_or_file)
         with open(path_or_file, "rb") as fh:
@@ -342,19 +399,22 @@ def read_rows(path_or_file, filename: str | None = None) -> list[dict]:
     name = (filename or "").lower()
     is_xlsx = data[:2] == b"PK"  # a zip container, whatever the name says
     if is_xlsx:
+        check_upload(data, name)  # the zip directory again: callers other than the upload read files too
         try:
-            return _rows_from_matrix(_fast_xlsx_matrix(data))
+            return _rows_from_matrix(_fast_xlsx_matrix(data), max_rows)
+        except ImportFileError:
+            raise
         except Exception:  # an unusual file: let openpyxl try (slower, more tolerant)
             pass
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)  # streams the sheet
         try:
-            return _rows_from_matrix(wb.worksheets[0].iter_rows(values_only=True))
+            return _rows_from_matrix(wb.worksheets[0].iter_rows(values_only=True), max_rows)
         finally:
             wb.close()
     if name.endswith((".xls",)):
         raise ValueError("old .xls files are not supported: save as .xlsx or .csv")
     text = _decode_csv(data)
-    return _rows_from_matrix(csv.reader(io.StringIO(text)))
+    return _rows_from_matrix(csv.reader(io.StringIO(text)), max_rows)
 
 
 def _report_header(c) -> None:

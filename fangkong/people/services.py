@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pypinyin import Style, pinyin
 
 from fangkong.areas.models import Area, Level
@@ -1027,25 +1028,41 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
 # ---------------------------------------------------------------- import batches (upload -> preview -> confirm)
 
 
+# Why a whole file was refused, by code (imports.ImportFileError): translated when shown, so the reader
+# sees it in their own language although the background job that found it had none.
+FILE_ERRORS = {
+    "unreadable": _lazy("This file cannot be read as .xlsx or .csv: %(e)s"),
+    "too_big": _lazy("The file is larger than %(mb)s MB: split it."),
+    "too_big_unpacked": _lazy(
+        "The spreadsheet unpacks to more than %(mb)s MB: it is not a survey sheet, or split it."
+    ),
+    "too_many_rows": _lazy("The file has more than %(n)s rows: split it into several files."),
+    "no_rows": _lazy("The file has no rows."),
+    "missing_columns": _lazy("Missing columns: %(c)s. Use the template."),
+}
+
+
+def file_error_text(code: str, params: dict) -> str:
+    return str(FILE_ERRORS.get(code, FILE_ERRORS["unreadable"])) % {"e": code, **params}
+
+
 @transaction.atomic
 def import_batch_create(*, actor, within: Area, filename: str, content: bytes) -> ImportBatch:
     """Keep the upload server-side and queue its preview; confirm later needs no re-upload.
 
-    A file that cannot be read, or lacks the template's columns, is refused here, in the request;
-    the row-by-row preview runs as a background job (state `analysing` until it is done)."""
+    The request checks only what is cheap (imports.check_upload: size, an .xlsx's zip directory, so a
+    zip bomb is refused before anything unpacks it). Reading and checking the rows is the background
+    job's (state `analysing` until it is done); a file it refuses ends `failed` with the reason."""
+    if (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and not user_can_see_path(actor, "people.add_person", within.path)
+    ):
+        raise PermissionDenied(_("You may not import residents into this area."))
     try:
-        rows = ix.read_rows(content, filename=filename)
-    except Exception as exc:  # openpyxl/csv raise many kinds on a broken file
-        raise ValidationError(
-            {"file": _("This file cannot be read as .xlsx or .csv: %(e)s") % {"e": exc}}
-        ) from exc
-    if not rows:
-        raise ValidationError({"file": _("The file has no rows.")})
-    missing = [h for h in ix.REQUIRED if h not in rows[0]]
-    if missing:
-        raise ValidationError(
-            {"file": _("Missing columns: %(c)s. Use the template.") % {"c": "、".join(missing)}}
-        )
+        ix.check_upload(content, filename)
+    except ix.ImportFileError as exc:
+        raise ValidationError({"file": file_error_text(exc.code, exc.params)}) from exc
     batch = ImportBatch.objects.create(
         area=within,
         area_path=within.path,
@@ -1053,7 +1070,7 @@ def import_batch_create(*, actor, within: Area, filename: str, content: bytes) -
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         created_by=_actor(actor),
-        row_count=len(rows),
+        row_count=0,
         report={},
         state=ImportBatch.State.ANALYSING,
     )
@@ -1061,25 +1078,55 @@ def import_batch_create(*, actor, within: Area, filename: str, content: bytes) -
     from .tasks import import_preview_task
 
     jobs.enqueue(import_preview_task, batch.pk, getattr(_actor(actor), "pk", None))
-    batch.refresh_from_db(fields=["state", "report", "updated_at"])  # done already when run inline
+    batch.refresh_from_db(fields=["state", "report", "row_count", "updated_at"])  # done when run inline
     return batch
 
 
+def _batch_rows_checked(batch: ImportBatch) -> list[dict]:
+    """The batch's rows, or ImportFileError for a file that cannot be imported as a whole."""
+    try:
+        rows = import_batch_rows(batch)
+    except ix.ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl/csv raise many kinds on a broken file
+        raise ix.ImportFileError("unreadable", e=str(exc)[:200]) from exc
+    if not rows:
+        raise ix.ImportFileError("no_rows")
+    missing = [h for h in ix.REQUIRED if h not in rows[0]]
+    if missing:
+        raise ix.ImportFileError("missing_columns", c="、".join(missing))
+    return rows
+
+
 def import_batch_preview(*, batch_id: int, actor) -> ImportBatch:
-    """The background half of an upload: validate every row, store the outcomes (writes no person)."""
+    """The background half of an upload: read the file (within the limits of imports), validate every
+    row, store the outcomes (writes no person). A file refused as a whole ends `failed` with why."""
     batch = ImportBatch.objects.select_related("area").get(pk=batch_id)
     if batch.state != ImportBatch.State.ANALYSING:
         return batch
-    report = survey_import(actor=actor, rows=import_batch_rows(batch), within=batch.area, commit=False)
+    try:
+        rows = _batch_rows_checked(batch)
+    except ix.ImportFileError as exc:
+        ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.ANALYSING).update(
+            report={"file_error": [exc.code, exc.params]},
+            state=ImportBatch.State.FAILED,
+            updated_at=timezone.now(),
+        )
+        batch.refresh_from_db(fields=["report", "state", "updated_at"])
+        return batch
+    report = survey_import(actor=actor, rows=rows, within=batch.area, commit=False)
     ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.ANALYSING).update(
-        report=report.as_dict(), state=ImportBatch.State.PREVIEW, updated_at=timezone.now()
+        report=report.as_dict(),
+        state=ImportBatch.State.PREVIEW,
+        row_count=len(rows),
+        updated_at=timezone.now(),
     )
-    batch.refresh_from_db(fields=["report", "state", "updated_at"])
+    batch.refresh_from_db(fields=["report", "state", "row_count", "updated_at"])
     return batch
 
 
 def import_batch_rows(batch: ImportBatch) -> list[dict]:
-    return ix.read_rows(bytes(batch.content), filename=batch.filename)
+    return ix.read_rows(bytes(batch.content), filename=batch.filename, max_rows=ix.MAX_ROWS)
 
 
 def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:

@@ -505,6 +505,8 @@ class ImportDetailView(ScopedDetailView):
             errors.setdefault(e.row, []).append(e)
         ctx["outcomes"] = [(o, errors.get(o[0], [])) for o in report.outcomes]
         ctx["more_rows"] = max(0, report.total - len(report.outcomes))
+        if (self.object.report or {}).get("file_error"):
+            ctx["file_error"] = services.file_error_text(*self.object.report["file_error"])
         ctx["title"] = _("Import preview")
         ctx["working"] = self.object.state in (ImportBatch.State.ANALYSING, ImportBatch.State.IMPORTING)
         ctx["has_file"] = ImportBatch.objects.filter(pk=self.object.pk).exclude(content=b"").exists()
@@ -551,6 +553,8 @@ class ImportCommitView(ImportDetailView):
 class ImportErrorsView(ImportDetailView):
     def get(self, request, *args, **kwargs):
         batch = self.get_object()
+        if batch.content is None or (batch.report or {}).get("file_error"):
+            raise Http404  # a file refused as a whole has no rows to mark
         try:
             data = services.import_error_report(actor=request.user, batch=batch)
         except ValidationError as exc:

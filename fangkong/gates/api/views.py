@@ -28,13 +28,6 @@ from . import serializers as s
 SCAN_FIELDS = ("client_id", "place", "code", "temperature", "direction", "scanned_at", "travel_from")
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class ScanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Gate scans. POST one scan (returns the verdict) or a batch of up to 1,000 (per-item status)."""
 
@@ -61,8 +54,11 @@ class ScanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         if not item.get("place"):
             raise serializers.ValidationError({"place": [_("This field is required.")]})
         post = None
-        if data.get("post"):
-            post = Post.objects.filter(pk=_int(data["post"]), place_id=_int(item["place"])).first()
+        if data.get("post") not in (None, ""):
+            post_id = services.payload_id(data["post"])
+            if post_id is None:
+                raise serializers.ValidationError({"post": [_("Not a valid id.")]})
+            post = Post.objects.filter(pk=post_id, place_id=services.payload_id(item["place"])).first()
         [res] = services.scan_batch_record(actor=request.user, post=post, items=[item])
         if res.status == "error":
             raise serializers.ValidationError(res.errors)

@@ -226,7 +226,7 @@ def test_partitions_by_day_and_default_rows_move(tree):
     if not partitions.is_partitioned():
         pytest.skip("not PostgreSQL")
     gate = make_gate(tree.a.community)
-    far = timezone.now() + datetime.timedelta(days=60)
+    far = timezone.now() - datetime.timedelta(days=20)  # before the prepared days, inside the scan window
     services.scan_record(actor=None, place=gate, code="13800000000", scanned_at=far)
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM gates_scanevent_default")

@@ -1,9 +1,7 @@
-from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from fangkong.areas.models import Area
@@ -19,6 +17,12 @@ from .serializers import (
     PolicySerializer,
     PolicyValueSerializer,
 )
+
+
+class _ValueQuery(serializers.Serializer):
+    key = serializers.CharField(max_length=100)
+    area = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    at = serializers.DateTimeField(required=False)
 
 
 class PolicyDefinitionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -85,19 +89,14 @@ class PolicyViewSet(ScopedViewSetMixin, viewsets.mixins.CreateModelMixin, viewse
     )
     @action(detail=False, methods=["get"])
     def value(self, request):
-        key = request.query_params.get("key")
-        if not key:
-            raise ValidationError({"key": [serializers.Field.default_error_messages["required"]]})
+        q = _ValueQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)  # ?area=abc or ?at=2020-02-30: a 400 with field errors
+        key, at = q.validated_data["key"], q.validated_data.get("at")
         area = None
-        if request.query_params.get("area"):
-            area = Area.objects.visible_to(request.user).filter(pk=request.query_params["area"]).first()
+        if q.validated_data.get("area") is not None:
+            area = Area.objects.visible_to(request.user).filter(pk=q.validated_data["area"]).first()
             if area is None:
                 raise NotFound()
-        at = None
-        if request.query_params.get("at"):
-            at = parse_datetime(request.query_params["at"])
-            if at is None:
-                raise ValidationError({"at": [_("Enter an ISO 8601 date-time.")]})
         try:
             p = selectors.policy_in_force(key, at=at, area=area)
         except selectors.PolicyMissing as exc:
