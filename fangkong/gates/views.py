@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area, Level, Place
@@ -82,6 +83,10 @@ class ScanListView(ScopedListView):
     filterset_class = ScanFilter
     table_class = ScanTable
     export_name = "scans"
+    actions = [
+        (_lazy("Refusals and referrals"), "gates:refusal-list", "gates.view_scanevent"),
+        (_lazy("Scans by place and day"), "gates:scans-by-day", "gates.view_scanevent"),
+    ]
 
     def base_queryset(self):
         return ScanEvent.objects.select_related("place", "person", "volunteer")
@@ -122,6 +127,7 @@ class PassListView(ScopedListView):
     filterset_class = PassFilter
     table_class = PassTable
     export_name = "passes"
+    actions = [(_lazy("Issue a pass"), "gates:pass-issue", "gates.add_pass")]
 
     def base_queryset(self):
         return Pass.objects.select_related("person", "issued_by")
@@ -494,6 +500,7 @@ class SealListView(ScopedListView):
     filterset_class = SealFilter
     table_class = SealTable
     export_name = "seals"
+    actions = [(_lazy("Record a seal slip"), "gates:seal-add", "gates.add_seal")]
 
     def base_queryset(self):
         return Seal.objects.select_related("area", "sealed_by").prefetch_related("checks")

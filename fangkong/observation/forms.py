@@ -160,6 +160,20 @@ class SiteMemberForm(forms.Form):
         return user
 
 
+class RoomForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("site"), queryset=Place.objects.none())
+    number = forms.CharField(label=_("room number"), max_length=20)
+    floor = forms.IntegerField(label=_("floor"), initial=1, min_value=-5, max_value=200)
+    capacity = forms.IntegerField(label=_("capacity"), initial=1, min_value=1, max_value=20)
+    network = forms.BooleanField(label=_("network for exams or work"), required=False)
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Place.objects.visible_to(viewer, "observation.add_room").filter(
+            kind=Place.Kind.OBSERVATION_SITE
+        )
+
+
 class CareMemberForm(forms.Form):
     username = forms.CharField(label=_("user name"), max_length=150)
     role = forms.ChoiceField(label=_("role in group"), choices=CareGroupMember.Role.choices)

@@ -28,13 +28,15 @@ RUNNING = (OrderStatus.ACTIVE, OrderStatus.EXTENDED)
 COMMUNITY_DEPTH = 4  # city, district, street, community
 
 
-def order_list(*, viewer) -> QuerySet[ObservationOrder]:
-    return ObservationOrder.objects.visible_to(viewer).select_related("person", "area")
+def order_list(*, viewer, perm: str | None = None) -> QuerySet[ObservationOrder]:
+    return ObservationOrder.objects.visible_to(viewer, perm).select_related("person", "area")
 
 
-def orders_running(*, viewer, day: datetime.date | None = None) -> QuerySet[ObservationOrder]:
+def orders_running(
+    *, viewer, day: datetime.date | None = None, perm: str | None = None
+) -> QuerySet[ObservationOrder]:
     day = day or timezone.localdate()
-    return order_list(viewer=viewer).filter(status__in=RUNNING, start__lte=day)
+    return order_list(viewer=viewer, perm=perm).filter(status__in=RUNNING, start__lte=day)
 
 
 def reported_on(day):
@@ -57,11 +59,12 @@ def report_list(*, viewer) -> QuerySet[HealthReport]:
 
 def population_today(*, viewer, day: datetime.date | None = None) -> dict:
     """Running orders counted by community and type: {"rows": [(area name, {type: n}, total)], "types",
-    "totals"} — one aggregate query plus one for the area names."""
+    "totals"} — one aggregate query plus one for the area names. Figures only (no person), so scoped by
+    the figures permission, which the leadership role holds without seeing any order."""
     day = day or timezone.localdate()
     prefix_len = STEP * COMMUNITY_DEPTH
     rows = (
-        orders_running(viewer=viewer, day=day)
+        orders_running(viewer=viewer, day=day, perm="people.view_statistics")
         .order_by()
         .annotate(community=Substr("area_path", 1, prefix_len))
         .values("community", "order_type")

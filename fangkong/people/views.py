@@ -436,7 +436,7 @@ def ledger_print(request):
 
 
 @login_required
-@permission_required("people.view_person", raise_exception=True)
+@permission_required("people.view_statistics", raise_exception=True)
 def status_counts(request):
     area = None
     if request.GET.get("area"):
