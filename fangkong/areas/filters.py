@@ -1,11 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Area, Place
 
 
 class AreaFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label=pgettext_lazy("place", "name")
+    )
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent"))
     within = django_filters.CharFilter(field_name="path", lookup_expr="startswith", label=_("within path"))
 
@@ -15,7 +18,9 @@ class AreaFilter(django_filters.FilterSet):
 
 
 class PlaceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label=pgettext_lazy("place", "name")
+    )
     area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
 
     class Meta:

@@ -2,26 +2,24 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _lazy_filter_labels() -> None:
-    """django-filter derives a filter's label from its model field on first read and caches the
-    *string*, in the language active then. The FilterSet classes are shared, and drf-spectacular reads
-    their class-level filters when it builds /api/schema/ (in English): from then on every user saw
-    English filter labels until a restart. Cache a lazy label instead, translated at each rendering."""
-    from django.utils.functional import lazy
+def _no_form_field_cache_on_filterset_classes() -> None:
+    """drf-spectacular reads `.field` of each FilterSet's class-level filters when it builds
+    /api/schema/. django-filter caches that form field on the filter, and at class level the filter
+    has no model yet, so the field has no label; every FilterSet made afterwards copies the cached
+    field and its label falls back to the English field name (结果/方向 became Verdict/Direction) for
+    every user until a restart. Build such a field without caching it."""
     from django_filters import filters
-    from django_filters.utils import label_for_filter
 
-    lazy_label = lazy(label_for_filter, str)
+    cached_field = filters.Filter.field.fget
 
-    def fget(self):
-        if self._label is None and hasattr(self, "model"):
-            self._label = lazy_label(self.model, self.field_name, self.lookup_expr, self.exclude)
-        return self._label
+    def field(self):
+        if hasattr(self, "model") or hasattr(self, "_field"):
+            return cached_field(self)
+        built = cached_field(self)
+        del self._field
+        return built
 
-    def fset(self, value):
-        self._label = value
-
-    filters.Filter.label = property(fget, fset)
+    filters.Filter.field = property(field)
 
 
 class CoreConfig(AppConfig):
@@ -30,4 +28,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        _lazy_filter_labels()
+        _no_form_field_cache_on_filterset_classes()

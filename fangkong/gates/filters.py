@@ -13,7 +13,7 @@ class WithinAreaMixin:
 
 
 class ScanFilter(WithinAreaMixin, django_filters.FilterSet):
-    day = django_filters.DateFilter(field_name="scanned_at", lookup_expr="date", label=_("day"))
+    day = django_filters.DateFilter(field_name="scanned_at", lookup_expr="date", label=_("date"))
     since = django_filters.IsoDateTimeFilter(field_name="scanned_at", lookup_expr="gte", label=_("since"))
     area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
 
@@ -77,7 +77,7 @@ class PostFilter(WithinAreaMixin, django_filters.FilterSet):
 
 class ShiftFilter(WithinAreaMixin, django_filters.FilterSet):
     area = django_filters.NumberFilter(method="filter_area", label=_("within area"))
-    day = django_filters.DateFilter(field_name="start", lookup_expr="date", label=_("day"))
+    day = django_filters.DateFilter(field_name="start", lookup_expr="date", label=_("date"))
 
     class Meta:
         model = PostShift

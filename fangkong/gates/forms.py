@@ -109,7 +109,7 @@ class DecisionForm(forms.Form):
 
 
 class SealForm(forms.Form):
-    area = forms.ModelChoiceField(label=_("Home"), queryset=Area.objects.none())
+    area = forms.ModelChoiceField(label=_("home"), queryset=Area.objects.none())
     reason = forms.ChoiceField(label=_("Reason"), choices=Seal.Reason.choices)
     slip_number = forms.CharField(label=_("Slip number"), max_length=30, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

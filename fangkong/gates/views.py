@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area, Level, Place
 from fangkong.core.excel import workbook_bytes, xlsx_response
+from fangkong.core.language import chinese_by_default
 from fangkong.core.views import ScopedDetailView, ScopedListView, service_form_page
 from fangkong.people.models import Person
 
@@ -109,7 +110,7 @@ class RefusalListView(ScanListView):
 @permission_required("gates.view_scanevent", raise_exception=True)
 def scans_by_day(request):
     rows = selectors.scans_by_place_and_day(viewer=request.user)
-    headers = [_("day"), _("place"), _("scans"), _("allowed"), _("denied"), _("referred")]
+    headers = [_("date"), _("place"), _("scans"), _("allowed"), _("denied"), _("referred")]
     if request.GET.get("export") == "xlsx":
         data = [
             [r["day"], r["place__name"], r["total"], r["allowed"], r["denied"], r["referred"]] for r in rows
@@ -194,6 +195,7 @@ def pass_revoke(request, pk):
     return redirect("gates:pass-detail", pk=p.pk)
 
 
+@chinese_by_default
 def pass_public(request, token):
     """The resident's own pass on their phone: a signed link, no login."""
     p = selectors.pass_resolve(token)
@@ -276,6 +278,7 @@ def place_code_rotate(request, pk):
 # -- self-registration (public) -----------------------------------------------------------------------
 
 
+@chinese_by_default
 @rate_limited("self-register")
 def self_register(request, token):
     code = selectors.place_code_resolve(token)
@@ -316,6 +319,7 @@ def self_register(request, token):
 # -- returnees ----------------------------------------------------------------------------------------
 
 
+@chinese_by_default
 @rate_limited("returnee-notice")
 def returnee_notice(request):
     """Public advance notice (no login): by the returnee, the landlord or the employer."""
@@ -339,6 +343,7 @@ def returnee_notice(request):
     )
 
 
+@chinese_by_default
 @rate_limited("returnee-track", methods=("GET", "POST"))
 def returnee_track(request, code):
     notice = ReturneeNotice.objects.filter(tracking_code=code.upper()).first()

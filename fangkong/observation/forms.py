@@ -6,6 +6,7 @@ from fangkong.areas.models import Place
 from fangkong.people.models import Person
 
 from . import policy as opolicy
+from . import selectors
 from .models import CareGroupMember, Need, OrderReason, OrderType, SiteMember, SpecialNeed, Symptom
 
 
@@ -111,8 +112,8 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Place.objects.visible_to(viewer).filter(
-            kind=Place.Kind.OBSERVATION_SITE
+        self.fields["site"].queryset = selectors.sites_serving(
+            viewer=viewer, perm="observation.change_observationorder"
         )
 
 
@@ -128,9 +129,7 @@ class CheckInForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Place.objects.visible_to(viewer).filter(
-            kind=Place.Kind.OBSERVATION_SITE
-        )
+        self.fields["site"].queryset = selectors.sites_serving(viewer=viewer)
 
 
 class SiteMemberForm(forms.Form):

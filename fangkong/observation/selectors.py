@@ -9,7 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from fangkong.areas.models import STEP, Area
+from fangkong.areas.models import STEP, Area, Place
+from fangkong.core.scoping import ALL, path_q, scope_paths
 
 from .models import (
     OPEN_STATUSES,
@@ -168,3 +169,16 @@ def occupancy(*, viewer, start: datetime.date, days: int = 7) -> list[dict]:
 
 def open_orders_count(*, viewer) -> int:
     return ObservationOrder.objects.visible_to(viewer).filter(status__in=OPEN_STATUSES).count()
+
+
+def sites_serving(*, viewer, perm: str = "observation.add_stay") -> QuerySet[Place]:
+    """The centralized sites a user may send people to: those in the user's areas and those on the areas
+    above them (the sites are run by the street or the district and serve every community below)."""
+    qs = Place.objects.filter(kind=Place.Kind.OBSERVATION_SITE, active=True).order_by("name")
+    paths = scope_paths(viewer, perm)
+    if paths is ALL:
+        return qs
+    if not paths:
+        return qs.none()
+    above = {p[:i] for p in paths for i in range(STEP, len(p), STEP)}
+    return qs.filter(path_q("area_path", paths) | Q(area_path__in=above))

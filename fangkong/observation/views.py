@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from fangkong.core.language import chinese_by_default
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
 
 from . import documents, forms, selectors, services
@@ -221,6 +222,7 @@ def order_qr(request, pk):
     return HttpResponse(documents.qr_svg(url), content_type="image/svg+xml")
 
 
+@chinese_by_default
 def public_report(request, token):
     """The resident's daily report from the signed link: no login, phone-sized."""
     order = documents.order_from_token(token)
