@@ -24,12 +24,12 @@ from .models import ReturneeNotice, Seal
 
 SEAL_REASON = Seal.Reason.OBSERVATION
 
-DEMO_COMMUNITIES = {"tiny": 2, "small": 3}  # communities with gate activity; other scales get 6
+DEMO_COMMUNITIES = {"tiny": 2, "small": 3}  # communities with gate activity; other scales get 4
 TRAVEL_FROM = ["河北省石家庄市", "河南省郑州市", "山东省济南市", "黑龙江省哈尔滨市", "湖北省武汉市"]
 
 
 def demo_communities(ctx) -> list:
-    return list(ctx.communities[: DEMO_COMMUNITIES.get(ctx.scale_name, 6)])
+    return list(ctx.communities[: DEMO_COMMUNITIES.get(ctx.scale_name, 4)])
 
 
 def _at(day: datetime.date, minute: int) -> datetime.datetime:

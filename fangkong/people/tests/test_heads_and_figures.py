@@ -93,3 +93,23 @@ def test_leadership_sees_figures_without_personal_data(client, tree, make_user):
     assert client.get(f"/people/{person.pk}/").status_code in (403, 404)
     assert client.get("/observation/orders/").status_code == 403
     assert client.get("/audit/changes/").status_code == 403
+
+
+def test_a_refused_confirm_always_says_why(client, tree, make_user):
+    """A confirm the service refuses (the preview still running, or an import that went back to its
+    preview) shows a message, never a silent page or "0 rows have errors"."""
+    from fangkong.people.models import ImportBatch
+
+    client.force_login(make_user("community_worker", tree.a.community))
+    batch = ImportBatch.objects.create(
+        area=tree.a.community,
+        area_path=tree.a.community.path,
+        filename="a.csv",
+        content=b"x",
+        sha256="0" * 64,
+        state=ImportBatch.State.ANALYSING,
+    )
+    html = client.post(f"/people/import/{batch.pk}/confirm/", follow=True).content.decode()
+    assert "文件仍在检查中" in html and "0 行有错误" not in html
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.ANALYSING and not Person.objects.exists()
