@@ -384,3 +384,26 @@ def test_every_page_has_a_way_in(walks):
         and not route.endswith(DOWNLOAD_SUFFIXES)
     )
     assert not unreached, "pages no role reaches from the navigation:\n" + "\n".join(unreached)
+
+
+def test_the_checks_catch_what_they_look_for():
+    """The walk's own checks, on a page that has every fault (so a green walk means something)."""
+    page = """<html lang="zh-hans"><body><h1>观察单</h1><label>Verdict</label>
+    <p>observation.ObservationOrder:12 · observation.returnee.days · planned → active · ['a', 'b']</p>
+    <form><button lang="en" name="language" value="en">English</button></form>
+    <table><thead><tr><th>姓名</th></tr></thead><tbody></tbody></table>
+    <p>https://example.org/r/abcDEF</p></body></html>"""
+    w = Walk(client=None, who="t", lang="zh-hans", known_words=set())
+    w.check_page("/people/", page)
+    kinds = sorted({kind for _name, kind, _text in w.problems})
+    assert kinds == ["English", "empty", "raw"]
+    texts = " ".join(text for _n, _k, text in w.problems)
+    for found in (
+        "Verdict",
+        "ObservationOrder:12",
+        "observation.returnee.days",
+        "planned → active",
+        "['a', 'b']",
+    ):
+        assert found in texts, found
+    assert "English'" not in texts and "example.org" not in texts  # the switch and a URL are not UI words
