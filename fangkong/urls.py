@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fangkong.accounts.api.views import TokenObtainView, TokenRevokeView
@@ -24,6 +25,8 @@ for app in [
 
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers ask for /favicon.ico on every page they have no <link rel=icon> for (JSON, PDFs).
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set-language"),

@@ -32,3 +32,22 @@ def demo_area(where) -> Area:
         }[level]
     ).order_by("path")
     return qs[index] if qs.count() > index else qs.last()
+
+
+def demo_accounts_create(password: str = DEMO_PASSWORD) -> list:
+    """Create (once) the superuser `admin` and one account per demo role; returns the demo users."""
+    from fangkong.accounts import services
+    from fangkong.accounts.models import Role, User
+
+    if not User.objects.filter(username="admin").exists():
+        services.user_create(
+            actor=None, username="admin", password=password, display_name="系统管理员", is_superuser=True
+        )
+    users = []
+    for username, name, role, where in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = services.user_create(actor=None, username=username, password=password, display_name=name)
+            services.scope_add(actor=None, user=user, area=demo_area(where), role=Role.objects.get(code=role))
+        users.append(user)
+    return users

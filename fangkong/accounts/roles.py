@@ -70,6 +70,7 @@ ROLES: dict[str, dict] = {
             *VIEW_AREAS,
             "policies.view_*",
             "people.view_person",
+            "people.view_statistics",
             "people.reveal_identity",
             "observation.*",
         ],
@@ -99,6 +100,8 @@ ROLES: dict[str, dict] = {
     },
     "leadership_viewer": {
         "name": _("leadership viewer"),
-        "perms": [*VIEW_AREAS, "policies.view_*", "core.view_changelog"],
+        # Figures (counts, charts) without personal data: no resident, order or report is visible.
+        # (no change log either: its before/after snapshots name residents)
+        "perms": [*VIEW_AREAS, "policies.view_*", "people.view_statistics"],
     },
 }

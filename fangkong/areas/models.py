@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import ScopedManager, ScopedModel
 
@@ -64,7 +65,7 @@ class Area(models.Model):
     )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STANDARD)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=100)
     code = models.CharField(_("code"), max_length=32, blank=True, db_index=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -123,7 +124,7 @@ class Place(ScopedModel):
         OTHER = "other", _("other")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=120)
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)

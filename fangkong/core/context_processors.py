@@ -1,7 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, permission) — the menu shows only what the user's roles allow.
+# (label, url name, permission or a tuple of them, any one will do) — the menu shows only what the
+# user's roles allow.
 NAV = [
     (_("Home"), "home", None),
     (_("Areas"), "areas:area-list", "areas.view_area"),
@@ -21,6 +22,6 @@ def shell(request):
     items = []
     if user is not None and user.is_authenticated:
         for label, name, perm in [*NAV[:1], *EXTRA_NAV, *NAV[1:]]:
-            if perm is None or user.has_perm(perm):
+            if perm is None or any(user.has_perm(p) for p in ((perm,) if isinstance(perm, str) else perm)):
                 items.append({"label": label, "url": reverse(name), "name": name})
     return {"nav_items": items}

@@ -111,6 +111,35 @@ class ChangeLog(models.Model):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    def diff_display(self) -> list[tuple[str, str, str]]:
+        """The diff as people read it: the field's name, yes/no, the choice's label, lists joined."""
+        from django.core.exceptions import FieldDoesNotExist
+        from django.utils.translation import gettext
+
+        model = self.content_type.model_class() if self.content_type_id else None
+
+        def show(field, value):
+            if value is None or value == "":
+                return ""
+            if isinstance(value, bool):
+                return gettext("Yes") if value else gettext("No")
+            if isinstance(value, list):
+                return "、".join(show(field, v) for v in value)
+            choices = dict(field.flatchoices) if field is not None and field.choices else {}
+            return str(choices.get(value, value))
+
+        out = []
+        for key, before, after in self.diff():
+            field = None
+            if model is not None:
+                try:
+                    field = model._meta.get_field(key.removesuffix("_id") if key.endswith("_id") else key)
+                except FieldDoesNotExist:
+                    field = None
+            label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key
+            out.append((label, show(field, before), show(field, after)))
+        return out
+
 
 class SensitiveAccess(models.Model):
     """Every reveal of unmasked personal data: who, whose, what, when and why (PIPL)."""

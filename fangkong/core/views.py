@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -79,6 +80,9 @@ class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
     template_name = "core/list.html"
     title = ""
     export_name = "export"
+    # Buttons above the list: (label, url name, permission or None), shown when the user holds it;
+    # how a user finds the pages that start from a list (issue a pass, add a room, scans by day…).
+    actions: list[tuple] = []
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
@@ -108,6 +112,11 @@ class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.title or self.model._meta.verbose_name_plural
+        ctx["list_actions"] = [
+            (label, reverse(name))
+            for label, name, perm in self.actions
+            if perm is None or self.request.user.has_perm(perm)
+        ]
         return ctx
 
 

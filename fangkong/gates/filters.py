@@ -7,7 +7,7 @@ from .models import FollowUp, Pass, Post, PostShift, ReturneeNotice, ScanEvent, 
 
 
 class ScanFilter(ScopedFilterSet):
-    day = django_filters.DateFilter(field_name="scanned_at", lookup_expr="date", label=_("day"))
+    day = django_filters.DateFilter(field_name="scanned_at", lookup_expr="date", label=_("date"))
     since = django_filters.IsoDateTimeFilter(field_name="scanned_at", lookup_expr="gte", label=_("since"))
     area = WithinAreaFilter(label=_("within area"))
 
@@ -71,7 +71,7 @@ class PostFilter(ScopedFilterSet):
 
 class ShiftFilter(ScopedFilterSet):
     area = WithinAreaFilter(label=_("within area"))
-    day = django_filters.DateFilter(field_name="start", lookup_expr="date", label=_("day"))
+    day = django_filters.DateFilter(field_name="start", lookup_expr="date", label=_("date"))
 
     class Meta:
         model = PostShift

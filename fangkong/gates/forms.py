@@ -121,7 +121,7 @@ class DecisionForm(forms.Form):
 
 
 class SealForm(ScopedForm):
-    area = ScopedModelChoiceField("areas.household", perm="gates.add_seal", label=_("Home"))
+    area = ScopedModelChoiceField("areas.household", perm="gates.add_seal", label=_("home"))
     reason = forms.ChoiceField(label=_("Reason"), choices=Seal.Reason.choices)
     slip_number = forms.CharField(label=_("Slip number"), max_length=30, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

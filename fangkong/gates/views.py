@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area, Level, Place
 from fangkong.core.excel import workbook_bytes, xlsx_response
+from fangkong.core.language import chinese_by_default
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
 from fangkong.people.models import Person
@@ -84,6 +86,10 @@ class ScanListView(ScopedListView):
     filterset_class = ScanFilter
     table_class = ScanTable
     export_name = "scans"
+    actions = [
+        (_lazy("Refusals and referrals"), "gates:refusal-list", "gates.view_scanevent"),
+        (_lazy("Scans by place and day"), "gates:scans-by-day", "gates.view_scanevent"),
+    ]
 
     def base_queryset(self):
         return ScanEvent.objects.select_related("place", "person", "volunteer")
@@ -102,7 +108,7 @@ class RefusalListView(ScanListView):
 @permission_required("gates.view_scanevent", raise_exception=True)
 def scans_by_day(request):
     rows = selectors.scans_by_place_and_day(viewer=request.user)
-    headers = [_("day"), _("place"), _("scans"), _("allowed"), _("denied"), _("referred")]
+    headers = [_("date"), _("place"), _("scans"), _("allowed"), _("denied"), _("referred")]
     title = _("Scans by place and day")
     if request.GET.get("export") == "xlsx":
         data = [
@@ -121,6 +127,7 @@ class PassListView(ScopedListView):
     filterset_class = PassFilter
     table_class = PassTable
     export_name = "passes"
+    actions = [(_lazy("Issue a pass"), "gates:pass-issue", "gates.add_pass")]
 
     def base_queryset(self):
         return Pass.objects.select_related("person", "issued_by")
@@ -200,6 +207,7 @@ def pass_revoke(request, pk):
     return redirect("gates:pass-detail", pk=p.pk)
 
 
+@chinese_by_default
 def pass_public(request, token):
     """The resident's own pass on their phone: a signed link, no login."""
     p = selectors.pass_resolve(token)
@@ -282,6 +290,7 @@ def place_code_rotate(request, pk):
 # -- self-registration (public) -----------------------------------------------------------------------
 
 
+@chinese_by_default
 @rate_limited("self-register")
 def self_register(request, token):
     code = selectors.place_code_resolve(token)
@@ -318,6 +327,7 @@ def self_register(request, token):
 # -- returnees ----------------------------------------------------------------------------------------
 
 
+@chinese_by_default
 @rate_limited("returnee-notice")
 def returnee_notice(request):
     """Public advance notice (no login): by the returnee, the landlord or the employer."""
@@ -341,6 +351,7 @@ def returnee_notice(request):
     )
 
 
+@chinese_by_default
 @rate_limited("returnee-track", methods=("GET", "POST"))
 def returnee_track(request, code):
     notice = ReturneeNotice.objects.filter(tracking_code=code.upper()).first()
@@ -532,6 +543,7 @@ class SealListView(ScopedListView):
     filterset_class = SealFilter
     table_class = SealTable
     export_name = "seals"
+    actions = [(_lazy("Record a seal slip"), "gates:seal-add", "gates.add_seal")]
 
     def base_queryset(self):
         return Seal.objects.select_related("area", "sealed_by").prefetch_related("checks")

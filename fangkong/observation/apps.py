@@ -14,7 +14,11 @@ class ObservationConfig(AppConfig):
         from . import policy, services
 
         entries = [
-            (_("Observation"), "observation:today", "observation.view_observationorder"),
+            (
+                _("Observation"),
+                "observation:today",
+                ("observation.view_observationorder", "people.view_statistics"),
+            ),
             (_("Alerts"), "observation:alert-list", "observation.view_alert"),
             (_("My care list"), "observation:care-daily", None),
         ]

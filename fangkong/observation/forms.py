@@ -90,12 +90,14 @@ class TransferForm(ScopedForm):
     )
     new_type = forms.ChoiceField(label=_("new type"), choices=[("", "—"), *OrderType.choices], required=False)
     # Observation sites are few per district: a select, still limited to the viewer's.
-    site = ScopedModelChoiceField("areas.observation_site", label=_("site"), required=False, small=True)
+    site = ScopedModelChoiceField(
+        "observation.site_for_transfer", label=_("site"), required=False, small=True
+    )
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
 class CheckInForm(ScopedForm):
-    site = ScopedModelChoiceField("areas.observation_site", label=_("site"), small=True)
+    site = ScopedModelChoiceField("observation.site_for_stay", label=_("site"), small=True)
     special_needs = forms.MultipleChoiceField(
         label=_("special needs"),
         choices=SpecialNeed.choices,
@@ -126,6 +128,16 @@ class SiteMemberForm(ScopedForm):
         if user is None:
             raise forms.ValidationError(_("No active user with this name."))
         return user
+
+
+class RoomForm(ScopedForm):
+    site = ScopedModelChoiceField(
+        "areas.observation_site", perm="observation.add_room", label=_("site"), small=True
+    )
+    number = forms.CharField(label=_("room number"), max_length=20)
+    floor = forms.IntegerField(label=_("floor"), initial=1, min_value=-5, max_value=200)
+    capacity = forms.IntegerField(label=_("capacity"), initial=1, min_value=1, max_value=20)
+    network = forms.BooleanField(label=_("network for exams or work"), required=False)
 
 
 class CareMemberForm(forms.Form):

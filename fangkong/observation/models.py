@@ -166,6 +166,19 @@ class OrderEvent(ScopedModel):
     def __str__(self):
         return f"{self.order_id} {self.get_kind_display()} {self.old_value}→{self.new_value}"
 
+    def _value_display(self, value: str) -> str:
+        """A state code (active, negative…) in words; dates and numbers as stored."""
+        choices = (
+            OrderStatus if self.field == "status" else TestResult if self.kind == self.Kind.TEST else None
+        )
+        return str(choices(value).label) if choices is not None and value in choices.values else value
+
+    def old_display(self) -> str:
+        return self._value_display(self.old_value)
+
+    def new_display(self) -> str:
+        return self._value_display(self.new_value)
+
 
 class TestResult(models.TextChoices):
     PENDING = "pending", _("pending")

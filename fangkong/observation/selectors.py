@@ -9,7 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from fangkong.areas.models import STEP, Area
+from fangkong.areas.models import STEP, Area, Place
+from fangkong.core.scoping import ALL, path_q, scope_paths
 
 from .models import (
     OPEN_STATUSES,
@@ -28,13 +29,15 @@ RUNNING = (OrderStatus.ACTIVE, OrderStatus.EXTENDED)
 COMMUNITY_DEPTH = 4  # city, district, street, community
 
 
-def order_list(*, viewer) -> QuerySet[ObservationOrder]:
-    return ObservationOrder.objects.visible_to(viewer).select_related("person", "area")
+def order_list(*, viewer, perm: str | None = None) -> QuerySet[ObservationOrder]:
+    return ObservationOrder.objects.visible_to(viewer, perm).select_related("person", "area")
 
 
-def orders_running(*, viewer, day: datetime.date | None = None) -> QuerySet[ObservationOrder]:
+def orders_running(
+    *, viewer, day: datetime.date | None = None, perm: str | None = None
+) -> QuerySet[ObservationOrder]:
     day = day or timezone.localdate()
-    return order_list(viewer=viewer).filter(status__in=RUNNING, start__lte=day)
+    return order_list(viewer=viewer, perm=perm).filter(status__in=RUNNING, start__lte=day)
 
 
 def reported_on(day):
@@ -57,11 +60,12 @@ def report_list(*, viewer) -> QuerySet[HealthReport]:
 
 def population_today(*, viewer, day: datetime.date | None = None) -> dict:
     """Running orders counted by community and type: {"rows": [(area name, {type: n}, total)], "types",
-    "totals"} — one aggregate query plus one for the area names."""
+    "totals"} — one aggregate query plus one for the area names. Figures only (no person), so scoped by
+    the figures permission, which the leadership role holds without seeing any order."""
     day = day or timezone.localdate()
     prefix_len = STEP * COMMUNITY_DEPTH
     rows = (
-        orders_running(viewer=viewer, day=day)
+        orders_running(viewer=viewer, day=day, perm="people.view_statistics")
         .order_by()
         .annotate(community=Substr("area_path", 1, prefix_len))
         .values("community", "order_type")
@@ -165,3 +169,16 @@ def occupancy(*, viewer, start: datetime.date, days: int = 7) -> list[dict]:
 
 def open_orders_count(*, viewer) -> int:
     return ObservationOrder.objects.visible_to(viewer).filter(status__in=OPEN_STATUSES).count()
+
+
+def sites_serving(*, viewer, perm: str = "observation.add_stay") -> QuerySet[Place]:
+    """The centralized sites a user may send people to: those in the user's areas and those on the areas
+    above them (the sites are run by the street or the district and serve every community below)."""
+    qs = Place.objects.filter(kind=Place.Kind.OBSERVATION_SITE, active=True).order_by("name")
+    paths = scope_paths(viewer, perm)
+    if paths is ALL:
+        return qs
+    if not paths:
+        return qs.none()
+    above = {p[:i] for p in paths for i in range(STEP, len(p), STEP)}
+    return qs.filter(path_q("area_path", paths) | Q(area_path__in=above))

@@ -189,7 +189,8 @@ def order_create(
         new=order.planned_end,
         policy=pol,
         reason=_("Ordered: %(days)s days by %(key)s v%(v)s (%(source)s)")
-        % {"days": days, "key": key, "v": pol.version, "source": pol.source},
+        # The policy by its name: the key (observation.returnee.days) is an internal reference.
+        % {"days": days, "key": pol.definition.label(), "v": pol.version, "source": pol.source},
     )
     record(order, ChangeLog.Action.CREATE, actor=actor)
     if starts_now:

@@ -2,7 +2,16 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Alert, HealthReport, ObservationOrder, Room, SickLeaveReport, SiteMember, Stay
+from .models import (
+    Alert,
+    HealthReport,
+    ObservationOrder,
+    Room,
+    SickLeaveReport,
+    SiteMember,
+    SpecialNeed,
+    Stay,
+)
 
 
 class OrderTable(tables.Table):
@@ -97,6 +106,10 @@ class RoomTable(tables.Table):
 
     def render_occupied(self, record):
         return getattr(record, "occupied", "")
+
+    def render_features(self, value):
+        labels = dict(SpecialNeed.choices)
+        return "、".join(str(labels.get(f, f)) for f in value)
 
 
 class StayTable(tables.Table):

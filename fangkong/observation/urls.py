@@ -19,6 +19,7 @@ urlpatterns = [
     path("policy/", views.policy_change, name="policy-change"),
     path("care/", views.care_daily, name="care-daily"),
     path("rooms/", views.RoomListView.as_view(), name="room-list"),
+    path("rooms/add/", views.room_add, name="room-add"),
     path("team/", views.SiteMemberListView.as_view(), name="site-team"),
     path("team/add/", views.site_member_add, name="site-team-add"),
     path("stays/", views.StayListView.as_view(), name="stay-list"),

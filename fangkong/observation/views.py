@@ -12,8 +12,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from fangkong.core.language import chinese_by_default
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
 from fangkong.gates.ratelimit import rate_limited
@@ -43,23 +45,26 @@ from .tables import AlertTable, OrderTable, ReportTable, RoomTable, SickLeaveTab
 
 
 @login_required
-@permission_required("observation.view_observationorder", raise_exception=True)
 def today(request):
-    """Today's observation population by area and type, reports missing, open alerts."""
+    """Today's observation population by area and type, reports missing, open alerts. A viewer of
+    figures only (leadership) sees the population table and nothing about a person."""
+    user = request.user
+    if not (user.has_perm("observation.view_observationorder") or user.has_perm("people.view_statistics")):
+        raise PermissionDenied
     day = timezone.localdate()
     ctx = {
         "title": _("Observation today"),
         "day": day,
-        "population": selectors.population_today(viewer=request.user, day=day),
-        "missing": list(selectors.missing_reports(viewer=request.user, day=day).order_by("area_path")[:200]),
-        "missing_count": selectors.missing_reports(viewer=request.user, day=day).count(),
-        "alerts": list(
-            selectors.alert_list(viewer=request.user)
-            .filter(status=Alert.Status.OPEN)
-            .order_by("-date", "-id")[:100]
-        ),
-        "can_change_policy": request.user.has_perm("policies.add_policy"),
+        "population": selectors.population_today(viewer=user, day=day),
+        "figures_only": not user.has_perm("observation.view_observationorder"),
+        "can_change_policy": user.has_perm("policies.add_policy"),
     }
+    if not ctx["figures_only"]:
+        ctx["missing"] = list(selectors.missing_reports(viewer=user, day=day).order_by("area_path")[:200])
+        ctx["missing_count"] = selectors.missing_reports(viewer=user, day=day).count()
+        ctx["alerts"] = list(
+            selectors.alert_list(viewer=user).filter(status=Alert.Status.OPEN).order_by("-date", "-id")[:100]
+        )
     return render(request, "observation/today.html", ctx)
 
 
@@ -218,6 +223,7 @@ def order_qr(request, pk):
     return HttpResponse(documents.qr_svg(url), content_type="image/svg+xml")
 
 
+@chinese_by_default
 @rate_limited("health-report", methods=("GET", "POST"))
 def public_report(request, token):
     """The resident's daily report from the signed link: no login, phone-sized."""
@@ -342,6 +348,10 @@ class RoomListView(ScopedListView):
     model = Room
     filterset_class = RoomFilter
     table_class = RoomTable
+    actions = [
+        (_lazy("Add a room"), "observation:room-add", "observation.add_room"),
+        (_lazy("Occupancy"), "observation:occupancy", "observation.view_room"),
+    ]
     export_name = "observation-rooms"
 
     def base_queryset(self):
@@ -385,10 +395,35 @@ def site_member_add(request):
     )
 
 
+@login_required
+@permission_required("observation.add_room", raise_exception=True)
+def room_add(request):
+    return service_form_page(
+        request,
+        forms.RoomForm(request.POST or None, viewer=request.user),
+        lambda d: services.room_create(
+            actor=request.user,
+            site=d["site"],
+            number=d["number"].strip(),
+            floor=d["floor"],
+            capacity=d["capacity"],
+            features=["network"] if d["network"] else [],
+        ),
+        template="observation/form.html",
+        title=_("Add a room"),
+        success_url="observation:room-list",
+    )
+
+
 class StayListView(ScopedListView):
     model = Stay
     filterset_class = StayFilter
     table_class = StayTable
+    actions = [
+        (_lazy("Rooms"), "observation:room-list", "observation.view_room"),
+        (_lazy("Occupancy"), "observation:occupancy", "observation.view_room"),
+        (_lazy("Site team"), "observation:site-team", "observation.view_sitemember"),
+    ]
     export_name = "observation-stays"
 
     def base_queryset(self):
@@ -455,6 +490,7 @@ class SickLeaveListView(ScopedListView):
     model = SickLeaveReport
     filterset_class = SickLeaveFilter
     table_class = SickLeaveTable
+    actions = [(_lazy("Report sick leave"), "observation:sickleave-add", "observation.add_sickleavereport")]
     export_name = "sick-leave"
 
     def base_queryset(self):

@@ -13,6 +13,7 @@ class PeopleConfig(AppConfig):
         for item in [
             (_("Residents"), "people:person-list", "people.view_person"),
             (_("Vulnerable ledger"), "people:ledger", "people.view_vulnerableentry"),
+            (_("Residents by status"), "people:status-counts", "people.view_statistics"),
         ]:
             if item[1] not in {n for _l, n, _p in EXTRA_NAV}:
                 EXTRA_NAV.append(item)

@@ -90,7 +90,11 @@ class Person(ScopedModel):
         ordering = ["area_path", "name"]
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
-        permissions = [("reveal_identity", _("Can reveal full ID numbers and phones"))]
+        permissions = [
+            ("reveal_identity", _("Can reveal full ID numbers and phones")),
+            # Counts and charts (status counts, observation population) without any personal data.
+            ("view_statistics", _("Can view figures (counts and charts) without personal data")),
+        ]
         indexes = [models.Index(fields=["area_path", "status"])]
 
     def __str__(self):

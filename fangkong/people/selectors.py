@@ -106,9 +106,13 @@ def person_entries(*, viewer, person: Person) -> list[VulnerableEntry]:
     )
 
 
+STATISTICS_PERM = "people.view_statistics"  # figures only: the leadership role holds it, not view_person
+
+
 def status_counts(*, viewer, area: Area | None = None) -> list[dict]:
     """One row per visible community: {community, counts: {status: n}, total}; one grouped query."""
     communities = Area.objects.visible_to(viewer).filter(level=Level.COMMUNITY)
+    people = Person.objects.visible_to(viewer, STATISTICS_PERM)
     if area is not None:
         if LEVELS.index(area.level) > LEVELS.index(Level.COMMUNITY):  # below: its own community
             communities = communities.filter(path__in=area.ancestor_paths())
@@ -117,7 +121,6 @@ def status_counts(*, viewer, area: Area | None = None) -> list[dict]:
     communities = list(communities.order_by("path")[:2000])
     if not communities:
         return []
-    people = Person.objects.visible_to(viewer)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for n in sorted({len(c.path) for c in communities}):
         prefixes = [c.path for c in communities if len(c.path) == n]

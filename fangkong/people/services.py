@@ -112,6 +112,22 @@ def _check_landlord(person: Person, landlord: Person | None) -> None:
         raise ValidationError({"landlord": _("Only tenants and dormitory residents have a landlord.")})
 
 
+def _household_head(household_id: int, *, exclude_pk: int | None = None) -> Person | None:
+    qs = Person.objects.filter(area_id=household_id, relation=Person.Relation.OWNER)
+    return qs.exclude(pk=exclude_pk).first() if exclude_pk else qs.first()
+
+
+def _check_one_head(person: Person) -> None:
+    """A household has one head (户主); making a second is refused wherever it comes from."""
+    if person.relation != Person.Relation.OWNER:
+        return
+    head = _household_head(person.area_id, exclude_pk=person.pk)
+    if head is not None:
+        raise ValidationError(
+            {"relation": _("This household already has a head: %(name)s.") % {"name": head.name}}
+        )
+
+
 def _save(person: Person) -> None:
     try:
         with transaction.atomic():
@@ -139,13 +155,17 @@ def person_create(
     id_type: str = IdType.RESIDENT,
     phone: str = "",
     person_type: str = Person.Type.PERMANENT,
-    relation: str = Person.Relation.OWNER,
+    relation: str | None = None,
     landlord: Person | None = None,
     registered_residence: str = "",
     return_status: str = Person.Return.PRESENT,
     notes: str = "",
 ) -> Person:
+    """A new resident. Without a relation: head of the household (户主) if it has none yet, else a
+    family member."""
     _check_household(household)
+    if relation is None:
+        relation = Person.Relation.FAMILY if _household_head(household.pk) else Person.Relation.OWNER
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("The name is required.")})
@@ -164,6 +184,7 @@ def person_create(
     _set_phone(person, phone)
     _check_landlord(person, landlord)
     person.landlord = landlord
+    _check_one_head(person)
     person.full_clean(exclude=["id_number_enc", "id_hash", "landlord", "area"])
     _save(person)
     record(person, ChangeLog.Action.CREATE, actor=actor)
@@ -213,6 +234,8 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     ):
         person.landlord = None
     _check_landlord(person, person.landlord)
+    if "relation" in fields:
+        _check_one_head(person)
     person.full_clean(exclude=["id_number_enc", "id_hash", "landlord", "area"])
     _save(person)
     record(person, ChangeLog.Action.UPDATE, actor=actor, before=before)
@@ -250,6 +273,8 @@ def person_move(
         landlord if person.relation in (Person.Relation.TENANT, Person.Relation.DORMITORY) else None
     )
     _check_landlord(person, landlord)
+    if relation:
+        _check_one_head(person)
     person.save()
     _follow(person, household)
     record(
@@ -290,6 +315,7 @@ def person_relation_set(*, actor, person: Person, relation: str, landlord: Perso
     before = snapshot(person)
     person.relation = relation
     _check_landlord(person, landlord)
+    _check_one_head(person)
     person.landlord = landlord
     person.save(update_fields=["relation", "landlord", "updated_at"])
     record(person, ChangeLog.Action.UPDATE, actor=actor, before=before)
@@ -814,6 +840,15 @@ def survey_import(
     new_people: list[Person] = []
     changed: list[tuple[Person, dict]] = []
     tenants: list[tuple[str, str]] = []  # (tenant hash, landlord hash) to link after insert
+    # One head (户主) per household: the heads registered now, then the rows of this file claim theirs.
+    found = (resolver.lookup(key)[0] for key in keys) if naddr else iter([(within.pk, within.path)])
+    hh_ids = {hh[0] for hh in found if hh is not None}
+    heads: dict[int, tuple[str, str]] = {
+        area_id: (id_hash, name)
+        for area_id, id_hash, name in Person.objects.filter(
+            area_id__in=hh_ids, relation=Person.Relation.OWNER
+        ).values_list("area_id", "id_hash", "name")
+    }
     for rownum, row, ok, f in parsed:
         place = " ".join(v for v in f["key"] if v)
         masked = mask_id(f["number"]) if f["number"] else ""
@@ -861,6 +896,23 @@ def survey_import(
                     )
                 )
                 ok = False
+        if ok:
+            # Blank relation: a new person heads an empty household, else joins it as family.
+            if not f.get("relation") and cur is None:
+                f["relation"] = Person.Relation.FAMILY if hh[0] in heads else Person.Relation.OWNER
+            if f.get("relation") == Person.Relation.OWNER:
+                head = heads.get(hh[0])
+                if head is not None and head[0] != f["id_hash"]:
+                    errs.append(
+                        RowError(
+                            rownum,
+                            ix.RELATION,
+                            _("This household already has a head: %(name)s.") % {"name": head[1]},
+                        )
+                    )
+                    ok = False
+                else:
+                    heads[hh[0]] = (f["id_hash"], f["name"])
         if not ok:
             report.errors += 1
             report.outcomes.append((rownum, "error", f["name"], masked, place))

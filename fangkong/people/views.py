@@ -426,7 +426,7 @@ def ledger_print(request):
 
 
 @login_required
-@permission_required("people.view_person", raise_exception=True)
+@permission_required("people.view_statistics", raise_exception=True)
 def status_counts(request):
     area = None
     if request.GET.get("area"):
@@ -539,6 +539,14 @@ class ImportCommitView(ImportDetailView):
             messages.info(
                 request, _("Importing in the background; this page shows the result when it is done.")
             )
+        elif batch.state == ImportBatch.State.ANALYSING:
+            # Confirmed before its preview was ready (a second tab, a forced POST): say so.
+            messages.warning(
+                request,
+                _("Not imported yet: the file is still being checked. Confirm once the preview shows."),
+            )
+        elif not report.errors:
+            messages.error(request, _("Nothing was imported. The registry is unchanged; confirm again."))
         else:
             messages.error(
                 request,

@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from fangkong.accounts import services
-from fangkong.accounts.demo import DEMO_PASSWORD, DEMO_USERS, demo_area
-from fangkong.accounts.models import Role, User
+from fangkong.accounts.demo import DEMO_PASSWORD, DEMO_USERS, demo_accounts_create
 
 
 class Command(BaseCommand):
@@ -14,21 +12,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo accounts exist only in demo mode (FANGKONG_DEMO=1): no default passwords."
             )
-        if not User.objects.filter(username="admin").exists():
-            services.user_create(
-                actor=None,
-                username="admin",
-                password=DEMO_PASSWORD,
-                display_name="系统管理员",
-                is_superuser=True,
-            )
-        for username, name, role, where in DEMO_USERS:
-            if User.objects.filter(username=username).exists():
-                continue
-            user = services.user_create(
-                actor=None, username=username, password=DEMO_PASSWORD, display_name=name
-            )
-            services.scope_add(actor=None, user=user, area=demo_area(where), role=Role.objects.get(code=role))
+        demo_accounts_create()
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         self.stdout.write("  admin            系统管理员 (superuser)")
         for username, name, role, _where in DEMO_USERS:

@@ -1,4 +1,5 @@
-"""Load the demo district. Each app may add a `seed.py` with `seed(ctx)`; they run in INSTALLED_APPS order."""
+"""Load the demo district. Each app may add a `seed.py` with `seed(ctx)` (bulk data) and `seed_activity(ctx)`
+(the demo fortnight, written through its services); both run in INSTALLED_APPS order, every `seed` first."""
 
 import random
 import time
@@ -34,14 +35,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Seeding scale={scale} seed={seed}")
         build_tree(ctx)
         build_places(ctx)
+        modules = []
         for config in apps.get_app_configs():
             if not config.name.startswith("fangkong.") or config.label == "areas":
                 continue
             try:
-                module = import_module(f"{config.name}.seed")
+                modules.append((config.label, import_module(f"{config.name}.seed")))
             except ModuleNotFoundError:
                 continue
-            if hasattr(module, "seed"):
-                self.stdout.write(f"- {config.label}")
-                module.seed(ctx)
+        for step in ("seed", "seed_activity"):
+            for label, module in modules:
+                if hasattr(module, step):
+                    self.stdout.write(f"- {label}" + (" (fortnight)" if step != "seed" else ""))
+                    getattr(module, step)(ctx)
         self.stdout.write(self.style.SUCCESS(f"Demo district loaded in {time.monotonic() - t0:.1f}s"))
