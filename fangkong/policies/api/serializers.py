@@ -56,13 +56,10 @@ class PolicyPreviewInputSerializer(serializers.Serializer):
     key = serializers.SlugRelatedField(slug_field="key", queryset=PolicyDefinition.objects.all())
     value = serializers.JSONField()
     effective_from = serializers.DateTimeField(required=False)
-    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.none(), allow_null=True, required=False)
-
-    def __init__(self, *args, viewer=None, **kwargs):  # viewer=None: the schema generator's instance
-        super().__init__(*args, **kwargs)
-        # Only areas where the caller may set policy: another area's id answers like an unknown one.
-        if viewer is not None:
-            self.fields["area"].queryset = Area.objects.visible_to(viewer, "policies.add_policy")
+    # Only areas where the caller may set policy: another area's id answers like an unknown one.
+    area = ScopedRelatedField(
+        queryset=Area.objects.all(), perm="policies.add_policy", allow_null=True, required=False
+    )
 
 
 class PreviewAreaSerializer(serializers.Serializer):

@@ -67,7 +67,7 @@ class PolicyViewSet(ScopedViewSetMixin, viewsets.mixins.CreateModelMixin, viewse
     @action(detail=False, methods=["post"])
     def preview(self, request):
         """What POST /api/policies/ with the same body would move, per area, without saving anything."""
-        ser = PolicyPreviewInputSerializer(data=request.data, viewer=request.user)
+        ser = PolicyPreviewInputSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         preview = services.policy_change_preview(
