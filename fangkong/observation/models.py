@@ -107,6 +107,29 @@ class ObservationOrder(ScopedModel):
 
         return reverse("observation:order-detail", args=[self.pk])
 
+    def source_record(self, viewer=None):
+        """The record this order came from, as (label, url): "app.Model:pk" references become the model's
+        name in the reader's language and a link (the record's own page scopes who may open it); any
+        other text (a case number) is shown as written."""
+        import re
+
+        from django.apps import apps
+
+        m = re.fullmatch(r"([a-z_]+)\.([A-Za-z]+):(\d+)", self.source or "")
+        if not m:
+            return (self.source, None)
+        try:
+            model = apps.get_model(m.group(1), m.group(2))
+        except LookupError:
+            return (self.source, None)
+        label = f"{model._meta.verbose_name} #{m.group(3)}"
+        records = model.objects.all()
+        if viewer is not None and hasattr(records, "visible_to"):
+            records = records.visible_to(viewer)  # no link to a page the reader may not open
+        obj = records.filter(pk=int(m.group(3))).only("pk").first()
+        url = obj.get_absolute_url() if obj is not None and hasattr(obj, "get_absolute_url") else None
+        return (label, url)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

@@ -93,6 +93,7 @@ class OrderDetailView(ScopedDetailView):
         ctx.update(
             {
                 "title": str(o.person),
+                "source": o.source_record(viewer=user) if o.source else None,
                 "events": o.events.select_related("actor").order_by("time", "id"),
                 "tests": o.tests.all(),
                 "reports": o.reports.select_related("reported_by")[:60],
