@@ -353,3 +353,11 @@ class ViewTestCases:
         client.force_login(make_user(self.role, tree.a.community))
         resp = client.get(url)
         assert resp.status_code == 404, (url, resp.status_code)
+
+
+def lookup_pick(page, field: str, typed: str, choose: str) -> None:
+    """Browser tests: pick a record in a type-to-search choice (core.choices) the way a user does."""
+    box = page.locator(f".lookup[data-lookup={field}] input[type=search]")
+    box.fill(typed)
+    page.wait_for_selector(f".lookup[data-lookup={field}] .lookup-option")
+    page.click(f".lookup[data-lookup={field}] .lookup-option >> text={choose}")

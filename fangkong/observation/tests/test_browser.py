@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from fangkong.core.testing import lookup_pick
 from fangkong.observation.models import Alert, ObservationOrder
 from fangkong.people.tests.factories import make_person
 
@@ -66,7 +67,7 @@ def test_order_reports_alert_and_policy_change(page, login, live_server, tree, m
     page.select_option("#id_key", "observation.returnee.days")
     page.fill("#id_value", "10")
     # A district administrator sets the period for their own area, never system-wide (issue 9).
-    page.select_option("#id_area", str(tree.street1.pk))
+    lookup_pick(page, "area", "卢沟桥", "卢沟桥街道")
     page.fill("#id_source", "第X版防控方案")
     page.click("#preview")
     page.wait_for_selector("#preview-result")

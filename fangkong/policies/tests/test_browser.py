@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from fangkong.core.testing import lookup_pick
 from fangkong.observation import services as observation
 from fangkong.observation.models import ObservationOrder
 from fangkong.people.tests.factories import make_person
@@ -21,7 +22,7 @@ def test_policies_page_preview_then_confirm(page, login, live_server, tree, make
     login(page, "zhao")
     page.goto("/policies/observation.returnee.days/")
     page.fill("#id_value", "10")
-    page.select_option("#id_area", str(tree.street1.pk))
+    lookup_pick(page, "area", "卢沟桥", "卢沟桥街道")
     page.fill("#id_source", "街道通知")
     page.click("#preview")
     page.wait_for_selector("#preview-result")
