@@ -62,8 +62,6 @@ KNOWN_GAPS: dict[str, str] = {
     "observation:policy-change English": "D (policy change flow): the period picker shows policy keys",
     "gates:returnee-detail raw": "G (returnee signing): the page prints observation.ObservationOrder:<id>",
     "gates:returnee-detail English": "G (returnee signing): the same reference, read as English",
-    "core:change-list English": "unassigned: change-log messages are English prefixes written by every "
-    "app's services (ended:, status:, decision:…); each record() call needs gettext",
 }
 
 WORD = re.compile(r"(?<![A-Za-z0-9_./@-])[A-Za-z][a-z]{2,}(?:[ -][A-Za-z][a-z]+)*(?![A-Za-z0-9_@])")
