@@ -68,3 +68,11 @@ def test_old_free_text_rows_and_broken_parameters_still_display(tree):
             record(place, "update", message="x %(s)s", params={"s": msgid("closed")}).message_text()
             == "x closed"
         )
+
+
+def test_admin_list_shows_the_message_in_the_readers_language(client, tree):
+    entry = _contacted(tree)
+    admin = User.objects.create_superuser("root_q", password="x-Very-long-pass-1")
+    client.force_login(admin)
+    page = client.get("/admin/core/changelog/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "跟进：" in page and entry.message not in page
