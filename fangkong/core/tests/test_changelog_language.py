@@ -76,3 +76,17 @@ def test_admin_list_shows_the_message_in_the_readers_language(client, tree):
     client.force_login(admin)
     page = client.get("/admin/core/changelog/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "跟进：" in page and entry.message not in page
+
+
+def test_export_has_the_message_in_the_readers_language(client, tree, make_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    entry = _contacted(tree)
+    client.force_login(_reader(make_user, tree, "en"))
+    resp = client.get(f"/audit/changes/?object_id={entry.object_id}&export=xlsx")
+    cells = [
+        c.value for row in load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows() for c in row
+    ]
+    assert "follow-up: landlord contacted" in cells and entry.message not in cells
