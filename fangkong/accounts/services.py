@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fangkong.core.audit import model_update, record, snapshot
 from fangkong.core.models import ChangeLog
@@ -167,7 +168,13 @@ def user_set_password(*, actor, user: User, password: str) -> User:
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    record(user, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(user), message="password changed")
+    record(
+        user,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=snapshot(user),
+        message=gettext_noop("password changed"),
+    )
     return user
 
 
@@ -193,7 +200,7 @@ def scope_remove(*, actor, scope: Scope) -> None:
     if _is_self(actor, scope.user) and not actor.is_superuser:
         # An administrator who removes their own scope may lose the right to restore it.
         raise ValidationError({"scope": _("You cannot remove your own scope.")})
-    model_update(scope, {"active": False}, actor=actor, message="scope removed")
+    model_update(scope, {"active": False}, actor=actor, message=gettext_noop("scope removed"))
     _grants_changed(scope.user)
 
 
@@ -211,7 +218,13 @@ def token_issue(*, user: User):
         token.delete()
     token = Token.objects.create(user=user)
     # The log names the user only: the key itself is a credential and never enters it.
-    record(user, ChangeLog.Action.UPDATE, actor=user, before=snapshot(user), message="API token issued")
+    record(
+        user,
+        ChangeLog.Action.UPDATE,
+        actor=user,
+        before=snapshot(user),
+        message=gettext_noop("API token issued"),
+    )
     return token
 
 
@@ -224,6 +237,10 @@ def token_revoke(*, actor, user: User) -> int:
     count, _ = Token.objects.filter(user=user).delete()
     if count:
         record(
-            user, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(user), message="API tokens revoked"
+            user,
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            before=snapshot(user),
+            message=gettext_noop("API tokens revoked"),
         )
     return count

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import ChangeLog, SensitiveAccess
 
@@ -19,9 +20,21 @@ class ReadOnlyAdminMixin:
 
 @admin.register(ChangeLog)
 class ChangeLogAdmin(admin.ModelAdmin):
-    list_display = ["time", "user_name", "action", "content_type", "object_repr", "request_id"]
+    list_display = [
+        "time",
+        "user_name",
+        "action",
+        "content_type",
+        "object_repr",
+        "message_shown",
+        "request_id",
+    ]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "request_id", "user_name"]
+
+    @admin.display(description=_("message"))
+    def message_shown(self, obj):
+        return obj.message_text()  # the stored msgid in the reader's language, like the change-log page
 
     def has_add_permission(self, request):
         return False

@@ -16,6 +16,8 @@ class ChangeLogListSerializer(serializers.ListSerializer):
 
 class ChangeLogSerializer(ScopedModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
+    # `message` stays the stored msgid (stable for scripts), `message_text` is it in the caller's language.
+    message_text = serializers.CharField(read_only=True)
 
     def to_representation(self, instance):
         from .audit import redact
@@ -38,6 +40,8 @@ class ChangeLogSerializer(ScopedModelSerializer):
             "before",
             "after",
             "message",
+            "params",
+            "message_text",
         ]
         list_serializer_class = ChangeLogListSerializer
 

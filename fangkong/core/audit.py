@@ -8,12 +8,20 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 
 from . import context
 from .models import ChangeLog, SensitiveAccess
 
 # Field names whose values never enter the change log in clear (they are encrypted at rest).
 SECRET_MARK = "***"
+
+
+def msgid(label) -> dict:
+    """A message parameter translated when shown, e.g. a choice's label: stored as its English msgid
+    (ChangeLog.message_text translates it) so the log never freezes the writer's language."""
+    with translation.override(None):  # no catalogue: a lazy label gives its msgid
+        return {"msgid": str(label)}
 
 
 def _jsonable(value):
@@ -51,6 +59,7 @@ def _entry(
     before: dict | None = None,
     after: dict | None = None,
     message: str = "",
+    params: dict | None = None,
     content_type: ContentType | None = None,
 ) -> ChangeLog:
     """One unsaved change-log row (`record` saves it, `record_bulk` saves many in one INSERT)."""
@@ -68,6 +77,7 @@ def _entry(
         before=before,
         after=after,
         message=message[:300],
+        params={k: _jsonable(v) for k, v in (params or {}).items()},
     )
 
 
@@ -78,8 +88,11 @@ def record(
     actor=None,
     before: dict | None = None,
     message: str = "",
+    params: dict | None = None,
 ) -> ChangeLog:
-    entry = _entry(instance, action, actor=actor, before=before, message=message)
+    """`message` is an English msgid marked with gettext_noop, `params` fill its %(name)s places;
+    both are rendered in the reader's language when shown (ChangeLog.message_text)."""
+    entry = _entry(instance, action, actor=actor, before=before, message=message, params=params)
     entry.save()
     return entry
 
@@ -91,6 +104,7 @@ def record_bulk(
     actor=None,
     befores: dict | None = None,
     message: str = "",
+    params: dict | None = None,
     batch_size: int = 2000,
 ) -> list[ChangeLog]:
     """Change-log rows for many objects of one model in one INSERT (imports, set-based writes).
@@ -101,7 +115,9 @@ def record_bulk(
     befores = befores or {}
     ct = ContentType.objects.get_for_model(instances[0], for_concrete_model=False)
     rows = [
-        _entry(i, action, actor=actor, before=befores.get(i.pk), message=message, content_type=ct)
+        _entry(
+            i, action, actor=actor, before=befores.get(i.pk), message=message, params=params, content_type=ct
+        )
         for i in instances
     ]
     return ChangeLog.objects.bulk_create(rows, batch_size=batch_size)
@@ -113,6 +129,7 @@ def model_update(
     *,
     actor,
     message: str = "",
+    params: dict | None = None,
     validate: bool = False,
     validate_exclude: list[str] | None = None,
 ) -> tuple[models.Model, bool]:
@@ -132,7 +149,7 @@ def model_update(
     # auto_now fields are only written when named in update_fields.
     fields.update(f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False))
     instance.save(update_fields=sorted(fields))
-    record(instance, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
+    record(instance, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message, params=params)
     return instance, True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import ALL, path_q, scope_paths
@@ -88,7 +89,10 @@ class ChangeLog(models.Model):
     area_path = models.CharField(_("area path"), max_length=64, blank=True, db_index=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    # An English msgid (marked with gettext_noop where it is written) filled in with `params` when
+    # shown, so each reader sees it in their own language; older rows hold free text, shown as is.
     message = models.CharField(_("message"), max_length=300, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
 
     objects = ChangeLogQuerySet.as_manager()
 
@@ -105,6 +109,26 @@ class ChangeLog(models.Model):
         from django.urls import reverse
 
         return reverse("core:change-detail", args=[self.pk])
+
+    def message_text(self) -> str:
+        """The message in the active language (see `message`); a parameter stored as {"msgid": ...}
+        (a choice label, see audit.msgid) is translated too, any other is data and shown as stored."""
+        if not self.message:
+            return ""  # gettext("") would return the catalogue's header
+        params = {
+            k: gettext(v["msgid"]) if isinstance(v, dict) and "msgid" in v else v
+            for k, v in (self.params or {}).items()
+        }
+        if not params:
+            return gettext(self.message)
+        try:
+            return gettext(self.message) % params
+        except (KeyError, TypeError, ValueError):
+            # A translation whose placeholders do not match must not break the page: English then.
+            try:
+                return self.message % params
+            except (KeyError, TypeError, ValueError):
+                return self.message
 
     def diff(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}

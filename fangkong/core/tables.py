@@ -9,6 +9,9 @@ class ChangeLogTable(tables.Table):
     user_name = tables.Column(verbose_name=_("user"))
     content_type = tables.Column(verbose_name=_("object type"))
 
+    def render_message(self, record):
+        return record.message_text()
+
     class Meta:
         model = ChangeLog
         fields = ["time", "user_name", "action", "content_type", "object_repr", "message", "request_id"]

@@ -20,9 +20,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fangkong.core import context, crypto, sql
-from fangkong.core.audit import model_update, record, snapshot
+from fangkong.core.audit import model_update, msgid, record, snapshot
 from fangkong.core.identity import IdentityError, IdType, mask_id, mask_phone, validate_document
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
@@ -73,7 +74,7 @@ def place_code_rotate(*, actor, place) -> PlaceCode:
         before = snapshot(old)
         old.active, old.rotated_at = False, now
         old.save(update_fields=["active", "rotated_at", "updated_at"])
-        record(old, ChangeLog.Action.UPDATE, actor=actor, before=before, message="rotated")
+        record(old, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("rotated"))
     code = PlaceCode.objects.create(
         place=place,
         area_id=place.area_id,
@@ -190,7 +191,9 @@ def pass_revoke(*, actor, pass_obj: Pass, reason: str) -> Pass:
         "revoked_by": actor if getattr(actor, "is_authenticated", False) else None,
         "revoke_reason": reason[:200],
     }
-    return model_update(p, data, actor=actor, message=f"revoked: {reason}")[0]
+    return model_update(
+        p, data, actor=actor, message=gettext_noop("revoked: %(reason)s"), params={"reason": reason}
+    )[0]
 
 
 # -- posts and shifts ---------------------------------------------------------------------------------
@@ -662,7 +665,7 @@ def _referrals_for_fever(*, actor, fevers) -> list[FollowUp]:
                 if x
             ),
         )
-        record(fu, ChangeLog.Action.CREATE, actor=actor, message="fever at the gate")
+        record(fu, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("fever at the gate"))
         out.append(fu)
         if person is not None:
             fever_alert_at_gate(
@@ -831,7 +834,14 @@ def followup_update(
     if notes:
         fu.notes = (fu.notes + "\n" + notes).strip()
     fu.save(update_fields=fields)
-    record(fu, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"follow-up: {status}")
+    record(
+        fu,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("follow-up: %(status)s"),
+        params={"status": msgid(FollowUp.Status(status).label)},
+    )
     return fu
 
 
@@ -901,7 +911,13 @@ def returnee_notice_submit(
     while ReturneeNotice.objects.filter(tracking_code=notice.tracking_code).exists():
         notice.tracking_code = _tracking_code()
     notice.save()
-    record(notice, ChangeLog.Action.CREATE, actor=actor, message=f"notice by {submitted_by}")
+    record(
+        notice,
+        ChangeLog.Action.CREATE,
+        actor=actor,
+        message=gettext_noop("notice by %(by)s"),
+        params={"by": msgid(ReturneeNotice.SubmittedBy(submitted_by).label)},
+    )
     if person is not None:
         FollowUp.objects.filter(person=person, notice__isnull=True, status=FollowUp.Status.OPEN).update(
             notice=notice
@@ -909,7 +925,9 @@ def returnee_notice_submit(
     return notice
 
 
-def _stage(notice: ReturneeNotice, expected: tuple, *, actor, message: str, **changes) -> ReturneeNotice:
+def _stage(
+    notice: ReturneeNotice, expected: tuple, *, actor, message: str, params: dict | None = None, **changes
+) -> ReturneeNotice:
     n = ReturneeNotice.objects.select_for_update().get(pk=notice.pk)
     if n.stage not in expected:
         raise ValidationError(
@@ -919,7 +937,7 @@ def _stage(notice: ReturneeNotice, expected: tuple, *, actor, message: str, **ch
     for k, v in changes.items():
         setattr(n, k, v)
     n.save()
-    record(n, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
+    record(n, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message, params=params)
     return n
 
 
@@ -931,7 +949,8 @@ def returnee_review(*, actor, notice: ReturneeNotice, accept: bool, note: str = 
         notice,
         (ReturneeNotice.Stage.NOTIFIED,),
         actor=actor,
-        message=f"review: {note}"[:300],
+        message=gettext_noop("review: %(note)s") if note else gettext_noop("reviewed"),
+        params={"note": note} if note else None,
         stage=stage,
         decision_note=note,
     )
@@ -989,7 +1008,7 @@ def home_inspection_record(
             notice,
             (ReturneeNotice.Stage.NOTIFIED,),
             actor=actor,
-            message="inspected",
+            message=gettext_noop("inspected"),
             stage=ReturneeNotice.Stage.INSPECTION,
         )
     return insp
@@ -1015,7 +1034,8 @@ def returnee_decide(*, actor, notice: ReturneeNotice, decision: str, note: str =
         notice,
         (ReturneeNotice.Stage.INSPECTION,),
         actor=actor,
-        message=f"decision: {decision}",
+        message=gettext_noop("decision: %(decision)s"),
+        params={"decision": msgid(ReturneeNotice.Decision(decision).label)},
         stage=stage,
         decision=decision,
         decision_note=note,
@@ -1149,7 +1169,7 @@ def returnee_letter_sign(
         notice,
         (ReturneeNotice.Stage.DECIDED,),
         actor=actor,
-        message="letter signed",
+        message=gettext_noop("letter signed"),
         letter_signed_at=timezone.now(),
         letter_signed_by=signed_by[:50],
     )
@@ -1176,7 +1196,7 @@ def returnee_letter_sign(
         notice,
         (ReturneeNotice.Stage.DECIDED,),
         actor=actor,
-        message="pass issued, observation ordered",
+        message=gettext_noop("pass issued, observation ordered"),
         stage=ReturneeNotice.Stage.COMPLETED,
         person=person,
         issued_pass=p,
@@ -1229,7 +1249,13 @@ def seal_check_record(
         checked_at=checked_at or timezone.now(),
         checked_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    record(check, ChangeLog.Action.CREATE, actor=actor, message=result)
+    record(
+        check,
+        ChangeLog.Action.CREATE,
+        actor=actor,
+        message=gettext_noop("seal check: %(result)s"),
+        params={"result": msgid(SealCheck.Result(result).label)},
+    )
     return check
 
 
@@ -1239,5 +1265,5 @@ def seal_remove(*, actor, seal: Seal) -> Seal:
     before = snapshot(s)
     s.removed_at = timezone.now()
     s.save(update_fields=["removed_at", "updated_at"])
-    record(s, ChangeLog.Action.UPDATE, actor=actor, before=before, message="removed")
+    record(s, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("removed"))
     return s

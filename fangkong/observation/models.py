@@ -237,7 +237,12 @@ class RequiredTest(ScopedModel):
         verbose_name_plural = _("required tests")
 
     def __str__(self):
-        return f"{self.order_id} day {self.day}: {self.get_result_display()}"
+        # The change log keeps this as the object's name: words in the language of the writer, not English.
+        return _("order %(order)s, day %(day)s: %(result)s") % {
+            "order": self.order_id,
+            "day": self.day,
+            "result": self.get_result_display(),
+        }
 
 
 class Symptom(models.TextChoices):

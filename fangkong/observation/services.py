@@ -12,9 +12,10 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fangkong.core import crypto
-from fangkong.core.audit import record, snapshot
+from fangkong.core.audit import msgid, record, snapshot
 from fangkong.core.identity import mask_phone, normalise_phone
 from fangkong.core.models import ChangeLog
 from fangkong.people.models import Person, PersonStatus
@@ -225,7 +226,7 @@ def order_activate(*, actor, order: ObservationOrder) -> ObservationOrder:
     order.status = OrderStatus.ACTIVE
     order.save(update_fields=["status", "updated_at"])
     _started(order, actor=actor)
-    record(order, ChangeLog.Action.UPDATE, actor=actor, before=before, message="activated")
+    record(order, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("activated"))
     return order
 
 
@@ -262,7 +263,14 @@ def order_extend(*, actor, order: ObservationOrder, days: int, reason: str) -> O
             new=order.status,
             reason=reason,
         )
-    record(order, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"extended: {reason}")
+    record(
+        order,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("extended: %(reason)s"),
+        params={"reason": reason},
+    )
     return order
 
 
@@ -296,6 +304,9 @@ def _next_status_after(order) -> str:
     return PERSON_STATUS[other.order_type] if other else PersonStatus.NORMAL
 
 
+PLANNED_END = gettext_noop("Planned end reached, required tests negative")
+
+
 @transaction.atomic
 def order_end(*, actor, order: ObservationOrder, reason: str = "", force: bool = False) -> ObservationOrder:
     """End an order. Never silent: if the planned end is not reached or a required test is missing or
@@ -312,7 +323,7 @@ def order_end(*, actor, order: ObservationOrder, reason: str = "", force: bool =
     old = order.status
     order.status = OrderStatus.ENDED
     order.ended_at = timezone.now()
-    text = reason.strip() or _("Planned end reached, required tests negative")
+    text = reason.strip() or _(PLANNED_END)
     if problems:
         forced = _("forced")
         text = f"{text} ({forced}: {'; '.join(problems)})"
@@ -337,7 +348,14 @@ def order_end(*, actor, order: ObservationOrder, reason: str = "", force: bool =
     Stay.objects.filter(order=order, outcome=Stay.Outcome.STAYING).update(
         outcome=Stay.Outcome.DISCHARGED, checked_out_at=order.ended_at
     )
-    record(order, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"ended: {text}")
+    record(
+        order,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("ended: %(reason)s"),
+        params={"reason": text if (reason.strip() or problems) else msgid(PLANNED_END)},
+    )
     return order
 
 
@@ -384,7 +402,14 @@ def order_transfer(
             new=site,
             reason=reason,
         )
-        record(order, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"transfer: {reason}")
+        record(
+            order,
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            before=before,
+            message=gettext_noop("transfer: %(reason)s"),
+            params={"reason": reason},
+        )
         stay_check_in(actor=actor, order=order, site=site, room=room, special_needs=needs)
         return order
     if destination not in ("hospital", "order"):
@@ -411,7 +436,14 @@ def order_transfer(
         checked_out_at=order.ended_at,
         destination=str(target)[:120],
     )
-    record(order, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"transfer: {reason}")
+    record(
+        order,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("transfer: %(reason)s"),
+        params={"reason": reason},
+    )
     if destination == "order":
         return order_create(
             actor=actor,
@@ -624,7 +656,8 @@ def orders_reevaluate(*, actor, policy: Policy) -> int:
         policy,
         ChangeLog.Action.UPDATE,
         actor=actor,
-        message=f"re-evaluated observation orders: {len(moved_ids)} moved",
+        message=gettext_noop("re-evaluated observation orders: %(n)s moved"),
+        params={"n": len(moved_ids)},
     )
     return len(moved_ids)
 
@@ -904,7 +937,7 @@ def report_needs_done(*, actor, report: HealthReport) -> HealthReport:
     before = snapshot(report)
     report.needs_done = True
     report.save(update_fields=["needs_done", "updated_at"])
-    record(report, ChangeLog.Action.UPDATE, actor=actor, before=before, message="needs handled")
+    record(report, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("needs handled"))
     return report
 
 
@@ -1130,7 +1163,7 @@ def stay_discharge(*, actor, stay: Stay, reason: str = "", force: bool = False) 
     stay.checked_out_at = stay.checked_out_at or timezone.now()
     stay.certificate_number = f"JG{timezone.localdate():%Y%m%d}-{stay.pk:06d}"
     stay.save(update_fields=["outcome", "checked_out_at", "certificate_number", "updated_at"])
-    record(stay, ChangeLog.Action.UPDATE, actor=actor, before=before, message="discharged")
+    record(stay, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("discharged"))
     return stay
 
 
@@ -1190,7 +1223,8 @@ def sick_leave_report(
                 referral,
                 ChangeLog.Action.CREATE,
                 actor=actor,
-                message=f"referral of observation.SickLeaveReport:{report.pk}",
+                message=gettext_noop("referred from sick-leave report #%(id)s"),
+                params={"id": report.pk},
             )
         return report
     report.person = person

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 from pypinyin import Style, pinyin
 
 from fangkong.areas.models import Area, Level
@@ -282,9 +283,8 @@ def person_move(
         ChangeLog.Action.UPDATE,
         actor=actor,
         before=before,
-        message=(_("moved to %(h)s") % {"h": household.full_name()} + (f": {reason}" if reason else ""))[
-            :300
-        ],
+        message=gettext_noop("moved to %(h)s: %(reason)s") if reason else gettext_noop("moved to %(h)s"),
+        params={"h": household.full_name(), "reason": reason} if reason else {"h": household.full_name()},
     )
     return person
 
@@ -370,7 +370,14 @@ def person_status_set(
         before = snapshot(person)
         person.status = latest.status
         person.save(update_fields=["status", "updated_at"])
-        record(person, ChangeLog.Action.UPDATE, actor=actor, before=before, message=f"status: {reason}"[:300])
+        record(
+            person,
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            before=before,
+            message=gettext_noop("status: %(reason)s"),
+            params={"reason": reason},
+        )
     record(change, ChangeLog.Action.CREATE, actor=actor)
     return change
 
@@ -1038,7 +1045,7 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
             ChangeLog.Action.UPDATE,
             actor=actor,
             befores=befores,
-            message=_("survey import"),
+            message=gettext_noop("survey import"),
         )
     if moved:
         target = {p.pk: p for p in moved}
@@ -1060,11 +1067,8 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
         )
         links = [Person(pk=ids[t], landlord_id=ids[ll]) for t, ll in tenants if t in ids and ll in ids]
         Person.objects.bulk_update(links, ["landlord"], batch_size=2000)
-    message = _("survey import: %(new)s new, %(upd)s updated, %(same)s unchanged") % {
-        "new": report.new,
-        "upd": report.updated,
-        "same": report.unchanged,
-    }
+    message = gettext_noop("survey import: %(new)s new, %(upd)s updated, %(same)s unchanged")
+    params = {"new": report.new, "upd": report.updated, "same": report.unchanged}
     if batch is not None:
         before = snapshot(batch)
         batch.state, batch.committed_at = ImportBatch.State.COMMITTED, timezone.now()
@@ -1072,9 +1076,16 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
         batch.report = report.as_dict()
         batch.content = b""  # imported: the file with its clear IDs and phones has done its job
         batch.save(update_fields=["state", "committed_at", "report", "content", "updated_at"])
-        record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message)
+        record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message=message, params=params)
     else:
-        record(within, ChangeLog.Action.UPDATE, actor=actor, before=snapshot(within), message=message)
+        record(
+            within,
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            before=snapshot(within),
+            message=message,
+            params=params,
+        )
 
 
 # ---------------------------------------------------------------- import batches (upload -> preview -> confirm)
@@ -1230,7 +1241,13 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportReport:
         batch.report = report.as_dict()
         batch.state = ImportBatch.State.FAILED if report.errors else ImportBatch.State.PREVIEW
         batch.save(update_fields=["report", "state", "updated_at"])
-        record(batch, ChangeLog.Action.UPDATE, actor=actor, before=before, message="import rejected")
+        record(
+            batch,
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            before=before,
+            message=gettext_noop("import rejected"),
+        )
     return report
 
 
@@ -1281,7 +1298,7 @@ def import_batch_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state in (ImportBatch.State.IMPORTING, ImportBatch.State.COMMITTED):
         raise ValidationError({"state": _("This file is being imported or was imported already.")})
-    _drop_upload(batch, actor=actor, message="upload cancelled, file deleted")
+    _drop_upload(batch, actor=actor, message=gettext_noop("upload cancelled, file deleted"))
     return batch
 
 
@@ -1302,6 +1319,6 @@ def import_files_expire(*, now: datetime.datetime | None = None) -> int:
         with transaction.atomic():
             batch = ImportBatch.objects.select_for_update().filter(pk=pk).first()
             if batch is not None and batch.content and batch.state != ImportBatch.State.IMPORTING:
-                _drop_upload(batch, actor=None, message="upload expired, file deleted")
+                _drop_upload(batch, actor=None, message=gettext_noop("upload expired, file deleted"))
                 n += 1
     return n

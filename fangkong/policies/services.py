@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fangkong.core.audit import model_update, record
 from fangkong.core.models import ChangeLog
@@ -172,7 +173,11 @@ def policy_change(
         effective_from__lt=effective_from,
     ):
         model_update(
-            previous, {"effective_to": effective_from}, actor=actor, message=f"replaced by v{policy.version}"
+            previous,
+            {"effective_to": effective_from},
+            actor=actor,
+            message=gettext_noop("replaced by v%(version)s"),
+            params={"version": policy.version},
         )
     policy.save()
     record(policy, ChangeLog.Action.CREATE, actor=actor)

@@ -65,8 +65,6 @@ KNOWN_GAPS: dict[str, str] = {
     "policies:policy-detail English": "D (policy pages): keys and list values",
     "observation:policy-change raw": "D (policy change flow): the period picker shows policy keys",
     "observation:policy-change English": "D (policy change flow): the period picker shows policy keys",
-    "core:change-list English": "unassigned: change-log messages are English prefixes written by every "
-    "app's services (ended:, status:, decision:…); each record() call needs gettext",
 }
 
 WORD = re.compile(r"(?<![A-Za-z0-9_./@-])[A-Za-z][a-z]{2,}(?:[ -][A-Za-z][a-z]+)*(?![A-Za-z0-9_@])")

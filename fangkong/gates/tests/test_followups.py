@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.core.models import ChangeLog
 from fangkong.gates import services
@@ -48,11 +48,12 @@ def test_followup_worked_from_the_page(client, tree, make_user):
         assert fu.status == step and note in fu.notes
     assert fu.contacted_at <= fu.inspected_at <= fu.closed_at
     logged = ChangeLog.objects.filter(object_id=str(fu.pk), message__startswith="follow-up:")
-    assert sorted(c.message for c in logged) == [
-        "follow-up: closed",
-        "follow-up: contacted",
-        "follow-up: inspected",
-    ]
+    with translation.override("en"):
+        assert sorted(c.message_text() for c in logged) == [
+            "follow-up: closed",
+            "follow-up: home inspected",
+            "follow-up: landlord contacted",
+        ]
     page = client.get("/gates/follow-ups/").content.decode()
     assert timezone.localtime(fu.closed_at).strftime("%Y-%m-%d %H:%M") in page and "已入户查看" in page
     assert f'action="/gates/follow-ups/{fu.pk}/update/"' not in page  # closed: no more steps offered

@@ -63,7 +63,7 @@ def test_new_version_closes_the_previous_and_dates_are_respected(tree):
     assert prev.effective_to == start
     assert str(policy_value("gate.temperature.threshold")) == "37.3"  # not yet in force
     assert str(policy_value("gate.temperature.threshold", at=start + datetime.timedelta(seconds=1))) == "37.0"
-    assert ChangeLog.objects.filter(object_id=str(prev.pk), message__contains=f"v{new.version}").exists()
+    assert ChangeLog.objects.filter(object_id=str(prev.pk), params__version=new.version).exists()
 
 
 def test_values_are_typed_and_validated(db):
