@@ -54,12 +54,6 @@ NOT_LINKED = {
 # Known gaps in other helpers' remits (issue 10). Temporary: the lead removes each entry once merged.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.
 KNOWN_GAPS: dict[str, str] = {
-    "policies:policy-list raw": "D (policy pages): keys and Python list reprs of values shown as text",
-    "policies:policy-list English": "D (policy pages): policy keys and list values are English words",
-    "policies:policy-detail raw": "D (policy pages): keys and list reprs",
-    "policies:policy-detail English": "D (policy pages): keys and list values",
-    "observation:policy-change raw": "D (policy change flow): the period picker shows policy keys",
-    "observation:policy-change English": "D (policy change flow): the period picker shows policy keys",
     "gates:returnee-detail raw": "G (returnee signing): the page prints observation.ObservationOrder:<id>",
     "gates:returnee-detail English": "G (returnee signing): the same reference, read as English",
     "core:change-list English": "unassigned: change-log messages are English prefixes written by every "
