@@ -78,10 +78,12 @@ def _test_line(t) -> str:
 
 def _policy_name(key: str) -> str:
     """The policy's Chinese name (the certificate is a Chinese document), never its key."""
-    from fangkong.policies.models import PolicyDefinition
+    from django.utils import translation
 
-    definition = PolicyDefinition.objects.filter(key=key).first()
-    return definition.label("zh-hans") if definition else "—"
+    from fangkong.policies.display import policy_name
+
+    with translation.override("zh-hans"):
+        return policy_name(key)
 
 
 def certificate_lines(stay) -> list[str]:

@@ -53,3 +53,11 @@ def format_value(definition, value) -> str:
         except decimal.InvalidOperation:
             pass
     return _unit(definition.unit, value)
+
+
+def policy_name(key: str) -> str:
+    """The name of the policy `key` in the user's language (the key itself only if it is unknown)."""
+    from .models import PolicyDefinition
+
+    definition = PolicyDefinition.objects.filter(key=key).first()
+    return definition.label() if definition else key

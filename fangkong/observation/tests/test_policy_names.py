@@ -33,3 +33,28 @@ def test_certificate_names_the_policy_in_chinese(client, tree, make_user):
     name = PolicyDefinition.objects.get(key=order.policy_key).name_zh
     assert f"依据：{name} 第{order.policy_version}版" in text
     assert order.policy_key not in text
+
+
+def test_order_without_a_policy_in_force_names_the_policy(client, tree, make_user):
+    from fangkong.observation import policy as opolicy
+    from fangkong.observation.models import ObservationOrder
+    from fangkong.policies.models import Policy
+
+    key = opolicy.days_key("home", "returnee")
+    Policy.objects.filter(definition__key=key).delete()
+    client.force_login(make_user("community_worker", tree.a.community))
+    resp = client.post(
+        "/observation/orders/add/",
+        {
+            "person": make_person(tree.a.household).pk,
+            "order_type": "home",
+            "reason": "returnee",
+            "start": str(timezone.localdate()),
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 400
+    assert PolicyDefinition.objects.get(key=key).name_zh in html, resp.context["form"].errors
+    assert key not in html
+    assert not ObservationOrder.objects.exists()

@@ -3,6 +3,7 @@ and `{{ key|policy_name }}`, so no template prints a raw key or a Python repr of
 
 from django import template
 
+from .. import display
 from ..display import format_value
 from ..models import Policy, PolicyDefinition
 
@@ -27,5 +28,6 @@ def policy_value(value, definition_or_key=None) -> str:
 
 @register.filter
 def policy_name(definition_or_key) -> str:
-    definition = _definition(definition_or_key)
-    return definition.label() if definition else str(definition_or_key)
+    if isinstance(definition_or_key, PolicyDefinition):
+        return definition_or_key.label()
+    return display.policy_name(str(definition_or_key))
