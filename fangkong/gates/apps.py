@@ -21,3 +21,9 @@ class GatesConfig(AppConfig):
                 (_("Seals"), "gates:seal-list", "gates.view_seal"),
             ]
         )
+        # The gate's status lists are person status codes: the policy pages show their labels.
+        from fangkong.people.models import PersonStatus
+        from fangkong.policies.display import VALUE_LABELS
+
+        statuses = dict(PersonStatus.choices)
+        VALUE_LABELS.update({"gate.deny.statuses": statuses, "gate.refer.statuses": statuses})

@@ -76,6 +76,16 @@ def _test_line(t) -> str:
     return line
 
 
+def _policy_name(key: str) -> str:
+    """The policy's Chinese name (the certificate is a Chinese document), never its key."""
+    from django.utils import translation
+
+    from fangkong.policies.display import policy_name
+
+    with translation.override("zh-hans"):
+        return policy_name(key)
+
+
 def certificate_lines(stay) -> list[str]:
     """The body of the certificate; it states what happened and never claims more."""
     order, f = stay.order, certificate_facts(stay)
@@ -85,7 +95,7 @@ def certificate_lines(stay) -> list[str]:
         f"观察点：{stay.site.name}　　房间：{stay.room.number if stay.room else '—'}",
         f"入住日期：{f['checked_in']:%Y年%m月%d日}",
         f"观察期：{f['start']:%Y年%m月%d日} 至 {end}（计划至 {f['planned_end']:%Y年%m月%d日}）",
-        f"依据：{order.policy_key} 第{order.policy_version or '—'}版",
+        f"依据：{_policy_name(order.policy_key)} 第{order.policy_version or '—'}版",
         "核酸检测结果：" + ("" if f["tests"] else "无要求的检测记录"),
         *[_test_line(t) for t in f["tests"]],
         f"健康报告：{f['reports']}次；发热提示{f['fever']}次，症状提示{f['symptoms']}次",

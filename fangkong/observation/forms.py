@@ -34,13 +34,11 @@ class PolicyChangeForm(PolicyVersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.utils.translation import get_language
-
         from fangkong.policies.models import PolicyDefinition
 
-        names = dict(PolicyDefinition.objects.filter(key__in=opolicy.DAYS_KEYS).values_list("key", "name_zh"))
-        if not (get_language() or "").startswith("en"):
-            self.fields["key"].choices = [(k, f"{names.get(k, k)} ({k})") for k in opolicy.DAYS_KEYS]
+        # The policy's name in the user's language; the key is only the submitted value.
+        names = {d.key: d.label() for d in PolicyDefinition.objects.filter(key__in=opolicy.DAYS_KEYS)}
+        self.fields["key"].choices = [(k, names.get(k, k)) for k in opolicy.DAYS_KEYS]
         self.fields["value"].label = _("new value (days)")
 
 

@@ -161,7 +161,11 @@ def order_create(
     try:
         pol = policy_in_force(key, at=at, area=person.area_path)
     except PolicyMissing as exc:
-        raise ValidationError({"order_type": _("No policy “%(key)s” is in force.") % {"key": key}}) from exc
+        from fangkong.policies.display import policy_name
+
+        raise ValidationError(
+            {"order_type": _("No policy “%(key)s” is in force.") % {"key": policy_name(key)}}
+        ) from exc
     days = int(pol.typed_value)
     starts_now = start <= timezone.localdate()
     order = ObservationOrder.objects.create(

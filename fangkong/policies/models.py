@@ -38,7 +38,13 @@ class PolicyDefinition(models.Model):
         verbose_name_plural = _("policy definitions")
 
     def __str__(self):
-        return self.key
+        return self.label()
+
+    def format_value(self, value) -> str:
+        """A stored value of this policy as a person reads it (policies.display)."""
+        from .display import format_value
+
+        return format_value(self, value)
 
     def label(self, language: str | None = None) -> str:
         from django.utils.translation import get_language
@@ -156,7 +162,11 @@ class Policy(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.definition.key} v{self.version} = {self.value}"
+        return f"{self.definition.label()} v{self.version}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        return self.definition.format_value(self.value)
 
     def clean(self):
         if self.effective_to and self.effective_to <= self.effective_from:

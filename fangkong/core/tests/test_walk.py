@@ -56,16 +56,9 @@ NOT_LINKED = {
     "lookup": "the scoped search behind every type-to-search choice (core.choices)",
     "gates:returnee-households": "the household search of the returnee signing form",
 }
-# Known gaps in other helpers' remits (issue 10). Temporary: the lead removes each entry once merged.
+# Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.
-KNOWN_GAPS: dict[str, str] = {
-    "policies:policy-list raw": "D (policy pages): keys and Python list reprs of values shown as text",
-    "policies:policy-list English": "D (policy pages): policy keys and list values are English words",
-    "policies:policy-detail raw": "D (policy pages): keys and list reprs",
-    "policies:policy-detail English": "D (policy pages): keys and list values",
-    "observation:policy-change raw": "D (policy change flow): the period picker shows policy keys",
-    "observation:policy-change English": "D (policy change flow): the period picker shows policy keys",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 WORD = re.compile(r"(?<![A-Za-z0-9_./@-])[A-Za-z][a-z]{2,}(?:[ -][A-Za-z][a-z]+)*(?![A-Za-z0-9_@])")
 URL = re.compile(r"https?://\S+")  # a link shown as text is data (the person's report link)
