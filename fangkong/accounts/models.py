@@ -59,10 +59,10 @@ class User(AbstractUser):
     @classmethod
     def audit_viewable_pks(cls, viewer, pks) -> set:
         if not viewer.has_perm("accounts.view_user"):
-            return {viewer.pk} & {int(p) for p in pks if str(p).isdigit()}
+            return {viewer.pk} & {int(p) for p in pks if str(p).isascii() and str(p).isdigit()}
         from .selectors import user_list
 
-        ids = [int(p) for p in pks if str(p).isdigit()]
+        ids = [int(p) for p in pks if str(p).isascii() and str(p).isdigit()]
         return set(user_list(viewer=viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
     def active_scopes(self):

@@ -49,7 +49,7 @@ def _name_search(qs: QuerySet, q: str) -> QuerySet:
     names = {f.name for f in qs.model._meta.get_fields()}
     if "name" in names:
         return qs.filter(name__icontains=q)
-    return qs.filter(pk=int(q)) if q.isdigit() else qs.none()
+    return qs.filter(pk=int(q)) if q.isascii() and q.isdigit() else qs.none()
 
 
 def register_lookup(
@@ -133,7 +133,7 @@ class LookupWidget(forms.Widget):
         self.perm = None
 
     def _labels(self, values) -> list[tuple[str, str]]:
-        ids = [str(v) for v in values if str(v).strip().isdigit()]
+        ids = [str(v) for v in values if str(v).strip().isascii() and str(v).strip().isdigit()]
         if not ids or self.choices_qs is None:
             return []
         found = {str(o.pk): self.lookup.label(o) for o in self.choices_qs.filter(pk__in=ids)}

@@ -105,9 +105,26 @@ class ScopedListView(ScopedMixin, FilterMixin, SingleTableMixin, ListView):
         asked = self.request.GET.get("per_page", "")
         return {
             "per_page": min(int(asked), self.max_per_page)
-            if asked.isdigit() and int(asked)
+            if asked.isascii() and asked.isdigit() and int(asked)
             else self.per_page
         }
+
+    def get_table(self, **kwargs):
+        # django-tables2's RequestConfig reads ?per_page= and ?page= itself, past our cap (?per_page=10**6)
+        # and into a 500 for ?per_page=-1: it sorts only, and the page is chosen here.
+        from django.core.paginator import EmptyPage
+        from django_tables2 import RequestConfig
+
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        RequestConfig(self.request, paginate=False).configure(table)
+        per_page = self.get_table_pagination(table)["per_page"]
+        asked = self.request.GET.get("page", "1")
+        page = int(asked) if asked.isascii() and asked.isdigit() and 0 < int(asked) < 10**9 else 1
+        try:
+            table.paginate(page=page, per_page=per_page)
+        except EmptyPage:  # past the last page: the last one
+            table.paginate(page=max(table.paginator.num_pages, 1), per_page=per_page)
+        return table
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -202,7 +219,7 @@ def lookup(request, key: str):
     q = request.GET.get("q", "").strip()[:100]
     ident = request.GET.get("id", "")
     if ident:
-        qs = qs.filter(pk=ident) if ident.isdigit() else qs.none()
+        qs = qs.filter(pk=ident) if ident.isascii() and ident.isdigit() else qs.none()
     elif q:
         qs = lk.search(qs, q)
     else:

@@ -517,7 +517,7 @@ def returnee_order(*, viewer, notice: ReturneeNotice):
     from django.apps import apps
 
     label, _sep, pk = (notice.observation_order or "").partition(":")
-    if not pk.isdigit():
+    if not (pk.isascii() and pk.isdigit()):
         return None
     try:
         model = apps.get_model(label)

@@ -462,7 +462,9 @@ def returnee_sign(request, pk):
     chosen = request.POST.get("household", "")
     if chosen:
         household = (
-            Area.objects.visible_to(request.user).filter(pk=chosen if chosen.isdigit() else None).first()
+            Area.objects.visible_to(request.user)
+            .filter(pk=chosen if chosen.isascii() and chosen.isdigit() else None)
+            .first()
         )
         if household is None:
             messages.error(request, _("Choose the household from the list."))
