@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.core import context, crypto, sql
-from fangkong.core.audit import model_update, msgid, record, snapshot
+from fangkong.core.audit import model_update, msgid, record, record_bulk, snapshot
 from fangkong.core.identity import IdentityError, IdType, mask_id, mask_phone, validate_document
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
@@ -644,6 +644,8 @@ def _referrals_for_fever(*, actor, fevers) -> list[FollowUp]:
             person_id__in=list(known), reason="fever", status__in=OPEN_FOLLOWUP_STATUSES
         ).values_list("person_id", flat=True)
     )
+    # Set-based, like the rest of the batch: one INSERT of follow-ups, one of their change-log rows, and
+    # the observation service only for the few with an open order (found in one query).
     out = []
     for item, res in fevers:
         person, place = item["person"], item["place_obj"]
@@ -652,7 +654,7 @@ def _referrals_for_fever(*, actor, fevers) -> list[FollowUp]:
         if person is not None:
             queued.add(person.pk)
         where = person if person is not None else place
-        fu = FollowUp.objects.create(
+        fu = FollowUp(
             area_id=where.area_id,
             area_path=where.area_path,
             person_id=person.pk if person else None,
@@ -665,17 +667,28 @@ def _referrals_for_fever(*, actor, fevers) -> list[FollowUp]:
                 if x
             ),
         )
-        record(fu, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("fever at the gate"))
-        out.append(fu)
-        if person is not None:
+        out.append((fu, item))
+    if not out:
+        return []
+    created = FollowUp.objects.bulk_create([fu for fu, _item in out])
+    record_bulk(created, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("fever at the gate"))
+    from fangkong.observation.models import OPEN_STATUSES, ObservationOrder
+
+    observed = set(
+        ObservationOrder.objects.filter(
+            person_id__in=[fu.person_id for fu, _i in out if fu.person_id], status__in=OPEN_STATUSES
+        ).values_list("person_id", flat=True)
+    )
+    for fu, item in out:
+        if fu.person_id in observed:
             fever_alert_at_gate(
-                person_id=person.pk,
+                person_id=fu.person_id,
                 temperature=item["temperature"],
                 threshold=item["threshold"],
-                place_name=place.name,
+                place_name=item["place_obj"].name,
                 at=item["scanned_at"],
             )
-    return out
+    return created
 
 
 def scan_record(
