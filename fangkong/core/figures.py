@@ -1,0 +1,93 @@
+"""Figures each app contributes to the leadership briefing and dashboard: one registry, like the leak
+test's factories. An app that is not installed simply has no section.
+
+An app registers its section from its `AppConfig.ready()`:
+
+    from fangkong.core.figures import Figure, Section, register_section
+
+    register_section(Section(
+        key="observation",
+        title=gettext_noop("Observation"),
+        order=30,
+        perm="observation.view_observationorder",   # or "people.view_statistics": figures only
+        figures=(
+            Figure("orders_running", gettext_noop("Under observation"), unit=gettext_noop("people"),
+                   link="observation:order-list", link_query={"state": "running"}),
+            Figure("reports_missing", gettext_noop("Daily reports missing"), threshold_policy="…"),
+        ),
+        compute=observation_figures,          # (as_of, communities) -> {area_id: {figure key: number}}
+        sentence=gettext_noop("{orders_running} people under observation across the district"),
+    ))
+
+`compute(as_of, communities)` reads the raw tables once, at snapshot time (a job or a command, never a
+page view), and answers per community area id: `{area_id: {"orders_running": 12, ...}}`. Figures are
+counts that add up from community to street to district; a rate is a `Figure(ratio=(num, den))` of two
+counted figures of the same section (hidden ones with `shown=False` if they are not figures of their own),
+so it is recomputed at every level instead of averaged.
+
+The briefing app stores the answers in its snapshot tables and is the only reader of this registry on
+pages; the consistency check calls `compute` again and compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # unique within its section; the briefing stores "<section>.<key>"
+    label: str  # gettext_noop: translated when shown
+    unit: str = ""  # gettext_noop ("people", "tubes", "%"…)
+    # The list behind the figure: a url name; the briefing adds ?area=<id> and link_query.
+    link: str | None = None
+    link_query: dict[str, Any] = field(default_factory=dict)
+    ratio: tuple[str, str] | None = None  # (numerator key, denominator key): shown as a percentage
+    higher_is_worse: bool = True  # for the change arrow and the red mark
+    threshold_policy: str | None = None  # policy key whose value is the red line, if any
+    shown: bool = True  # False: only a numerator or denominator of a ratio
+
+
+Compute = Callable[[datetime, Iterable[Any]], dict[int, dict[str, float]]]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # gettext_noop
+    order: int
+    perm: str | tuple[str, ...]  # any one of them lets a user see the section
+    figures: tuple[Figure, ...]
+    compute: Compute
+    sentence: str = ""  # gettext_noop with {figure key} and {figure key__change} placeholders
+
+    def figure(self, key: str) -> Figure:
+        for f in self.figures:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+
+_SECTIONS: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> Section:
+    keys = [f.key for f in section.figures]
+    if len(keys) != len(set(keys)):
+        raise ValueError(f"section {section.key}: duplicate figure keys")
+    for f in section.figures:
+        if f.ratio and not set(f.ratio) <= set(keys):
+            raise ValueError(f"section {section.key}: ratio {f.key} names a figure it does not have")
+    _SECTIONS[section.key] = section
+    return section
+
+
+def sections() -> list[Section]:
+    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
+
+
+def section(key: str) -> Section:
+    return _SECTIONS[key]
