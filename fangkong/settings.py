@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fangkong.people",
     "fangkong.gates",
     "fangkong.observation",
+    "fangkong.briefing",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,11 @@ CACHES = {
 
 # Periodic jobs (run `celery -A fangkong beat` beside the workers in production).
 CELERY_BEAT_SCHEDULE = {
+    # The day just ended, after the briefing cut-off (policy briefing.cutoff, 24:00); a retry is harmless.
+    "briefing-daily": {
+        "task": "fangkong.briefing.tasks.briefing_generate_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "gates-scan-partitions": {
         "task": "fangkong.gates.tasks.partitions_ensure_task",
         "schedule": crontab(hour=0, minute=5),

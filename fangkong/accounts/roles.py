@@ -11,7 +11,16 @@ VIEW_AREAS = ["areas.view_area", "areas.view_place"]
 ROLES: dict[str, dict] = {
     "district_admin": {
         "name": _("district administrator"),
-        "perms": ["areas.*", "policies.*", "core.*", "accounts.*", "people.*", "gates.*", "observation.*"],
+        "perms": [
+            "areas.*",
+            "policies.*",
+            "core.*",
+            "accounts.*",
+            "people.*",
+            "gates.*",
+            "observation.*",
+            "briefing.*",
+        ],
     },
     "street_coordinator": {
         "name": _("street coordinator"),
@@ -24,6 +33,9 @@ ROLES: dict[str, dict] = {
             "people.*",
             "gates.*",
             "observation.*",
+            "briefing.view_*",
+            "briefing.add_*",
+            "briefing.change_item",
         ],
     },
     "community_worker": {
@@ -39,6 +51,8 @@ ROLES: dict[str, dict] = {
             "people.reveal_identity",
             "gates.*",
             "observation.*",
+            "briefing.view_*",
+            "briefing.change_item",
         ],
     },
     "grid_member": {
@@ -102,6 +116,13 @@ ROLES: dict[str, dict] = {
         "name": _("leadership viewer"),
         # Figures (counts, charts) without personal data: no resident, order or report is visible.
         # (no change log either: its before/after snapshots name residents)
-        "perms": [*VIEW_AREAS, "policies.view_*", "people.view_statistics"],
+        "perms": [
+            *VIEW_AREAS,
+            "policies.view_*",
+            "people.view_statistics",
+            "briefing.view_*",
+            "briefing.add_item",
+            "briefing.change_item",
+        ],
     },
 }

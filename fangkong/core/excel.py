@@ -121,6 +121,24 @@ def workbook_bytes(headers: Sequence, rows: Iterable[Sequence], title="Sheet1") 
     return buf.getvalue()
 
 
+def workbook_sheets_bytes(sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> bytes:
+    """Several sheets (title, headers, rows) in one workbook, each written as `workbook_bytes` does."""
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    for title, headers, rows in sheets:
+        name = sheet_title(title)
+        while name in used:
+            name = sheet_title(f"{name[:28]} {len(used)}")
+        used.add(name)
+        ws = wb.create_sheet(name)
+        append_header(ws, headers)
+        for row in rows:
+            append_row(ws, row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     resp = HttpResponse(content, content_type=XLSX)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

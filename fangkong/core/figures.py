@@ -25,6 +25,10 @@ counts that add up from community to street to district; a rate is a `Figure(rat
 counted figures of the same section (hidden ones with `shown=False` if they are not figures of their own),
 so it is recomputed at every level instead of averaged.
 
+A `link_query` value may name the briefing's day as "{date}" (ISO), e.g. `{"day": "{date}"}`: the list
+behind a figure of a past briefing is the list of that day. `day_window(as_of)` gives the day a
+briefing counts and `count_by_community(qs, communities)` the usual grouped count.
+
 The briefing app stores the answers in its snapshot tables and is the only reader of this registry on
 pages; the consistency check calls `compute` again and compares.
 """
@@ -91,3 +95,42 @@ def sections() -> list[Section]:
 
 def section(key: str) -> Section:
     return _SECTIONS[key]
+
+
+def day_window(as_of: datetime) -> tuple[Any, datetime, datetime]:
+    """The day a briefing as of `as_of` reports on, and that day's [start, end) clipped to `as_of`
+    (a cut-off at 24:00 is the next midnight: the day before it is the day reported)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    local = timezone.localtime(as_of)
+    day = (local - dt.timedelta(microseconds=1)).date()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+    return day, start, min(as_of, start + dt.timedelta(days=1))
+
+
+def count_by_community(qs, communities, *, path_field: str = "area_path", by: str | None = None):
+    """{community id: n} (or, with `by`, {community id: {value of `by`: n}}) in one grouped query per
+    length of community path (no joins: the path prefix is the community)."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    communities = list(communities)
+    out: dict[int, Any] = {}
+    for n in sorted({len(c.path) for c in communities}):
+        ids = {c.path: c.pk for c in communities if len(c.path) == n}
+        sub = qs
+        if len(ids) == 1:
+            sub = sub.filter(**{f"{path_field}__startswith": next(iter(ids))})
+        fields = ["c", by] if by else ["c"]
+        rows = sub.annotate(c=Substr(path_field, 1, n)).values(*fields).annotate(n=Count("pk")).order_by()
+        for r in rows:
+            cid = ids.get(r["c"])
+            if cid is None:
+                continue
+            if by:
+                out.setdefault(cid, {})[r[by]] = r["n"]
+            else:
+                out[cid] = r["n"]
+    return out

@@ -9,6 +9,11 @@ class ObservationConfig(AppConfig):
 
     def ready(self):
         from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core.figures import register_section
+
+        from . import figures
+
+        register_section(figures.section())  # its section of the leadership briefing
         from fangkong.policies.services import governor_register
 
         from . import policy, services

@@ -11,6 +11,7 @@ class OrderFilter(ScopedFilterSet):
     area = WithinAreaFilter(label=_("within area"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("open only"))
     ends_before = django_filters.DateFilter(field_name="planned_end", lookup_expr="lte", label=_("ends by"))
+    running_on = django_filters.DateFilter(method="filter_running_on", label=_("running on"))
 
     class Meta:
         model = ObservationOrder
@@ -24,6 +25,21 @@ class OrderFilter(ScopedFilterSet):
         return (
             queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
         )
+
+    def filter_running_on(self, queryset, name, value):
+        """Orders running at the end of that day (the leadership briefing counts the same)."""
+        import datetime
+
+        from django.utils import timezone
+
+        from .figures import running_q
+
+        if value is None:
+            return queryset
+        end = timezone.make_aware(
+            datetime.datetime.combine(value + datetime.timedelta(days=1), datetime.time())
+        )
+        return queryset.filter(running_q(value, end))
 
 
 class AlertFilter(ScopedFilterSet):

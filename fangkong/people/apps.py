@@ -9,6 +9,11 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core.figures import register_section
+
+        from . import figures
+
+        register_section(figures.section())  # its section of the leadership briefing
 
         for item in [
             (_("Residents"), "people:person-list", "people.view_person"),

@@ -1,5 +1,6 @@
 """Load the demo district. Each app may add a `seed.py` with `seed(ctx)` (bulk data) and `seed_activity(ctx)`
-(the demo fortnight, written through its services); both run in INSTALLED_APPS order, every `seed` first."""
+(the demo fortnight, written through its services); both run in INSTALLED_APPS order, every `seed` first.
+`seed_final(ctx)` runs after every app's fortnight (the briefing's snapshots of all of it)."""
 
 import random
 import time
@@ -43,9 +44,11 @@ class Command(BaseCommand):
                 modules.append((config.label, import_module(f"{config.name}.seed")))
             except ModuleNotFoundError:
                 continue
-        for step in ("seed", "seed_activity"):
+        for step in ("seed", "seed_activity", "seed_final"):
             for label, module in modules:
                 if hasattr(module, step):
-                    self.stdout.write(f"- {label}" + (" (fortnight)" if step != "seed" else ""))
+                    self.stdout.write(
+                        f"- {label}" + {"seed": "", "seed_activity": " (fortnight)"}.get(step, " (last)")
+                    )
                     getattr(module, step)(ctx)
         self.stdout.write(self.style.SUCCESS(f"Demo district loaded in {time.monotonic() - t0:.1f}s"))

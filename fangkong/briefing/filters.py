@@ -1,0 +1,28 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.choices import ScopedFilterSet
+
+from .models import Briefing, FigureValue, Item
+
+
+class BriefingFilter(ScopedFilterSet):
+    date = django_filters.DateFilter(field_name="date", label=_("date"))
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("from"))
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("to"))
+
+    class Meta:
+        model = Briefing
+        fields = ["date", "since", "until", "state"]
+
+
+class FigureValueFilter(ScopedFilterSet):
+    class Meta:
+        model = FigureValue
+        fields = ["briefing", "key", "level", "date", "area"]
+
+
+class ItemFilter(ScopedFilterSet):
+    class Meta:
+        model = Item
+        fields = ["briefing", "kind", "state"]
