@@ -61,6 +61,12 @@ def compute_values(*, area: Area, as_of: datetime.datetime) -> dict[tuple[str, i
             if street is not None and street.pk != area.pk:
                 groups.setdefault(street.pk, (street, FigureValue.Level.STREET, []))[2].append(c.pk)
             groups[area.pk][2].append(c.pk)
+        # A street's own figures (not of one of its communities: its site) add to it and to the whole.
+        for s in streets.values():
+            if s.pk in per_community:
+                if s.pk != area.pk:
+                    groups.setdefault(s.pk, (s, FigureValue.Level.STREET, []))[2].append(s.pk)
+                groups[area.pk][2].append(s.pk)
         for target, level, members in groups.values():
             sums = {
                 f.key: float(sum((per_community.get(m) or {}).get(f.key, 0) for m in members))

@@ -20,7 +20,9 @@ An app registers its section from its `AppConfig.ready()`:
     ))
 
 `compute(as_of, communities)` reads the raw tables once, at snapshot time (a job or a command, never a
-page view), and answers per community area id: `{area_id: {"orders_running": 12, ...}}`. Figures are
+page view), and answers per community area id: `{area_id: {"orders_running": 12, ...}}`. What belongs to
+a street itself, not to one of its communities (a street's centralized site), may be answered under the
+street's id: it adds to that street and to the whole. Figures are
 counts that add up from community to street to district; a rate is a `Figure(ratio=(num, den))` of two
 counted figures of the same section (hidden ones with `shown=False` if they are not figures of their own),
 so it is recomputed at every level instead of averaged.

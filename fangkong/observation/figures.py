@@ -3,11 +3,10 @@ the day, daily reports missing, alerts open, centralized-site occupancy — each
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_noop
 
+from fangkong.areas.models import STEP, Area, Level
 from fangkong.core.figures import Figure, Section, count_by_community, day_window
 
 from .models import Alert, ObservationOrder, OrderType, Room, Stay
@@ -36,27 +35,39 @@ def compute(as_of, communities) -> dict[int, dict[str, float]]:
     missing = Alert.objects.filter(kind=Alert.Kind.MISSING_REPORT, date=day)
     for cid, n in count_by_community(missing, communities).items():
         out[cid]["reports_missing"] = n
-    alerts = Alert.objects.filter(date__lte=day, created_at__lte=as_of).filter(
+    alerts = Alert.objects.filter(date__lte=day).filter(
         Q(resolved_at__isnull=True) | Q(resolved_at__gt=as_of)
     )
     for cid, n in count_by_community(alerts, communities).items():
         out[cid]["alerts_open"] = n
+    # Sites are run by a street (or the district): beds and occupants count where the site is, the
+    # site's community or, above the communities, its street (the briefing adds a street's own figures
+    # to it and to the whole).
+    streets = list(
+        Area.objects.filter(level=Level.STREET, path__in={c.path[: len(c.path) - STEP] for c in communities})
+    )
+    holders = sorted(
+        [(c.path, c.pk) for c in communities] + [(s.path, s.pk) for s in streets], key=lambda x: -len(x[0])
+    )
+
+    def holder(path: str) -> int | None:
+        return next((pk for p, pk in holders if path.startswith(p)), None)
+
     stays = Stay.objects.filter(checked_in_at__lte=as_of).filter(
         Q(checked_out_at__isnull=True) | Q(checked_out_at__gt=as_of)
     )
-    for cid, n in count_by_community(stays, communities, path_field="site__area_path").items():
-        out[cid]["site_occupied"] = n
-    by_path = {c.path: c.pk for c in communities}
-    lengths = sorted({len(p) for p in by_path})
-    beds: dict[int, int] = defaultdict(int)
-    for path, capacity in Room.objects.filter(active=True).values_list("site__area_path", "capacity"):
-        for n in lengths:
-            cid = by_path.get(path[:n])
-            if cid is not None:
-                beds[cid] += capacity
-                break
-    for cid, n in beds.items():
-        out[cid]["site_beds"] = n
+    for path, n in stays.values_list("site__area_path").annotate(n=Count("pk")).order_by():
+        aid = holder(path)
+        if aid is not None:
+            row = out.setdefault(aid, {})
+            row["site_occupied"] = row.get("site_occupied", 0) + n
+    for path, n in (
+        Room.objects.filter(active=True).values_list("site__area_path").annotate(n=Sum("capacity")).order_by()
+    ):
+        aid = holder(path)
+        if aid is not None:
+            row = out.setdefault(aid, {})
+            row["site_beds"] = row.get("site_beds", 0) + (n or 0)
     return out
 
 
