@@ -18,7 +18,8 @@ def briefing_xlsx(data: dict) -> bytes:
     b = data["briefing"]
     for s in data["sections"]:
         headers = [_("area"), *[c["label"] for c in s["headline"]]]
-        headers += [f"{c['label']} {_('change')}" for c in s["headline"]]
+        change = _("change since the previous briefing")
+        headers += [f"{c['label']}（{change}）" for c in s["headline"]]
         rows = [
             [
                 data["headline_label"],

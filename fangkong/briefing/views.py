@@ -45,24 +45,47 @@ def _focus(request) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
 
 
-def _briefing_for(request, pk) -> Briefing:
-    """The briefing if the user may see it; a clear page (404) for one outside their areas."""
+class Outside(Exception):
+    """A briefing link the user may not open: answered with a page that says so (404), revealing nothing."""
+
+
+def _briefing_for(request, pk, perm: str | None = None) -> Briefing:
     try:
-        return get_visible_or_404(Briefing.objects.select_related("area", "amends"), request.user, pk=pk)
+        return get_visible_or_404(
+            Briefing.objects.select_related("area", "amends"), request.user, perm, pk=pk
+        )
     except Http404:
-        raise Http404(_("This briefing does not cover any of your areas, or it does not exist.")) from None
+        raise Outside from None
 
 
-def _outside(request, briefing):
+def _outside(request, briefing=None):
+    if briefing is None:
+        message = _("This briefing does not cover any of your areas, or it does not exist.")
+    else:
+        message = _("The briefing of %(date)s has no figures for any of your areas.") % {
+            "date": briefing.date
+        }
     return render(
-        request,
-        "briefing/outside.html",
-        {"title": _("Not in your areas"), "briefing": briefing},
-        status=404,
+        request, "briefing/outside.html", {"title": _("Not in your areas"), "message": message}, status=404
     )
 
 
-@login_required
+def _briefing_view(fn):
+    """The briefing pages: login, then the user's briefing or the clear 'not in your areas' page."""
+
+    @login_required
+    def wrapper(request, pk, *args, **kwargs):
+        try:
+            return fn(request, pk, *args, **kwargs)
+        except Outside:
+            return _outside(request)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@_briefing_view
 def detail(request, pk):
     briefing = _briefing_for(request, pk)
     if not request.user.has_perm("briefing.view_figurevalue"):
@@ -79,7 +102,7 @@ def detail(request, pk):
     return render(request, "briefing/briefing_detail.html", data)
 
 
-@login_required
+@_briefing_view
 def pdf(request, pk):
     briefing = _briefing_for(request, pk)
     if not request.user.has_perm("briefing.view_figurevalue"):
@@ -94,7 +117,7 @@ def pdf(request, pk):
     return resp
 
 
-@login_required
+@_briefing_view
 def xlsx(request, pk):
     briefing = _briefing_for(request, pk)
     if not request.user.has_perm("briefing.view_figurevalue"):
@@ -156,7 +179,7 @@ def _generation_area(user):
     raise ValidationError(_("Briefings are generated for a district or a street: your scope is neither."))
 
 
-@login_required
+@_briefing_view
 def check(request, pk):
     if not request.user.has_perm("briefing.add_briefing"):
         raise PermissionDenied
@@ -174,7 +197,7 @@ def check(request, pk):
     )
 
 
-@login_required
+@_briefing_view
 @require_POST
 def item_add(request, pk):
     if not request.user.has_perm("briefing.add_item"):

@@ -16,7 +16,7 @@ An app registers its section from its `AppConfig.ready()`:
             Figure("reports_missing", gettext_noop("Daily reports missing"), threshold_policy="…"),
         ),
         compute=observation_figures,          # (as_of, communities) -> {area_id: {figure key: number}}
-        sentence=gettext_noop("{orders_running} people under observation across the district"),
+        sentence=gettext_noop("{area}: {orders_running} people under observation"),  # {area}: whose
     ))
 
 `compute(as_of, communities)` reads the raw tables once, at snapshot time (a job or a command, never a
@@ -68,7 +68,8 @@ class Section:
     perm: str | tuple[str, ...]  # any one of them lets a user see the section
     figures: tuple[Figure, ...]
     compute: Compute
-    sentence: str = ""  # gettext_noop with {figure key} and {figure key__change} placeholders
+    # gettext_noop with {figure key}, {figure key__change} ("up 3") and {area} (whose figures) placeholders
+    sentence: str = ""
 
     def figure(self, key: str) -> Figure:
         for f in self.figures:

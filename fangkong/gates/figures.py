@@ -88,7 +88,7 @@ def section() -> Section:
         ),
         compute=compute,
         sentence=gettext_noop(
-            "{scans} gate scans on the day, {refusals} refused or referred ({refusal_rate}); "
+            "{area}: {scans} gate scans on the day, {refusals} refused or referred ({refusal_rate}); "
             "{followups_open} follow-ups open ({followups_open__change} since the previous briefing)."
         ),
     )

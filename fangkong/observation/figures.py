@@ -142,7 +142,7 @@ def section() -> Section:
         ),
         compute=compute,
         sentence=gettext_noop(
-            "{running} people under observation ({running__change} since the previous briefing): "
+            "{area}: {running} people under observation ({running__change} since the previous briefing): "
             "{running_home} at home, {running_centralized} in centralized sites; {started} orders started "
             "and {ended} ended on the day; {reports_missing} daily reports missing, {alerts_open} alerts open."
         ),

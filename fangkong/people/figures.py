@@ -83,7 +83,7 @@ def section() -> Section:
         ),
         compute=compute,
         sentence=gettext_noop(
-            "{residents} residents; {home_observation} under home observation ({home_observation__change} "
+            "{area}: {residents} residents; {home_observation} under home observation ({home_observation__change} "
             "since the previous briefing), {centralized_observation} in centralized observation, "
             "{confirmed} confirmed cases."
         ),

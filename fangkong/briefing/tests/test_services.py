@@ -16,6 +16,14 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):  # the messages asserted below, in English
+        yield
+
+
 def _order(household, *, ago=0):
     return obs.order_create(
         actor=None,
@@ -98,7 +106,7 @@ def test_change_since_the_previous_briefing_and_sentence(tree, make_user):
     obs_section = next(s for s in data["sections"] if s["key"] == "observation")
     cell = next(c for c in obs_section["headline"] if c["key"] == "observation.running")
     assert (cell["value"], cell["change"]) == (3, 2)
-    assert "3" in obs_section["sentence"] and "up 2" in obs_section["sentence"]
+    assert "3 people under observation (up 2 since" in obs_section["sentence"]
     rows = {r["area"].pk: r for r in obs_section["rows"]}
     assert set(rows) == {tree.street1.pk, tree.street2.pk}  # the district's rows are its streets
 
@@ -166,7 +174,7 @@ def test_briefing_check_command_and_generate_command(tree):
     assert "generated: version 1" in out.getvalue()
     out = StringIO()
     call_command("briefing_check", stdout=out)
-    assert "Every figure matches" in out.getvalue()
+    assert "Every figure matches" in out.getvalue()  # the command speaks English (operators' logs)
     _order(tree.c.household)
     with pytest.raises(CommandError, match="differ"):
         call_command("briefing_check", stdout=StringIO())
