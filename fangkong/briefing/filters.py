@@ -8,8 +8,8 @@ from .models import Briefing, FigureValue, Item
 
 class BriefingFilter(ScopedFilterSet):
     date = django_filters.DateFilter(field_name="date", label=_("date"))
-    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("from"))
-    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("to"))
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("date from"))
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("date to"))
 
     class Meta:
         model = Briefing

@@ -106,6 +106,12 @@ ID_ROUTES = {
     "observation:stay-detail": lambda o, k: {"pk": _obj(o, "observation.Stay", k).pk},
     "observation:stay-certificate": lambda o, k: {"pk": _obj(o, "observation.Stay", k).pk},
     "observation:stay-discharge": lambda o, k: {"pk": _obj(o, "observation.Stay", k).pk},
+    "briefing:briefing-detail": lambda o, k: {"pk": _obj(o, "briefing.FigureValue", k).briefing_id},
+    "briefing:briefing-pdf": lambda o, k: {"pk": _obj(o, "briefing.FigureValue", k).briefing_id},
+    "briefing:briefing-xlsx": lambda o, k: {"pk": _obj(o, "briefing.FigureValue", k).briefing_id},
+    "briefing:briefing-check": lambda o, k: {"pk": _obj(o, "briefing.Briefing", k).pk},
+    "briefing:item-add": lambda o, k: {"pk": _obj(o, "briefing.Briefing", k).pk},
+    "briefing:item-state": lambda o, k: {"pk": _obj(o, "briefing.Item", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
