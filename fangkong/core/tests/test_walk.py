@@ -137,6 +137,19 @@ def test_demo_populates_every_feature(demo):
     assert set(Alert.Kind.values) - {Alert.Kind.POSITIVE} <= set(Alert.objects.values_list("kind", flat=True))
     assert Alert.objects.exclude(status=Alert.Status.OPEN).exists()
     assert {"committed", "preview"} <= set(ImportBatch.objects.values_list("state", flat=True))
+    # The leadership briefing: 30 days of history and today's, one amended, decisions and tasks.
+    from fangkong.briefing.models import Briefing, FigureValue, Item
+    from fangkong.briefing.services import briefing_check
+
+    current = Briefing.objects.filter(state=Briefing.State.CURRENT)
+    assert current.values("date").distinct().count() >= 30
+    assert Briefing.objects.filter(state=Briefing.State.SUPERSEDED, amends__isnull=True).exists()
+    assert Briefing.objects.filter(version__gt=1).exists()
+    assert set(FigureValue.Level.values) <= set(FigureValue.objects.values_list("level", flat=True))
+    assert set(Item.Kind.values) <= set(Item.objects.values_list("kind", flat=True))
+    assert {"done", "in_progress", "open"} <= set(Item.objects.values_list("state", flat=True))
+    # The consistency check on the demo: every figure of the latest briefing recomputes the same.
+    assert briefing_check(briefing=current.order_by("-date").first()) == []
 
 
 @pytest.mark.django_db
