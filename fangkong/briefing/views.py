@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fangkong.core.figures import sections as figure_sections
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedListView
 
@@ -96,7 +97,7 @@ def detail(request, pk):
     data.update(
         title=_("Briefing on the epidemic prevention and control work"),
         item_form=forms.ItemForm(viewer=request.user) if request.user.has_perm("briefing.add_item") else None,
-        state_form=forms.ItemStateForm(),
+        states=Item.State.choices,
         focus=_focus(request),
     )
     return render(request, "briefing/briefing_detail.html", data)
@@ -188,8 +189,14 @@ def check(request, pk):
     from fangkong.areas.models import Area
 
     names = Area.objects.in_bulk({d["area_id"] for d in diffs})
+    labels = {
+        f"{s.key}.{f.key}": f"{selectors.label_text(s.title)} · {selectors.label_text(f.label)}"
+        for s in figure_sections()
+        for f in s.figures
+    }
     for d in diffs:
         d["area"] = names.get(d["area_id"])
+        d["label"] = labels.get(d["key"], d["key"])
     return render(
         request,
         "briefing/check.html",
