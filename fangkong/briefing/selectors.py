@@ -362,7 +362,10 @@ def dashboard(*, viewer, briefing: Briefing, focus: int | None = None) -> dict:
     charts = []
     for s in data["sections"]:
         sec = by_key[s["key"]]
-        counted = [f for f in sec.figures if f.shown and not f.ratio][:3]
+        # What the meeting watches first: the figures where more is worse (registry sizes last).
+        counted = sorted(
+            (f for f in sec.figures if f.shown and not f.ratio), key=lambda f: not f.higher_is_worse
+        )[:3]
         keys += [f"{sec.key}.{f.key}" for f in counted]
         first = counted[0] if counted else None
         charts.append(
