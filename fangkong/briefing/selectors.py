@@ -216,6 +216,7 @@ def report(*, viewer, briefing: Briefing, focus: int | None = None) -> dict:
     else:
         headline_label = single.name
     links: dict[str, bool] = {}
+    lines: dict[str | None, float | None] = {}
     out_sections = []
     for number, sec in enumerate(visible_sections(viewer, briefing), start=1):
         shown = [f for f in sec.figures if f.shown]
@@ -228,7 +229,9 @@ def report(*, viewer, briefing: Briefing, focus: int | None = None) -> dict:
 
         def cell(f, value, prev, amended, area_id, sec=sec):
             change = None if prev is None else value - prev.get(f.key, 0.0)
-            line = policy.red_line(f.threshold_policy, briefing.as_of)
+            if f.threshold_policy not in lines:  # one policy lookup per red line, not per cell
+                lines[f.threshold_policy] = policy.red_line(f.threshold_policy, briefing.as_of)
+            line = lines[f.threshold_policy]
             red = line is not None and ((value > line) if f.higher_is_worse else (value < line))
             was = None if amended is None else amended.get(f.key, 0.0)
             link = (
