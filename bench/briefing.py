@@ -97,7 +97,10 @@ def _measure(scale: str, orders: int):
     from fangkong.briefing.models import Briefing, FigureValue
 
     today = timezone.localdate()
-    Briefing.objects.filter(date__gte=today - datetime.timedelta(days=DAYS)).delete()
+    # The demo seed made its own month of briefings: generate the month again on the bench's history
+    # (amendments first: a version is protected while its amendment exists).
+    for old in Briefing.objects.filter(date__gte=today - datetime.timedelta(days=DAYS)).order_by("-version"):
+        old.delete()
     gen = []
     figures = 0
     for back in range(DAYS - 1, -1, -1):
@@ -150,14 +153,24 @@ def _measure(scale: str, orders: int):
         "p95_ms",
         dash["p95"],
         "ms",
-        baseline=row["p95"],
-        ratio=round(dash["p95"] / row["p95"], 1) if row["p95"] else None,
         target="< 300",
         p50_ms=dash["median"],
-        baseline_p50_ms=row["median"],
         requests=N[scale],
         note="GET /briefing/dashboard/ as the district's leadership viewer (test client, full middleware): key "
-        "figures, 30-day trends, streets; baseline = one precomputed FigureValue row by id; target on the p95",
+        "figures, 30-day trends, streets, all from the snapshot tables",
+    )
+    yield common.result(
+        "briefing.dashboard_vs_one_row",
+        "ratio",
+        round(dash["p95"] / row["p95"], 1) if row["p95"] else None,
+        "x",
+        baseline=row["p95"],
+        ratio=round(dash["p95"] / row["p95"], 1) if row["p95"] else None,
+        dashboard_p95_ms=dash["p95"],
+        one_row_p95_ms=row["p95"],
+        one_row_p50_ms=row["median"],
+        note="dashboard p95 / p95 of a query of one precomputed FigureValue row by id, timed alternately in the "
+        "same run (the issue asks for the ratio and sets no target)",
     )
     page = common.timings(lambda: client.get(f"/briefing/{b.pk}/"), n=10)
     yield common.result("briefing.page", "p95_ms", common.summary_ms(page)["p95"], "ms", requests=10)

@@ -92,7 +92,7 @@ class FigureValue(ScopedModel):
     value = models.FloatField(_("value"))
 
     class Meta:
-        ordering = ["briefing", "key", "area_path"]
+        ordering = ["briefing_id", "key", "area_path"]  # by id: no join to the briefing's own ordering
         verbose_name = _("figure value")
         verbose_name_plural = _("figure values")
         constraints = [

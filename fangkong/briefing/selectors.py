@@ -122,9 +122,13 @@ def _combine(sec: Section, per_area: list[dict[str, float]]) -> dict[str, float]
 def viewer_areas(*, viewer, briefing: Briefing, focus: int | None = None) -> tuple[list[Area], list[Area]]:
     """(tops, rows): the areas whose figures make the headline (the viewer's own, or `focus` when they
     may see it) and the rows of the tables below (the streets of the district, a street's communities)."""
+    # Every figure of a briefing covers the same areas: the areas of one figure are the areas of all.
+    registered = {s.key: s for s in sections()}
+    first = next((registered[k] for k in briefing.sections or [] if k in registered), None)
+    probe = {"key": f"{first.key}.{first.figures[0].key}"} if first else {}
     seen = list(
         FigureValue.objects.visible_to(viewer, VALUE_PERM)
-        .filter(briefing=briefing)
+        .filter(briefing=briefing, **probe)
         .order_by()
         .values_list("area_id", "area_path", "level")
         .distinct()
@@ -156,6 +160,7 @@ def _values(briefing: Briefing | None, area_ids: list[int], viewer) -> dict[str,
     rows = (
         FigureValue.objects.visible_to(viewer, VALUE_PERM)
         .filter(briefing=briefing, area_id__in=area_ids)
+        .order_by()
         .values_list("key", "area_id", "value")
     )
     for key, aid, value in rows:
@@ -336,16 +341,15 @@ def carried_tasks(*, viewer, briefing: Briefing) -> list[Item]:
 def trends(*, viewer, briefing: Briefing, tops: list[Area], keys: list[str]) -> dict:
     """{key: [(date, value)]} over the 30 days to `briefing`'s date, the tops summed (current versions)."""
     since = briefing.date - datetime.timedelta(days=TREND_DAYS - 1)
+    current = list(
+        Briefing.objects.filter(
+            area_id=briefing.area_id, state=Briefing.State.CURRENT, date__gte=since, date__lte=briefing.date
+        ).values_list("pk", flat=True)
+    )
     rows = (
         FigureValue.objects.visible_to(viewer, VALUE_PERM)
-        .filter(
-            area_id__in=[a.pk for a in tops],
-            key__in=keys,
-            date__gte=since,
-            date__lte=briefing.date,
-            briefing__area_id=briefing.area_id,
-            briefing__state=Briefing.State.CURRENT,
-        )
+        .filter(briefing_id__in=current, area_id__in=[a.pk for a in tops], key__in=keys)
+        .order_by()
         .values_list("key", "date", "value")
     )
     sums: dict[str, dict[datetime.date, float]] = defaultdict(lambda: defaultdict(float))
