@@ -239,13 +239,38 @@ def item_state(request, pk):
     return redirect(nxt if nxt.startswith("/briefing/") else item.get_absolute_url())
 
 
+DASHBOARD_SECONDS = 300
+
+
 @login_required
 def dashboard(request):
+    """The latest briefing's figures for the user's areas. A briefing is frozen, so its rendering is
+    cached per briefing, user (and their grants), language and drill-down for a few minutes."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
     if not request.user.has_perm("briefing.view_figurevalue"):
         raise PermissionDenied
     briefing = selectors.latest(viewer=request.user)
     if briefing is None:
         return render(request, "briefing/dashboard.html", {"title": _("Dashboard"), "briefing": None})
-    data = selectors.dashboard(viewer=request.user, briefing=briefing, focus=_focus(request))
-    data["title"] = _("Dashboard")
-    return render(request, "briefing/dashboard.html", data)
+    focus = _focus(request)
+    previous = selectors.previous_of(briefing)
+    user = request.user
+    key = (
+        f"briefing:dash:{briefing.pk}:{previous.pk if previous else 0}:{user.pk}:"
+        f"{getattr(user, 'grants_version', 0)}:{get_language()}:{focus or 0}"
+    )
+    cached = cache.get(key)
+    if cached is None:
+        data = selectors.dashboard(viewer=user, briefing=briefing, focus=focus)
+        data["focus"] = focus
+        body = render_to_string("briefing/_dashboard_body.html", data, request)
+        cached = {"body": body, "headline_label": data["headline_label"]}
+        cache.set(key, cached, DASHBOARD_SECONDS)
+    return render(
+        request,
+        "briefing/dashboard.html",
+        {"title": _("Dashboard"), "briefing": briefing, "focus": focus, **cached},
+    )

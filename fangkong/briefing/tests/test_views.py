@@ -182,8 +182,19 @@ def test_dashboard_reads_snapshots_only(client, tree, make_user, briefing, djang
         resp = client.get("/briefing/dashboard/")
     body = resp.content.decode()
     assert resp.status_code == 200 and 'id="dashboard-data"' in body and "briefing/dashboard.js" in body
-    data = resp.context["chart_data"]
+    import json
+    import re
+
+    data = json.loads(re.search(r'id="dashboard-data" type="application/json">(.*?)</script>', body).group(1))
     assert len(data["days"]) == 30
     running = next(c for c in data["charts"] if c["key"] == "observation")
     assert running["series"][0]["data"][-2:] == [1.0, 4.0]  # yesterday's and today's briefings
     assert running["bars"]["values"] == [3.0, 1.0]
+    with django_assert_max_num_queries(12):  # the frozen briefing's rendering comes from the cache
+        again = client.get("/briefing/dashboard/")
+
+    def dash(r):
+        text = r.content.decode()
+        return text[text.index('id="dashboard"') : text.index("</main>")]
+
+    assert dash(again) == dash(resp)
