@@ -157,7 +157,8 @@ def _measure(scale: str, orders: int):
         p50_ms=dash["median"],
         requests=N[scale],
         note="GET /briefing/dashboard/ as the district's leadership viewer (test client, full middleware): key "
-        "figures, 30-day trends, streets, all from the snapshot tables",
+        "figures, 30-day trends, streets, all from the snapshot tables; the rendering of a frozen briefing is "
+        "cached (5 min), so this is the meeting-room case: every view after the first",
     )
     yield common.result(
         "briefing.dashboard_vs_one_row",
@@ -171,6 +172,23 @@ def _measure(scale: str, orders: int):
         one_row_p50_ms=row["median"],
         note="dashboard p95 / p95 of a query of one precomputed FigureValue row by id, timed alternately in the "
         "same run (the issue asks for the ratio and sets no target)",
+    )
+    from django.core.cache import cache
+
+    def cold():
+        cache.clear()
+        return client.get("/briefing/dashboard/")
+
+    cold_ms = common.summary_ms(common.timings(cold, n=N[scale]))
+    yield common.result(
+        "briefing.dashboard_cold",
+        "p95_ms",
+        cold_ms["p95"],
+        "ms",
+        target="< 300",
+        p50_ms=cold_ms["median"],
+        requests=N[scale],
+        note="the same dashboard with its cache cleared before every request (first view after a new briefing)",
     )
     page = common.timings(lambda: client.get(f"/briefing/{b.pk}/"), n=10)
     yield common.result("briefing.page", "p95_ms", common.summary_ms(page)["p95"], "ms", requests=10)
