@@ -1,0 +1,586 @@
+"""Staggered slots of a mass-testing campaign (错峰分流): buildings → sampling site × 30-minute slot.
+
+The solver is HiGHS (https://highs.dev) through its official Python bindings `highspy`: a well-kept,
+open-source LP/MIP solver. No hand-written search. The problem building × site × slot is far too big
+for one MILP at district scale (20,000 buildings × 55 sites × 48 slots), so it is decomposed:
+
+1. Sites (HiGHS). A transportation problem sends every building to ONE site among its k nearest
+   (k grows for the buildings that find no room), minimising Σ walking distance × people, under each
+   site's capacity over the window (Σ of its slots' capacity, minus what fixed assignments already use).
+   Buildings that do not fit at all take an unplaced column whose cost dominates any distance, so the
+   LP places as many people as the capacity allows. The LP relaxation of this assignment problem has a
+   basic optimum in which at most one building per capacity row is split; those few buildings are then
+   settled by a small MIP (HiGHS branch and bound) on the capacity left by the integral ones.
+2. Slots (exact sequencing, per site). Each site's slots get a level: the site's utilisation ρ times
+   each slot's capacity plus half a building of headroom, so arrivals are spread evenly over the window
+   instead of piling into the first hours. Buildings larger than one slot's capacity are laid first over
+   CONSECUTIVE slots (split between whole households); the others go whole into one slot, largest first,
+   first slot whose level still holds them, then (if none) the slot with most room under its hard
+   capacity. A building that still finds no slot tries its other sites, nearest first; only then is it
+   listed as unplaced.
+
+Guarantees: every slot's expected arrivals (people × show_up) ≤ lanes × per_lane_hour × slot hours —
+new assignments never exceed it (fixed ones are kept as they are, even when they do); every new slot
+lies inside [start, end) and inside its site's opening hours; a building is at one site; it spans
+several slots only when it exceeds one slot's capacity, and then the slots are consecutive and each
+holds whole households. Household sizes are taken as even (the first `people % households` households
+have one person more); `Assignment.people` of a split building counts whole households in that order.
+
+Coordinates are planar (metres); `project(lat, lon)` turns WGS-84 degrees into such metres.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+__all__ = [
+    "Assignment",
+    "Building",
+    "Plan",
+    "Site",
+    "naive_plan",
+    "plan",
+    "project",
+    "slot_capacity",
+]
+
+K_NEAREST = 6  # candidate sites per building in the first LP; widened for buildings that find no room
+EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Building:
+    key: int
+    x: float
+    y: float
+    people: int
+    households: int
+
+
+@dataclass(frozen=True)
+class Site:
+    key: int
+    x: float
+    y: float
+    lanes: int
+    per_lane_hour: int
+    opens: datetime
+    closes: datetime
+
+
+@dataclass(frozen=True)
+class Assignment:
+    building: int
+    site: int
+    start: datetime
+    end: datetime
+    people: int
+
+
+@dataclass
+class Plan:
+    assignments: list[Assignment]
+    solver: str
+    status: str  # "optimal" (everyone placed), "partial" (see unplaced), "empty" (no one to place)
+    seconds: float
+    unplaced: list[int]
+    message: str = ""  # a readable summary of the outcome (English; the caller translates its own)
+    show_up: float = 1.0  # the expected share of scheduled people who come (the simulation uses it)
+    slot_minutes: int = 30
+
+    @property
+    def people(self) -> int:
+        return sum(a.people for a in self.assignments)
+
+
+def project(lat: float, lon: float, *, lat0: float = 39.9) -> tuple[float, float]:
+    """WGS-84 degrees → planar metres (equirectangular around latitude lat0; Beijing by default)."""
+    r = 6_371_000.0
+    return (
+        math.radians(float(lon)) * r * math.cos(math.radians(lat0)),
+        math.radians(float(lat)) * r,
+    )
+
+
+def slot_capacity(site: Site, slot_minutes: int) -> float:
+    """Arrivals one slot of this site can serve: lanes × throughput per lane per hour × slot hours."""
+    return max(site.lanes, 0) * max(site.per_lane_hour, 0) * slot_minutes / 60
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Validation
+
+
+def _check(buildings, sites, start, end, slot_minutes, show_up=1.0):
+    buildings = list(buildings)
+    sites = list(sites)
+    if not sites:
+        raise ValueError("No sampling sites: add at least one site before planning.")
+    if start is None or end is None or end <= start:
+        raise ValueError(f"The window must end after it starts (start {start}, end {end}).")
+    if not isinstance(slot_minutes, int) or slot_minutes <= 0:
+        raise ValueError(f"The slot length must be a positive number of minutes, not {slot_minutes!r}.")
+    if (end - start) < timedelta(minutes=slot_minutes):
+        raise ValueError(f"The window ({end - start}) is shorter than one slot of {slot_minutes} minutes.")
+    if not (0 < show_up <= 1):
+        raise ValueError(f"The expected show-up must be in (0, 1], not {show_up!r}.")
+    keys = set()
+    for b in buildings:
+        if b.key in keys:
+            raise ValueError(f"Building {b.key} is listed twice.")
+        keys.add(b.key)
+        if b.people < 0 or b.households < 0:
+            raise ValueError(f"Building {b.key} has a negative number of people or households.")
+        if not (math.isfinite(b.x) and math.isfinite(b.y)):
+            raise ValueError(f"Building {b.key} has no usable coordinates.")
+    skeys = set()
+    for s in sites:
+        if s.key in skeys:
+            raise ValueError(f"Site {s.key} is listed twice.")
+        skeys.add(s.key)
+        if s.closes <= s.opens:
+            raise ValueError(f"Site {s.key} closes ({s.closes}) before it opens ({s.opens}).")
+        if s.lanes < 0 or s.per_lane_hour < 0:
+            raise ValueError(f"Site {s.key} has a negative number of lanes or throughput.")
+        if not (math.isfinite(s.x) and math.isfinite(s.y)):
+            raise ValueError(f"Site {s.key} has no usable coordinates.")
+    return buildings, sites
+
+
+def _households(b: Building) -> list[int]:
+    """Even household sizes of a building (the first people % n have one person more)."""
+    if b.people <= 0:
+        return []
+    n = min(max(b.households, 1), b.people)
+    q, r = divmod(b.people, n)
+    return [q + 1] * r + [q] * (n - r)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Slots of each site
+
+
+class _SiteSlots:
+    """The grid slots a site is open for inside the window, with the load each one carries."""
+
+    def __init__(self, site: Site, start: datetime, end: datetime, slot_minutes: int):
+        self.site = site
+        step = timedelta(minutes=slot_minutes)
+        self.step = step
+        self.cap = slot_capacity(site, slot_minutes)
+        self.starts: list[datetime] = []
+        t = start
+        while t + step <= end:
+            if t >= site.opens and t + step <= site.closes:
+                self.starts.append(t)
+            t += step
+        self.load = [0.0] * len(self.starts)
+        self.index = {t: i for i, t in enumerate(self.starts)}
+
+    @property
+    def capacity(self) -> float:
+        return self.cap * len(self.starts)
+
+    def residual(self) -> float:
+        return sum(max(self.cap - x, 0.0) for x in self.load)
+
+    def slot_of(self, when: datetime) -> int | None:
+        """The grid slot containing `when` (fixed assignments may start off the grid)."""
+        if not self.starts:
+            return None
+        i = self.index.get(when)
+        if i is not None:
+            return i
+        for j, t in enumerate(self.starts):
+            if t <= when < t + self.step:
+                return j
+        return None
+
+
+def _split(households: list[int], shares: list[float], show_up: float) -> list[int]:
+    """Split whole households over consecutive slots whose room (in arrivals) is `shares`.
+
+    Returns people per slot; each slot's arrivals stay within its share (the last takes the rest)."""
+    out = []
+    i = 0
+    for k, room in enumerate(shares):
+        if k == len(shares) - 1:
+            out.append(sum(households[i:]))
+            break
+        took = 0
+        while i < len(households) and (took + households[i]) * show_up <= room + EPS:
+            took += households[i]
+            i += 1
+        out.append(took)
+    return out
+
+
+def _place_span(ss: _SiteSlots, load: float, limits: list[float]) -> list[tuple[int, float]] | None:
+    """The earliest run of consecutive slots whose room under `limits` holds `load` (filled in order)."""
+    n = len(ss.starts)
+    for first in range(n):
+        room0 = limits[first] - ss.load[first]
+        if room0 <= EPS:
+            continue
+        got = 0.0
+        run = []
+        for j in range(first, n):
+            room = limits[j] - ss.load[j]
+            if room <= EPS:
+                break
+            take = min(room, load - got)
+            run.append((j, take))
+            got += take
+            if got >= load - EPS:
+                return run
+    return None
+
+
+class _Packer:
+    """Lays buildings into the slots of each site (stage 2), recording the assignments."""
+
+    def __init__(self, slots: dict[int, _SiteSlots], show_up: float):
+        self.slots = slots
+        self.show_up = show_up
+        self.assignments: list[Assignment] = []
+
+    def _emit(self, b: Building, ss: _SiteSlots, run: list[tuple[int, float]]) -> bool:
+        hh = _households(b)
+        if len(run) == 1:
+            parts = [b.people]
+        else:
+            parts = _split(hh, [take for _j, take in run], self.show_up)
+        # Households are indivisible: if the even split overshoots a slot's hard capacity, refuse.
+        for (j, _take), p in zip(run, parts, strict=True):
+            if ss.load[j] + p * self.show_up > ss.cap + EPS:
+                return False
+        for (j, _take), p in zip(run, parts, strict=True):
+            if p <= 0:
+                continue
+            ss.load[j] += p * self.show_up
+            t = ss.starts[j]
+            self.assignments.append(Assignment(b.key, ss.site.key, t, t + ss.step, p))
+        return True
+
+    def try_place(self, b: Building, site_key: int, limits: list[float] | None = None) -> bool:
+        ss = self.slots[site_key]
+        if not ss.starts or ss.cap <= 0:
+            return False
+        limits = limits if limits is not None else [ss.cap] * len(ss.starts)
+        load = b.people * self.show_up
+        if load > ss.cap + EPS:  # larger than one slot: consecutive slots, whole households each
+            hard = [ss.cap] * len(ss.starts)
+            for lim in (limits, hard) if limits is not hard else (hard,):
+                run = _place_span(ss, load, lim)
+                if run and self._emit(b, ss, run):
+                    return True
+            return False
+        # Whole in one slot: the first slot whose level still holds it, else the one with most room.
+        for j in range(len(ss.starts)):
+            if ss.load[j] + load <= limits[j] + EPS:
+                return self._emit(b, ss, [(j, load)])
+        best = max(range(len(ss.starts)), key=lambda j: ss.cap - ss.load[j])
+        if ss.load[best] + load <= ss.cap + EPS:
+            return self._emit(b, ss, [(best, load)])
+        return False
+
+    def pack_site(self, site_key: int, members: list[Building]) -> list[Building]:
+        """Place the site's buildings; return those that found no slot."""
+        ss = self.slots[site_key]
+        total = sum(b.people for b in members) * self.show_up
+        room = ss.residual()
+        if not members:
+            return []
+        if room <= EPS:
+            return list(members)
+        rho = min(total / room, 1.0)
+        mean = total / len(members)
+        limits = [
+            min(ss.cap, ss.load[j] + rho * max(ss.cap - ss.load[j], 0.0) + 0.5 * mean)
+            for j in range(len(ss.starts))
+        ]
+        left = []
+        big = [b for b in members if b.people * self.show_up > ss.cap + EPS]
+        small = [b for b in members if b.people * self.show_up <= ss.cap + EPS]
+        for group in (big, small):
+            for b in sorted(group, key=lambda b: (-b.people, b.key)):
+                if not self.try_place(b, site_key, limits):
+                    left.append(b)
+        return left
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Stage 1: buildings → sites (HiGHS)
+
+
+def _highs():
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    return h, highspy
+
+
+def _solver_name() -> str:
+    try:
+        import highspy
+
+        h = highspy.Highs()
+        return f"HiGHS {h.version()} (highspy): LP transport + MIP rounding; slot sequencing"
+    except Exception:  # pragma: no cover - highspy is a requirement
+        return "HiGHS"
+
+
+def _assign_sites(
+    loads: np.ndarray,
+    people: np.ndarray,
+    dist: np.ndarray,
+    cands: list[np.ndarray],
+    caps: np.ndarray,
+) -> np.ndarray:
+    """Site index per building (or -1 = unplaced) minimising Σ distance × people under capacity."""
+    h, highspy = _highs()
+    nb, ns = len(loads), len(caps)
+    big_m = float(dist.max() if dist.size else 1.0) * 10 + 1000.0
+    cols_b, cols_s = [], []
+    for b, cs in enumerate(cands):
+        cols_b.append(np.full(len(cs), b))
+        cols_s.append(cs)
+    cb = np.concatenate(cols_b) if cols_b else np.zeros(0, int)
+    cs = np.concatenate(cols_s) if cols_s else np.zeros(0, int)
+    nx = len(cb)
+    # Columns: x (building b at site s) then u (building b unplaced).
+    cost = np.concatenate([dist[cb, cs] * people[cb], big_m * people]).astype(float)
+    ncol = nx + nb
+    # Column-wise matrix: x → rows b (1) and nb + s (load); u → row b (1).
+    starts = np.concatenate([np.arange(0, 2 * nx + 1, 2), 2 * nx + 1 + np.arange(nb)])
+    index = np.empty(2 * nx + nb, dtype=np.int32)
+    value = np.empty(2 * nx + nb, dtype=float)
+    index[0 : 2 * nx : 2] = cb
+    index[1 : 2 * nx : 2] = nb + cs
+    value[0 : 2 * nx : 2] = 1.0
+    value[1 : 2 * nx : 2] = loads[cb]
+    index[2 * nx :] = np.arange(nb)
+    value[2 * nx :] = 1.0
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.num_row_ = nb + ns
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.zeros(ncol)
+    lp.col_upper_ = np.ones(ncol)
+    lp.row_lower_ = np.concatenate([np.ones(nb), np.full(ns, -highspy.kHighsInf)])
+    lp.row_upper_ = np.concatenate([np.ones(nb), np.maximum(caps, 0.0)])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = starts.astype(np.int32)
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    h.setOptionValue("solver", "simplex")
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"HiGHS: {h.modelStatusToString(h.getModelStatus())}")
+    xv = np.asarray(h.getSolution().col_value)
+    x, u = xv[:nx], xv[nx:]
+    site = np.full(nb, -1, dtype=np.int64)
+    whole = x > 1 - EPS
+    site[cb[whole]] = cs[whole]
+    settled = (site >= 0) | (u > 1 - EPS)
+    split = np.flatnonzero(~settled)
+    if len(split) == 0:
+        return site
+    # The few split buildings: a small MIP on the capacity the whole ones leave.
+    used = np.bincount(site[site >= 0], weights=loads[site >= 0], minlength=ns)
+    left = caps - used
+    h2, _ = _highs()
+    inf = highspy.kHighsInf
+    var = {}
+    for b in split:
+        for s in cands[b]:
+            var[(b, int(s))] = h2.getNumCol()
+            h2.addCol(float(dist[b, s] * people[b]), 0.0, 1.0, 0, [], [])
+        var[(b, -1)] = h2.getNumCol()
+        h2.addCol(float(big_m * people[b]), 0.0, 1.0, 0, [], [])
+    ids = np.arange(h2.getNumCol(), dtype=np.int32)
+    h2.changeColsIntegrality(len(ids), ids, np.full(len(ids), highspy.HighsVarType.kInteger))
+    for b in split:
+        cols = [var[(b, int(s))] for s in cands[b]] + [var[(b, -1)]]
+        h2.addRow(1.0, 1.0, len(cols), np.array(cols, dtype=np.int32), np.ones(len(cols)))
+    touched = sorted({int(s) for b in split for s in cands[b]})
+    for s in touched:
+        cols = [var[(b, s)] for b in split if (b, s) in var]
+        vals = [float(loads[b]) for b in split if (b, s) in var]
+        h2.addRow(-inf, float(max(left[s], 0.0)), len(cols), np.array(cols, dtype=np.int32), np.array(vals))
+    h2.setOptionValue("time_limit", 20.0)
+    h2.run()
+    xv2 = np.asarray(h2.getSolution().col_value)
+    for (b, s), c in var.items():
+        if s >= 0 and len(xv2) and xv2[c] > 0.5:
+            site[b] = s
+    return site
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The planners
+
+
+def plan(
+    buildings: Iterable[Building],
+    sites: Iterable[Site],
+    *,
+    start: datetime,
+    end: datetime,
+    slot_minutes: int = 30,
+    fixed: Mapping[int, tuple[int, datetime]] | None = None,
+    closed_sites: Iterable[int] = frozenset(),
+    show_up: float = 1.0,
+) -> Plan:
+    """Assign buildings to site × slot (see the module docstring). Raises ValueError on nonsense input."""
+    t0 = time.perf_counter()
+    buildings, sites = _check(buildings, sites, start, end, slot_minutes, show_up)
+    fixed = dict(fixed or {})
+    closed = set(closed_sites)
+    by_key = {b.key: b for b in buildings}
+    site_by_key = {s.key: s for s in sites}
+    for bkey, (skey, _when) in fixed.items():
+        if bkey not in by_key:
+            raise ValueError(f"Fixed building {bkey} is not among the buildings to plan.")
+        if skey not in site_by_key:
+            raise ValueError(f"Fixed building {bkey} is at site {skey}, which is not among the sites.")
+    slots = {s.key: _SiteSlots(s, start, end, slot_minutes) for s in sites}
+    packer = _Packer(slots, show_up)
+
+    # Fixed assignments first, as they are (they may sit outside the window or at a closed site).
+    for bkey, (skey, when) in fixed.items():
+        b = by_key[bkey]
+        ss = slots[skey]
+        if b.people <= 0:
+            continue
+        j = ss.slot_of(when)
+        step = ss.step
+        if j is None:
+            packer.assignments.append(Assignment(bkey, skey, when, when + step, b.people))
+            continue
+        # Rebuild its run from that slot: fill consecutive slots up to capacity (a big building).
+        load = b.people * show_up
+        run, got = [], 0.0
+        for k in range(j, len(ss.starts)):
+            room = max(ss.cap - ss.load[k], 0.0) if k > j else max(ss.cap - ss.load[k], load)
+            take = min(room, load - got)
+            if take <= EPS and k > j:
+                break
+            run.append((k, take))
+            got += take
+            if got >= load - EPS:
+                break
+        parts = _split(_households(b), [t for _k, t in run], show_up) if len(run) > 1 else [b.people]
+        for (k, _take), p in zip(run, parts, strict=True):
+            if p > 0:
+                ss.load[k] += p * show_up
+                packer.assignments.append(Assignment(bkey, skey, ss.starts[k], ss.starts[k] + step, p))
+
+    todo = [b for b in buildings if b.key not in fixed and b.people > 0]
+    open_sites = [s for s in sites if s.key not in closed and slots[s.key].starts and slots[s.key].cap > 0]
+    unplaced: list[int] = []
+    if todo and open_sites:
+        bx = np.array([[b.x, b.y] for b in todo], dtype=float)
+        sx = np.array([[s.x, s.y] for s in open_sites], dtype=float)
+        dist = np.sqrt(((bx[:, None, :] - sx[None, :, :]) ** 2).sum(axis=2))
+        people = np.array([b.people for b in todo], dtype=float)
+        loads = people * show_up
+        caps = np.array([slots[s.key].residual() for s in open_sites])
+        ns = len(open_sites)
+        order = np.argsort(dist, axis=1, kind="stable")
+        k = min(K_NEAREST, ns)
+        cands = [order[i, :k] for i in range(len(todo))]
+        site_idx = _assign_sites(loads, people, dist, cands, caps)
+        # Buildings left out while capacity remains elsewhere: widen their candidates to every site.
+        if (site_idx < 0).any() and k < ns:
+            used = np.bincount(site_idx[site_idx >= 0], weights=loads[site_idx >= 0], minlength=ns)
+            if (caps - used).max() > loads[site_idx < 0].min() - EPS:
+                wide = [order[i] if site_idx[i] < 0 else order[i, :k] for i in range(len(todo))]
+                site_idx = _assign_sites(loads, people, dist, wide, caps)
+        members: dict[int, list[Building]] = {s.key: [] for s in open_sites}
+        for i, b in enumerate(todo):
+            if site_idx[i] >= 0:
+                members[open_sites[site_idx[i]].key].append(b)
+            else:
+                unplaced.append(b.key)
+        left: list[Building] = []
+        for skey, group in members.items():
+            left += packer.pack_site(skey, group)
+        # Stage 2 leftovers (slot granularity): the other sites, nearest first; else unplaced.
+        pos = {b.key: i for i, b in enumerate(todo)}
+        for b in sorted(left, key=lambda b: (-b.people, b.key)):
+            i = pos[b.key]
+            if not any(packer.try_place(b, open_sites[s].key) for s in order[i]):
+                unplaced.append(b.key)
+    elif todo:
+        unplaced = [b.key for b in todo]
+
+    seconds = time.perf_counter() - t0
+    placed = packer.assignments
+    if not todo and not fixed:
+        status, message = "empty", "No one to place."
+    elif unplaced:
+        up = sum(by_key[k].people for k in unplaced)
+        status = "partial"
+        message = (
+            f"{len(unplaced)} buildings ({up} people) could not be placed: the open sites' slots inside "
+            f"the window cannot hold them."
+        )
+    else:
+        status, message = "optimal", f"All {sum(a.people for a in placed)} people placed."
+    return Plan(
+        assignments=sorted(placed, key=lambda a: (a.start, a.site, a.building)),
+        solver=_solver_name(),
+        status=status,
+        seconds=seconds,
+        unplaced=sorted(unplaced),
+        message=message,
+        show_up=show_up,
+        slot_minutes=slot_minutes,
+    )
+
+
+def naive_plan(
+    buildings: Iterable[Building],
+    sites: Iterable[Site],
+    *,
+    start: datetime,
+    end: datetime,
+    slot_minutes: int = 30,
+) -> Plan:
+    """The plan without staggering: everyone to the nearest open site, at its opening (its first slot)."""
+    t0 = time.perf_counter()
+    buildings, sites = _check(buildings, sites, start, end, slot_minutes)
+    slots = {s.key: _SiteSlots(s, start, end, slot_minutes) for s in sites}
+    usable = [s for s in sites if slots[s.key].starts and slots[s.key].cap > 0]
+    todo = [b for b in buildings if b.people > 0]
+    out: list[Assignment] = []
+    unplaced: list[int] = []
+    if usable and todo:
+        bx = np.array([[b.x, b.y] for b in todo], dtype=float)
+        sx = np.array([[s.x, s.y] for s in usable], dtype=float)
+        nearest = np.argmin(((bx[:, None, :] - sx[None, :, :]) ** 2).sum(axis=2), axis=1)
+        for b, i in zip(todo, nearest, strict=True):
+            ss = slots[usable[i].key]
+            t = ss.starts[0]
+            out.append(Assignment(b.key, ss.site.key, t, t + ss.step, b.people))
+    else:
+        unplaced = [b.key for b in todo]
+    return Plan(
+        assignments=out,
+        solver="nearest site at opening",
+        status="partial" if unplaced else ("optimal" if todo else "empty"),
+        seconds=time.perf_counter() - t0,
+        unplaced=unplaced,
+        message="No site is open inside the window." if unplaced else "",
+        slot_minutes=slot_minutes,
+    )
