@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -437,53 +438,87 @@ def plan(
     start: datetime,
     end: datetime,
     slot_minutes: int = 30,
-    fixed: Mapping[int, tuple[int, datetime]] | None = None,
+    fixed: Mapping[int, tuple[int, datetime] | Sequence[Assignment]] | None = None,
     closed_sites: Iterable[int] = frozenset(),
     show_up: float = 1.0,
 ) -> Plan:
     """Assign buildings to site × slot (see the module docstring). Raises ValueError on nonsense input."""
-    t0 = time.perf_counter()
+    clock = time.perf_counter()
     buildings, sites = _check(buildings, sites, start, end, slot_minutes, show_up)
     fixed = dict(fixed or {})
     closed = set(closed_sites)
     by_key = {b.key: b for b in buildings}
     site_by_key = {s.key: s for s in sites}
-    for bkey, (skey, _when) in fixed.items():
+    fixed_runs: dict[int, list[Assignment]] = {}
+    for bkey, spec in fixed.items():
         if bkey not in by_key:
             raise ValueError(f"Fixed building {bkey} is not among the buildings to plan.")
-        if skey not in site_by_key:
-            raise ValueError(f"Fixed building {bkey} is at site {skey}, which is not among the sites.")
+        if isinstance(spec, Assignment):
+            spec = [spec]
+        if isinstance(spec, (list, tuple)) and spec and all(isinstance(a, Assignment) for a in spec):
+            fixed_runs[bkey] = list(spec)
+            skeys = {a.site for a in spec}
+        else:
+            try:
+                skey, when = spec
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"Fixed building {bkey}: give (site, slot start) or its assignments, not {spec!r}."
+                ) from None
+            skeys = {skey}
+        for skey in skeys:
+            if skey not in site_by_key:
+                raise ValueError(f"Fixed building {bkey} is at site {skey}, which is not among the sites.")
     slots = {s.key: _SiteSlots(s, start, end, slot_minutes) for s in sites}
     packer = _Packer(slots, show_up)
 
-    # Fixed assignments first, as they are (they may sit outside the window or at a closed site).
-    for bkey, (skey, when) in fixed.items():
+    # Fixed assignments first, as they are (they may sit outside the window or at a closed site, or
+    # even over a slot's capacity: their slots have started). Given as assignments, they are kept
+    # exactly; given as (site, first slot start), a building too big for one slot is laid again over
+    # consecutive slots from that one, in the room the fixed buildings before it leave.
+    for bkey, items in fixed_runs.items():
+        for a in items:
+            packer.assignments.append(a)
+            ss = slots[a.site]
+            j = ss.slot_of(a.start)
+            if j is not None:
+                ss.load[j] += a.people * show_up
+    tuples = [(bkey, spec) for bkey, spec in fixed.items() if bkey not in fixed_runs]
+    outside: dict[tuple[int, datetime], float] = defaultdict(float)  # load of fixed slots off the grid
+
+    def room_at(ss: _SiteSlots, t: datetime) -> float:
+        j = ss.index.get(t)
+        return ss.cap - (ss.load[j] if j is not None else outside[(ss.site.key, t)])
+
+    def add_at(ss: _SiteSlots, t: datetime, load: float) -> None:
+        j = ss.index.get(t)
+        if j is not None:
+            ss.load[j] += load
+        else:
+            outside[(ss.site.key, t)] += load
+
+    for bkey, (skey, when) in sorted(tuples, key=lambda t: (t[1][1], -by_key[t[0]].people, t[0])):
         b = by_key[bkey]
         ss = slots[skey]
         if b.people <= 0:
             continue
         j = ss.slot_of(when)
-        step = ss.step
-        if j is None:
-            packer.assignments.append(Assignment(bkey, skey, when, when + step, b.people))
-            continue
-        # Rebuild its run from that slot: fill consecutive slots up to capacity (a big building).
+        t0 = ss.starts[j] if j is not None else when
         load = b.people * show_up
-        run, got = [], 0.0
-        for k in range(j, len(ss.starts)):
-            room = max(ss.cap - ss.load[k], 0.0) if k > j else max(ss.cap - ss.load[k], load)
-            take = min(room, load - got)
-            if take <= EPS and k > j:
+        run, got, t = [], 0.0, t0
+        while got < load - EPS:
+            room = max(room_at(ss, t), 0.0)
+            if load <= ss.cap + EPS or (room <= EPS and run) or len(run) > 1000:
+                run.append((t, load - got) if not run else (t, min(room, load - got)))
                 break
-            run.append((k, take))
-            got += take
-            if got >= load - EPS:
-                break
-        parts = _split(_households(b), [t for _k, t in run], show_up) if len(run) > 1 else [b.people]
-        for (k, _take), p in zip(run, parts, strict=True):
+            run.append((t, min(room, load - got)))
+            got += room
+            t += ss.step
+        parts = _split(_households(b), [x for _t, x in run], show_up) if len(run) > 1 else [b.people]
+        for (t, _take), p in zip(run, parts, strict=True):
             if p > 0:
-                ss.load[k] += p * show_up
-                packer.assignments.append(Assignment(bkey, skey, ss.starts[k], ss.starts[k] + step, p))
+                add_at(ss, t, p * show_up)
+                packer.assignments.append(Assignment(bkey, skey, t, t + ss.step, p))
 
     todo = [b for b in buildings if b.key not in fixed and b.people > 0]
     open_sites = [s for s in sites if s.key not in closed and slots[s.key].starts and slots[s.key].cap > 0]
@@ -524,7 +559,7 @@ def plan(
     elif todo:
         unplaced = [b.key for b in todo]
 
-    seconds = time.perf_counter() - t0
+    seconds = time.perf_counter() - clock
     placed = packer.assignments
     if not todo and not fixed:
         status, message = "empty", "No one to place."
