@@ -476,7 +476,7 @@ def plan(
     # even over a slot's capacity: their slots have started). Given as assignments, they are kept
     # exactly; given as (site, first slot start), a building too big for one slot is laid again over
     # consecutive slots from that one, in the room the fixed buildings before it leave.
-    for bkey, items in fixed_runs.items():
+    for items in fixed_runs.values():
         for a in items:
             packer.assignments.append(a)
             ss = slots[a.site]
