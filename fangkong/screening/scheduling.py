@@ -442,7 +442,16 @@ def plan(
     closed_sites: Iterable[int] = frozenset(),
     show_up: float = 1.0,
 ) -> Plan:
-    """Assign buildings to site × slot (see the module docstring). Raises ValueError on nonsense input."""
+    """Assign buildings to site × slot (see the module docstring). Raises ValueError on nonsense input.
+
+    fixed: buildings whose slots have started (re-planning mid-campaign), kept as they are:
+        {building: (site, its first slot's start)} — a building too big for one slot is laid again over
+        consecutive slots from there — or {building: [its Assignments]}, kept exactly.
+    closed_sites: sites that take no new assignment (their fixed ones stay).
+    show_up: the expected share of people who come; capacity is checked on people × show_up.
+    Infeasible (too little capacity in the window): what fits is placed, the rest listed in `unplaced`,
+    status "partial" and a readable `message`.
+    """
     clock = time.perf_counter()
     buildings, sites = _check(buildings, sites, start, end, slot_minutes, show_up)
     fixed = dict(fixed or {})

@@ -130,9 +130,7 @@ def simulate(plan: Plan, sites: Iterable[Site], *, seed: int = 1, arrival: str =
         total_wait += float(wait.sum())
         total_n += len(t)
         max_wait = max(max_wait, float(wait.max()))
-        end = epoch + timedelta(seconds=float(s[-1] + service))
-        if len(s) > 1:
-            end = epoch + timedelta(seconds=float((s + service).max()))
+        end = epoch + timedelta(seconds=float(s[-1] + service))  # starts are in arrival order, rising
         finish = end if finish is None else max(finish, end)
     per_slot.sort(key=lambda st: (st.start, st.site))
     return Simulation(
@@ -151,6 +149,7 @@ DEFAULT_LABELS = {
     "max": "max",
     "mean": "mean",
     "minutes": "minutes",
+    "unit": "min",
     "slot": "slot",
 }
 

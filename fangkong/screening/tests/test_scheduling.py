@@ -323,3 +323,49 @@ def test_chart_data_is_json_and_shows_both_plans():
     assert data["naive"]["max"][0] == round(sn.max_wait, 1) and data["naive"]["max"][1] is None
     assert data["planned"]["max_wait"] < data["naive"]["max_wait"]
     assert sum(x or 0 for x in data["planned"]["arrivals"]) == sp.people
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The chart script, in Chromium, on a bare page (no server: the two static files and the data)
+
+
+@pytest.mark.browser
+def test_plan_chart_draws_both_plans(chromium, tmp_path):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    buildings, sites = town()
+    end = T0 + timedelta(hours=12)
+    sp = simulate(plan(buildings, sites, start=T0, end=end), sites)
+    sn = simulate(naive_plan(buildings, sites, start=T0, end=end), sites)
+    data = chart_data(sp, sn, tz=UTC)
+    echarts = Path(settings.BASE_DIR) / "node_modules" / "echarts" / "dist" / "echarts.min.js"
+    script = Path(__file__).resolve().parent.parent / "static" / "screening" / "plan-chart.js"
+    page_file = tmp_path / "chart.html"
+    page_file.write_text(
+        "<!doctype html><meta charset='utf-8'>"
+        "<div id='plan-chart' style='width:900px;height:420px'></div>"
+        f"<script id='plan-chart-data' type='application/json'>{json.dumps(data)}</script>"
+        f"<script src='{echarts.as_uri()}'></script><script src='{script.as_uri()}'></script>",
+        encoding="utf-8",
+    )
+    context = chromium.new_context(viewport={"width": 1000, "height": 600})
+    try:
+        errors: list[str] = []
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("#plan-chart[data-ready='1'] canvas")
+        title = page.get_attribute("#plan-chart", "aria-label")
+        assert f"max {data['planned']['max_wait']}" in title and f"max {data['naive']['max_wait']}" in title
+        option = page.evaluate(
+            "() => { const o = echarts.getInstanceByDom(document.getElementById('plan-chart')).getOption();"
+            " return {names: o.series.map(s => s.name), x: o.xAxis[0].data}; }"
+        )
+        assert len(option["names"]) == 4 and sum("Naive" in n for n in option["names"]) == 2
+        assert option["x"] == data["slots"]
+        assert errors == []
+        page.screenshot(path=str(tmp_path / "chart.png"))
+    finally:
+        context.close()
