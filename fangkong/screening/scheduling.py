@@ -204,42 +204,31 @@ class _SiteSlots:
         return None
 
 
-def _split(households: list[int], shares: list[float], show_up: float) -> list[int]:
-    """Split whole households over consecutive slots whose room (in arrivals) is `shares`.
-
-    Returns people per slot; each slot's arrivals stay within its share (the last takes the rest)."""
-    out = []
-    i = 0
-    for k, room in enumerate(shares):
-        if k == len(shares) - 1:
-            out.append(sum(households[i:]))
-            break
-        took = 0
-        while i < len(households) and (took + households[i]) * show_up <= room + EPS:
-            took += households[i]
-            i += 1
-        out.append(took)
-    return out
+def _fill(households: list[int], i: int, room: float, show_up: float) -> tuple[int, int]:
+    """Whole households from index i that fit in `room` arrivals: (people, next index)."""
+    took = 0
+    while i < len(households) and (took + households[i]) * show_up <= room + EPS:
+        took += households[i]
+        i += 1
+    return took, i
 
 
-def _place_span(ss: _SiteSlots, load: float, limits: list[float]) -> list[tuple[int, float]] | None:
-    """The earliest run of consecutive slots whose room under `limits` holds `load` (filled in order)."""
+def _place_span(
+    ss: _SiteSlots, households: list[int], show_up: float, limits: list[float]
+) -> list[tuple[int, int]] | None:
+    """The earliest run of consecutive slots that takes every household, each slot filled with whole
+    households up to its limit: [(slot index, people)], or None."""
     n = len(ss.starts)
     for first in range(n):
-        room0 = limits[first] - ss.load[first]
-        if room0 <= EPS:
-            continue
-        got = 0.0
-        run = []
-        for j in range(first, n):
-            room = limits[j] - ss.load[j]
-            if room <= EPS:
+        run, i, j = [], 0, first
+        while j < n and i < len(households):
+            took, i = _fill(households, i, limits[j] - ss.load[j], show_up)
+            if took == 0:
                 break
-            take = min(room, load - got)
-            run.append((j, take))
-            got += take
-            if got >= load - EPS:
-                return run
+            run.append((j, took))
+            j += 1
+        if i == len(households):
+            return run
     return None
 
 
@@ -251,19 +240,8 @@ class _Packer:
         self.show_up = show_up
         self.assignments: list[Assignment] = []
 
-    def _emit(self, b: Building, ss: _SiteSlots, run: list[tuple[int, float]]) -> bool:
-        hh = _households(b)
-        if len(run) == 1:
-            parts = [b.people]
-        else:
-            parts = _split(hh, [take for _j, take in run], self.show_up)
-        # Households are indivisible: if the even split overshoots a slot's hard capacity, refuse.
-        for (j, _take), p in zip(run, parts, strict=True):
-            if ss.load[j] + p * self.show_up > ss.cap + EPS:
-                return False
-        for (j, _take), p in zip(run, parts, strict=True):
-            if p <= 0:
-                continue
+    def _emit(self, b: Building, ss: _SiteSlots, run: list[tuple[int, int]]) -> bool:
+        for j, p in run:
             ss.load[j] += p * self.show_up
             t = ss.starts[j]
             self.assignments.append(Assignment(b.key, ss.site.key, t, t + ss.step, p))
@@ -276,19 +254,19 @@ class _Packer:
         limits = limits if limits is not None else [ss.cap] * len(ss.starts)
         load = b.people * self.show_up
         if load > ss.cap + EPS:  # larger than one slot: consecutive slots, whole households each
-            hard = [ss.cap] * len(ss.starts)
-            for lim in (limits, hard) if limits is not hard else (hard,):
-                run = _place_span(ss, load, lim)
-                if run and self._emit(b, ss, run):
-                    return True
+            hh = _households(b)
+            for lim in (limits, [ss.cap] * len(ss.starts)):
+                run = _place_span(ss, hh, self.show_up, lim)
+                if run:
+                    return self._emit(b, ss, run)
             return False
         # Whole in one slot: the first slot whose level still holds it, else the one with most room.
         for j in range(len(ss.starts)):
             if ss.load[j] + load <= limits[j] + EPS:
-                return self._emit(b, ss, [(j, load)])
+                return self._emit(b, ss, [(j, b.people)])
         best = max(range(len(ss.starts)), key=lambda j: ss.cap - ss.load[j])
         if ss.load[best] + load <= ss.cap + EPS:
-            return self._emit(b, ss, [(best, load)])
+            return self._emit(b, ss, [(best, b.people)])
         return False
 
     def pack_site(self, site_key: int, members: list[Building]) -> list[Building]:
@@ -513,21 +491,19 @@ def plan(
             continue
         j = ss.slot_of(when)
         t0 = ss.starts[j] if j is not None else when
-        load = b.people * show_up
-        run, got, t = [], 0.0, t0
-        while got < load - EPS:
-            room = max(room_at(ss, t), 0.0)
-            if load <= ss.cap + EPS or (room <= EPS and run) or len(run) > 1000:
-                run.append((t, load - got) if not run else (t, min(room, load - got)))
-                break
-            run.append((t, min(room, load - got)))
-            got += room
-            t += ss.step
-        parts = _split(_households(b), [x for _t, x in run], show_up) if len(run) > 1 else [b.people]
-        for (t, _take), p in zip(run, parts, strict=True):
-            if p > 0:
-                add_at(ss, t, p * show_up)
-                packer.assignments.append(Assignment(bkey, skey, t, t + ss.step, p))
+        if b.people * show_up <= ss.cap + EPS:
+            run = [(t0, b.people)]
+        else:  # consecutive slots from its first, whole households in the room left (at least one each)
+            hh, i, t, run = _households(b), 0, t0, []
+            while i < len(hh):
+                took, i = _fill(hh, i, room_at(ss, t), show_up)
+                if took == 0:
+                    took, i = hh[i], i + 1
+                run.append((t, took))
+                t += ss.step
+        for t, p in run:
+            add_at(ss, t, p * show_up)
+            packer.assignments.append(Assignment(bkey, skey, t, t + ss.step, p))
 
     todo = [b for b in buildings if b.key not in fixed and b.people > 0]
     open_sites = [s for s in sites if s.key not in closed and slots[s.key].starts and slots[s.key].cap > 0]
@@ -551,15 +527,16 @@ def plan(
                 wide = [order[i] if site_idx[i] < 0 else order[i, :k] for i in range(len(todo))]
                 site_idx = _assign_sites(loads, people, dist, wide, caps)
         members: dict[int, list[Building]] = {s.key: [] for s in open_sites}
+        left: list[Building] = []
         for i, b in enumerate(todo):
             if site_idx[i] >= 0:
                 members[open_sites[site_idx[i]].key].append(b)
             else:
-                unplaced.append(b.key)
-        left: list[Building] = []
+                left.append(b)
         for skey, group in members.items():
             left += packer.pack_site(skey, group)
-        # Stage 2 leftovers (slot granularity): the other sites, nearest first; else unplaced.
+        # Left by the LP (no room over the window) or by the slots (whole households, whole buildings):
+        # whatever slot still has room for them, nearest site first; else unplaced.
         pos = {b.key: i for i, b in enumerate(todo)}
         for b in sorted(left, key=lambda b: (-b.people, b.key)):
             i = pos[b.key]

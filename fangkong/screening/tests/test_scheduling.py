@@ -265,6 +265,51 @@ def test_project_is_metric():
     assert 1100 < y1 - y0 < 1125 and x1 == x0
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_random_instances_keep_every_rule(seed):
+    """Random districts, tight or loose, odd hours, closed sites, show-up, slot lengths: the rules hold."""
+    rng = random.Random(seed)
+    slot_min = rng.choice([15, 30, 60])
+    slot = timedelta(minutes=slot_min)
+    hours = rng.randint(2, 12)
+    end = T0 + timedelta(hours=hours)
+    buildings = []
+    for i in range(rng.randint(1, 80)):
+        p = rng.choice([0, rng.randint(1, 40), rng.randint(40, 300)])
+        buildings.append(
+            Building(i + 1, rng.uniform(0, 2000), rng.uniform(0, 2000), p, rng.randint(0, p + 2))
+        )
+    sites = []
+    for k in range(rng.randint(1, 4)):
+        opens = T0 + timedelta(minutes=rng.choice([0, 0, 45, 90]))
+        sites.append(
+            Site(k + 1, rng.uniform(0, 2000), rng.uniform(0, 2000), rng.randint(0, 5), rng.randint(10, 100),
+                 opens, opens + timedelta(hours=rng.randint(1, hours + 2)))
+        )  # fmt: skip
+    closed = {s.key for s in sites if rng.random() < 0.2}
+    show_up = rng.choice([1.0, 1.0, 0.7])
+    p = plan(buildings, sites, start=T0, end=end, slot_minutes=slot_min, closed_sites=closed, show_up=show_up)
+    assert_valid(p, buildings, sites, start=T0, end=end, slot=slot, show_up=show_up)
+    assert all(a.site not in closed for a in p.assignments)
+    placed = {a.building for a in p.assignments}
+    wanted = {b.key for b in buildings if b.people > 0}
+    assert placed | set(p.unplaced) == wanted and not placed & set(p.unplaced)
+    assert p.status == ("partial" if p.unplaced else ("optimal" if wanted else "empty"))
+    if p.unplaced:  # nothing left out while one open site still had a slot with room for it whole
+        by_b = {b.key: b for b in buildings}
+        used = loads(p, show_up)
+        smallest = min(by_b[k].people for k in p.unplaced) * show_up
+        for s in sites:
+            if s.key in closed:
+                continue
+            cap = slot_capacity(s, slot_min)
+            t = T0
+            while t + slot <= end:
+                if s.opens <= t and t + slot <= s.closes:
+                    assert used.get((s.key, t), 0.0) + smallest > cap + 1e-6 or smallest > cap
+                t += slot
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Simulation
 
