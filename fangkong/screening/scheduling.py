@@ -16,15 +16,19 @@ for one MILP at district scale (20,000 buildings × 55 sites × 48 slots), so it
    instead of piling into the first hours. Buildings larger than one slot's capacity are laid first over
    CONSECUTIVE slots (split between whole households); the others go whole into one slot, largest first,
    first slot whose level still holds them, then (if none) the slot with most room under its hard
-   capacity. A building that still finds no slot tries its other sites, nearest first; only then is it
-   listed as unplaced.
+   capacity. A building that still finds no slot (and those the LP left out) tries every site, nearest
+   first; as a last resort, when capacity is tight, one that no slot holds whole may span consecutive
+   slots of one site (households whole). Only then is it listed as unplaced.
 
 Guarantees: every slot's expected arrivals (people × show_up) ≤ lanes × per_lane_hour × slot hours —
 new assignments never exceed it (fixed ones are kept as they are, even when they do); every new slot
 lies inside [start, end) and inside its site's opening hours; a building is at one site; it spans
-several slots only when it exceeds one slot's capacity, and then the slots are consecutive and each
-holds whole households. Household sizes are taken as even (the first `people % households` households
-have one person more); `Assignment.people` of a split building counts whole households in that order.
+several slots only when it exceeds one slot's capacity (or, capacity being tight, no slot has room
+for it whole), and then the slots are consecutive and each holds whole households. Household sizes
+are taken as even (the first `people % households` households have one person more);
+`Assignment.people` of a split building counts whole households in that order: the caller calls the
+building's households in its own order, filling each slot up to its `people` (a real household
+larger than the even size may move the boundary by a few people).
 
 Coordinates are planar (metres); `project(lat, lon)` turns WGS-84 degrees into such metres.
 """
@@ -33,10 +37,12 @@ from __future__ import annotations
 
 import math
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 import numpy as np
 
@@ -219,16 +225,30 @@ def _place_span(
     """The earliest run of consecutive slots that takes every household, each slot filled with whole
     households up to its limit: [(slot index, people)], or None."""
     n = len(ss.starts)
-    for first in range(n):
-        run, i, j = [], 0, first
-        while j < n and i < len(households):
-            took, i = _fill(households, i, limits[j] - ss.load[j], show_up)
-            if took == 0:
-                break
-            run.append((j, took))
+    cum = list(accumulate(households, initial=0))
+    total = cum[-1]
+    smallest = min(households) * show_up
+    room = [limits[j] - ss.load[j] for j in range(n)]
+    j = 0
+    while j < n:
+        if room[j] < smallest - EPS:
             j += 1
-        if i == len(households):
-            return run
+            continue
+        stop = j  # a stretch of slots each with room for a household at least
+        while stop < n and room[stop] >= smallest - EPS:
+            stop += 1
+        if sum(room[j:stop]) >= total * show_up - EPS:
+            for first in range(j, stop):
+                run, i, k = [], 0, first
+                while k < stop and i < len(households):
+                    m = bisect_right(cum, cum[i] + (room[k] + EPS) / show_up) - 1
+                    if m <= i:
+                        break
+                    run.append((k, cum[m] - cum[i]))
+                    i, k = m, k + 1
+                if i == len(households):
+                    return run
+        j = stop
     return None
 
 
@@ -247,27 +267,34 @@ class _Packer:
             self.assignments.append(Assignment(b.key, ss.site.key, t, t + ss.step, p))
         return True
 
-    def try_place(self, b: Building, site_key: int, limits: list[float] | None = None) -> bool:
+    def try_place(
+        self, b: Building, site_key: int, limits: list[float] | None = None, *, split: bool = False
+    ) -> bool:
+        """Place b at this site if it fits: under `limits` first (the levels of the packing pass), then
+        under the hard capacity. With split=True (the last resort for what fits nowhere whole) a
+        building that one slot could hold may still span consecutive slots, households whole."""
         ss = self.slots[site_key]
         if not ss.starts or ss.cap <= 0:
             return False
-        limits = limits if limits is not None else [ss.cap] * len(ss.starts)
         load = b.people * self.show_up
-        if load > ss.cap + EPS:  # larger than one slot: consecutive slots, whole households each
+        lowest = min(ss.load)
+        if load > ss.cap + EPS or split:  # consecutive slots, whole households each
+            if ss.cap * len(ss.load) - sum(ss.load) < load - EPS:
+                return False
             hh = _households(b)
-            for lim in (limits, [ss.cap] * len(ss.starts)):
+            hard = [ss.cap] * len(ss.starts)
+            for lim in (limits, hard) if limits is not None else (hard,):
                 run = _place_span(ss, hh, self.show_up, lim)
                 if run:
                     return self._emit(b, ss, run)
             return False
-        # Whole in one slot: the first slot whose level still holds it, else the one with most room.
-        for j in range(len(ss.starts)):
-            if ss.load[j] + load <= limits[j] + EPS:
-                return self._emit(b, ss, [(j, b.people)])
-        best = max(range(len(ss.starts)), key=lambda j: ss.cap - ss.load[j])
-        if ss.load[best] + load <= ss.cap + EPS:
-            return self._emit(b, ss, [(best, b.people)])
-        return False
+        if lowest + load > ss.cap + EPS:  # no slot has room for it whole
+            return False
+        if limits is not None:  # the first slot whose level still holds it
+            for j, x in enumerate(ss.load):
+                if x + load <= limits[j] + EPS:
+                    return self._emit(b, ss, [(j, b.people)])
+        return self._emit(b, ss, [(ss.load.index(lowest), b.people)])  # the slot with most room
 
     def pack_site(self, site_key: int, members: list[Building]) -> list[Building]:
         """Place the site's buildings; return those that found no slot."""
@@ -328,12 +355,8 @@ def _assign_sites(
     h, highspy = _highs()
     nb, ns = len(loads), len(caps)
     big_m = float(dist.max() if dist.size else 1.0) * 10 + 1000.0
-    cols_b, cols_s = [], []
-    for b, cs in enumerate(cands):
-        cols_b.append(np.full(len(cs), b))
-        cols_s.append(cs)
-    cb = np.concatenate(cols_b) if cols_b else np.zeros(0, int)
-    cs = np.concatenate(cols_s) if cols_s else np.zeros(0, int)
+    cb = np.repeat(np.arange(nb), [len(c) for c in cands])
+    cs = np.concatenate(cands) if cands else np.zeros(0, int)
     nx = len(cb)
     # Columns: x (building b at site s) then u (building b unplaced).
     cost = np.concatenate([dist[cb, cs] * people[cb], big_m * people]).astype(float)
@@ -520,11 +543,18 @@ def plan(
         k = min(K_NEAREST, ns)
         cands = [order[i, :k] for i in range(len(todo))]
         site_idx = _assign_sites(loads, people, dist, cands, caps)
-        # Buildings left out while capacity remains elsewhere: widen their candidates to every site.
-        if (site_idx < 0).any() and k < ns:
-            used = np.bincount(site_idx[site_idx >= 0], weights=loads[site_idx >= 0], minlength=ns)
-            if (caps - used).max() > loads[site_idx < 0].min() - EPS:
-                wide = [order[i] if site_idx[i] < 0 else order[i, :k] for i in range(len(todo))]
+        # Buildings left out while sites beyond their k nearest have room: once more, with the k
+        # nearest of those sites as their candidates too.
+        out = site_idx < 0
+        if out.any() and k < ns:
+            used = np.bincount(site_idx[~out], weights=loads[~out], minlength=ns)
+            spare = np.flatnonzero(caps - used >= loads[out].min() - EPS)
+            if len(spare):
+                near = np.argsort(dist[:, spare], axis=1, kind="stable")[:, :k]
+                wide = [
+                    np.unique(np.concatenate([order[i, :k], spare[near[i]]])) if out[i] else order[i, :k]
+                    for i in range(len(todo))
+                ]
                 site_idx = _assign_sites(loads, people, dist, wide, caps)
         members: dict[int, list[Building]] = {s.key: [] for s in open_sites}
         left: list[Building] = []
@@ -537,10 +567,13 @@ def plan(
             left += packer.pack_site(skey, group)
         # Left by the LP (no room over the window) or by the slots (whole households, whole buildings):
         # whatever slot still has room for them, nearest site first; else unplaced.
+        # Last resort: a building no slot holds whole may span consecutive slots (households whole).
         pos = {b.key: i for i, b in enumerate(todo)}
         for b in sorted(left, key=lambda b: (-b.people, b.key)):
-            i = pos[b.key]
-            if not any(packer.try_place(b, open_sites[s].key) for s in order[i]):
+            keys = [open_sites[s].key for s in order[pos[b.key]]]
+            if not any(packer.try_place(b, key) for key in keys) and not (
+                len(_households(b)) > 1 and any(packer.try_place(b, key, split=True) for key in keys)
+            ):
                 unplaced.append(b.key)
     elif todo:
         unplaced = [b.key for b in todo]

@@ -55,7 +55,7 @@ def loads(p: Plan, show_up=1.0):
     return out
 
 
-def assert_valid(p: Plan, buildings, sites, *, start, end, slot=SLOT, show_up=1.0, fixed=()):
+def assert_valid(p: Plan, buildings, sites, *, start, end, slot=SLOT, show_up=1.0, fixed=(), tight=False):
     by_site = {s.key: s for s in sites}
     by_b = {b.key: b for b in buildings}
     for (skey, t), load in loads(p, show_up).items():
@@ -74,7 +74,7 @@ def assert_valid(p: Plan, buildings, sites, *, start, end, slot=SLOT, show_up=1.
             assert start <= a.start and a.end <= end and a.end - a.start == slot
             assert s.opens <= a.start and a.end <= s.closes
         assert sum(a.people for a in items) == by_b[bkey].people
-        if len(items) > 1:  # only a building too big for one slot is split
+        if len(items) > 1 and not tight:  # only a building too big for one slot is split
             assert by_b[bkey].people * show_up > slot_capacity(s, int(slot.total_seconds() // 60))
     assert not set(per_b) & set(p.unplaced)
 
@@ -131,6 +131,23 @@ def test_small_building_never_split():
     for a in p.assignments:
         counts[a.building] += 1
     assert set(counts.values()) == {1}
+
+
+def test_last_resort_splits_a_small_building_over_consecutive_slots():
+    # Two slots of 20; three buildings of 13 one-person households: two go whole, the third fits only
+    # split 7 + 6 over both slots (households stay whole, slots consecutive, one site).
+    buildings = [Building(i, 0, 0, 13, 13) for i in (1, 2, 3)]
+    sites = [site(1, 0, 0, lanes=1, per_lane_hour=40, hours=1)]
+    end = T0 + timedelta(hours=1)
+    p = plan(buildings, sites, start=T0, end=end)
+    assert p.status == "optimal" and p.people == 39
+    assert_valid(p, buildings, sites, start=T0, end=end, tight=True)
+    split = [a for a in p.assignments if sum(x.building == a.building for x in p.assignments) > 1]
+    assert sorted(a.people for a in split) == [6, 7]
+    # Households of 13 cannot be split: the third building stays out.
+    whole = [Building(i, 0, 0, 13, 1) for i in (1, 2, 3)]
+    q = plan(whole, sites, start=T0, end=end)
+    assert q.status == "partial" and len(q.unplaced) == 1 and q.people == 26
 
 
 def test_show_up_allows_more_people_per_slot():
@@ -289,7 +306,8 @@ def test_random_instances_keep_every_rule(seed):
     closed = {s.key for s in sites if rng.random() < 0.2}
     show_up = rng.choice([1.0, 1.0, 0.7])
     p = plan(buildings, sites, start=T0, end=end, slot_minutes=slot_min, closed_sites=closed, show_up=show_up)
-    assert_valid(p, buildings, sites, start=T0, end=end, slot=slot, show_up=show_up)
+    # tight: a building that no slot could hold whole any more may, as a last resort, span slots too.
+    assert_valid(p, buildings, sites, start=T0, end=end, slot=slot, show_up=show_up, tight=True)
     assert all(a.site not in closed for a in p.assignments)
     placed = {a.building for a in p.assignments}
     wanted = {b.key for b in buildings if b.people > 0}
