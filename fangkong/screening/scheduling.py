@@ -442,6 +442,7 @@ def plan(
     fixed: Mapping[int, tuple[int, datetime] | Sequence[Assignment]] | None = None,
     closed_sites: Iterable[int] = frozenset(),
     show_up: float = 1.0,
+    previous: Mapping[int, Sequence[Assignment]] | None = None,
 ) -> Plan:
     """Assign buildings to site × slot (see the module docstring). Raises ValueError on nonsense input.
 
@@ -449,6 +450,10 @@ def plan(
         {building: (site, its first slot's start)} — a building too big for one slot is laid again over
         consecutive slots from there — or {building: [its Assignments]}, kept exactly.
     closed_sites: sites that take no new assignment (their fixed ones stay).
+    previous: the assignments of the plan being re-planned ({building: [its Assignments]}); a building
+        whose previous slots are all still usable (site open, inside the window and the site's hours,
+        people unchanged, room left under capacity) keeps them, so that printed notices stay right and
+        only the buildings that must move (a site closed, its hours cut) are planned again.
     show_up: the expected share of people who come; capacity is checked on people × show_up.
     Infeasible (too little capacity in the window): what fits is placed, the rest listed in `unplaced`,
     status "partial" and a readable `message`.
@@ -528,7 +533,26 @@ def plan(
             add_at(ss, t, p * show_up)
             packer.assignments.append(Assignment(bkey, skey, t, t + ss.step, p))
 
-    todo = [b for b in buildings if b.key not in fixed and b.people > 0]
+    kept: set[int] = set()
+    for bkey in sorted(previous or {}):
+        items = list((previous or {})[bkey])
+        b = by_key.get(bkey)
+        if b is None or bkey in fixed or not items or sum(a.people for a in items) != b.people:
+            continue
+        spots = []
+        for a in items:
+            ss = slots.get(a.site)
+            j = ss.index.get(a.start) if ss is not None and a.site not in closed else None
+            if j is None or a.end != a.start + ss.step or ss.load[j] + a.people * show_up > ss.cap + EPS:
+                break
+            spots.append((ss, j, a))
+        if len(spots) == len(items) and len({a.site for a in items}) == 1:
+            for ss, j, a in spots:
+                ss.load[j] += a.people * show_up
+                packer.assignments.append(a)
+            kept.add(bkey)
+
+    todo = [b for b in buildings if b.key not in fixed and b.key not in kept and b.people > 0]
     open_sites = [s for s in sites if s.key not in closed and slots[s.key].starts and slots[s.key].cap > 0]
     unplaced: list[int] = []
     if todo and open_sites:

@@ -197,6 +197,30 @@ def test_fixed_assignments_are_kept_and_closed_sites_get_no_new_ones():
     assert again.people == sum(b.people for b in buildings)
 
 
+def test_replanning_with_previous_moves_only_what_must_move():
+    buildings, sites = town()
+    end = T0 + timedelta(hours=12)
+    first = plan(buildings, sites, start=T0, end=end)
+    previous = defaultdict(list)
+    for a in first.assignments:
+        previous[a.building].append(a)
+    # Nothing changed: the same plan comes back.
+    same = plan(buildings, sites, start=T0, end=end, previous=previous)
+    assert sorted(same.assignments, key=repr) == sorted(first.assignments, key=repr)
+    # Site 3 closes: only its buildings move, to the other sites.
+    moved = plan(buildings, sites, start=T0, end=end, previous=previous, closed_sites={3})
+    assert moved.status == "optimal"
+    assert_valid(moved, buildings, sites, start=T0, end=end)
+    at3 = {a.building for a in first.assignments if a.site == 3}
+    assert at3
+    for bkey, items in previous.items():
+        now = sorted((a for a in moved.assignments if a.building == bkey), key=lambda a: a.start)
+        if bkey in at3:
+            assert {a.site for a in now} <= {1, 2}
+        else:
+            assert now == sorted(items, key=lambda a: a.start)
+
+
 def test_plan_beats_naive_on_max_wait():
     buildings, sites = town(n=64)
     end = T0 + timedelta(hours=12)
