@@ -142,15 +142,29 @@ def simulate(plan: Plan, sites: Iterable[Site], *, seed: int = 1, arrival: str =
     )
 
 
-DEFAULT_LABELS = {
-    "title": "Predicted wait per slot",
-    "planned": "Staggered plan",
-    "naive": "Naive (nearest site at opening)",
-    "max": "max",
-    "mean": "mean",
-    "minutes": "minutes",
-    "unit": "min",
-    "slot": "slot",
+def gettext_noop(message: str) -> str:
+    """Marks a string for makemessages (Django's own would need settings at import time)."""
+    return message
+
+
+def _translate(message: str) -> str:
+    try:
+        from django.utils.translation import gettext
+
+        return gettext(message)
+    except Exception:  # outside a configured Django (a bare script): English
+        return message
+
+
+DEFAULT_LABELS = {  # marked for makemessages; chart_data() translates them in the active language
+    "title": gettext_noop("Predicted wait per slot"),
+    "planned": gettext_noop("Staggered plan"),
+    "naive": gettext_noop("Naive (nearest site at opening)"),
+    "max": gettext_noop("max"),
+    "mean": gettext_noop("mean"),
+    "minutes": gettext_noop("minutes"),
+    "unit": gettext_noop("min"),
+    "slot": gettext_noop("slot"),
 }
 
 
@@ -175,8 +189,8 @@ def chart_data(
 ) -> dict:
     """JSON-able data for plan-chart.js: per slot (every site together) the max and mean wait of both plans.
 
-    `labels` overrides the (English) texts of DEFAULT_LABELS, e.g. translated by the caller."""
-    texts = {**DEFAULT_LABELS, **(labels or {})}
+    The texts of DEFAULT_LABELS come translated in the active language; `labels` overrides any of them."""
+    texts = {**{k: _translate(v) for k, v in DEFAULT_LABELS.items()}, **(labels or {})}
     p, n = planned.by_slot(), naive.by_slot()
     slots = sorted(set(p) | set(n))
     days = {_local(t, tz).date() for t in slots}

@@ -456,3 +456,13 @@ def test_plan_chart_draws_both_plans(chromium, tmp_path):
         page.screenshot(path=str(tmp_path / "chart.png"))
     finally:
         context.close()
+
+
+def test_simulation_draws_show_up():
+    buildings = [Building(i, 0, 0, 100, 40) for i in range(1, 11)]
+    sites = [site(1, 0, 0, lanes=10, hours=4)]
+    end = T0 + timedelta(hours=4)
+    full = simulate(plan(buildings, sites, start=T0, end=end), sites)
+    half = simulate(plan(buildings, sites, start=T0, end=end, show_up=0.5), sites)
+    assert full.people == 1000
+    assert 400 < half.people < 600  # binomial(1000, 0.5)
