@@ -30,6 +30,7 @@ are taken as even (the first `people % households` households have one person mo
 building's households in its own order, filling each slot up to its `people` (a real household
 larger than the even size may move the boundary by a few people).
 
+Slots lie on the window's grid (start + k × slot_minutes); a site offers those wholly inside its hours.
 Coordinates are planar (metres); `project(lat, lon)` turns WGS-84 degrees into such metres.
 """
 
