@@ -13,7 +13,8 @@ always the one with room.
 
 Figures: solve seconds of plan(); the predicted max and mean wait of the plan and of the naive plan
 (everyone to the nearest site at its opening) from simulate(); ratio = planned max ÷ naive max (target
-< 1); placed = people placed ÷ target (target ≥ 1, i.e. everyone). Standalone:
+< 1); walk_m = mean walking metres per person against the nearest site's; placed = people placed ÷
+target (target ≥ 1, i.e. everyone). Standalone:
 `.venv/bin/python bench/_screening_plan.py small`.
 """
 
@@ -124,6 +125,16 @@ def run(scale: str):
         planned_finish=sim_p.finish.isoformat() if sim_p.finish else None,
         naive_finish=sim_n.finish.isoformat() if sim_n.finish else None,
     )
+    # Walking: metres per person, against everyone at their nearest site (the naive plan's distance).
+    yield common.result(
+        "screening.plan",
+        "walk_m",
+        round(_walk(planned, buildings, sites), 1),
+        "m",
+        baseline=round(_walk(naive, buildings, sites), 1),
+        ratio=round(_walk(planned, buildings, sites) / max(_walk(naive, buildings, sites), 1e-9), 4),
+        note="mean walking distance per person; baseline: nearest site for everyone (ignores capacity)",
+    )
     placed = planned.people
     yield common.result(
         "screening.plan",
@@ -135,6 +146,13 @@ def run(scale: str):
         target=">= 1",
         unplaced_buildings=len(planned.unplaced),
     )
+
+
+def _walk(p, buildings, sites) -> float:
+    where = {b.key: (b.x, b.y) for b in buildings}
+    at = {s.key: (s.x, s.y) for s in sites}
+    total = sum(a.people * math.dist(where[a.building], at[a.site]) for a in p.assignments)
+    return total / max(p.people, 1)
 
 
 if __name__ == "__main__":
