@@ -28,7 +28,9 @@ class BriefingQuerySet(ScopedQuerySet):
             return self
         if not paths:
             return self.none()
-        above = models.Q(area_path__in={p[:i] for p in paths for i in range(4, len(p) + 1, 4)})
+        from fangkong.areas.models import STEP
+
+        above = models.Q(area_path__in={p[:i] for p in paths for i in range(STEP, len(p) + 1, STEP)})
         return self.filter(above | path_q("area_path", paths))
 
 
