@@ -11,7 +11,16 @@ VIEW_AREAS = ["areas.view_area", "areas.view_place"]
 ROLES: dict[str, dict] = {
     "district_admin": {
         "name": _("district administrator"),
-        "perms": ["areas.*", "policies.*", "core.*", "accounts.*", "people.*", "gates.*", "observation.*"],
+        "perms": [
+            "areas.*",
+            "policies.*",
+            "core.*",
+            "accounts.*",
+            "people.*",
+            "gates.*",
+            "observation.*",
+            "tracing.*",
+        ],
     },
     "street_coordinator": {
         "name": _("street coordinator"),
@@ -24,6 +33,9 @@ ROLES: dict[str, dict] = {
             "people.*",
             "gates.*",
             "observation.*",
+            "tracing.view_contact",
+            "tracing.view_screeningtask",
+            "tracing.change_screeningtask",
         ],
     },
     "community_worker": {
@@ -39,6 +51,9 @@ ROLES: dict[str, dict] = {
             "people.reveal_identity",
             "gates.*",
             "observation.*",
+            "tracing.view_contact",
+            "tracing.view_screeningtask",
+            "tracing.change_screeningtask",
         ],
     },
     "grid_member": {
@@ -92,6 +107,9 @@ ROLES: dict[str, dict] = {
             "people.reveal_identity",
             "gates.view_*",
             "observation.view_*",
+            # Orders for the contacts they confirm (observation's services create them).
+            "observation.add_observationorder",
+            "tracing.*",
         ],
     },
     "workplace_contact": {

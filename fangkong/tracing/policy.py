@@ -1,0 +1,54 @@
+"""The policy keys of the investigation. No number lives here: only which key gives which rule.
+
+Observation's keys are reused where they already hold the rule: the length of a close or secondary
+contact's order (observation.close_contact.days / secondary_contact.days), and whether secondary contacts
+are tracked at all (the ninth edition set their days to 0: "不再判定次密接")."""
+
+from __future__ import annotations
+
+import datetime
+
+from fangkong.policies.selectors import PolicyMissing, policy_in_force, policy_value
+
+LOOKBACK_DAYS = "tracing.lookback.days"
+WINDOW_MINUTES = "tracing.copresence.window_minutes"
+MIN_OVERLAP_MINUTES = "tracing.copresence.min_overlap_minutes"
+TRANSFER_HOURS = "tracing.transfer.hours"
+CLOSE_ORDER_TYPE = "tracing.close_contact.order_type"
+SECONDARY_ORDER_TYPE = "tracing.secondary_contact.order_type"
+RISK_ACTION = "tracing.risk_area.{level}.action"
+SECONDARY_DAYS = "observation.secondary_contact.days"
+
+KEYS = [
+    LOOKBACK_DAYS,
+    WINDOW_MINUTES,
+    MIN_OVERLAP_MINUTES,
+    TRANSFER_HOURS,
+    CLOSE_ORDER_TYPE,
+    SECONDARY_ORDER_TYPE,
+]
+
+
+def value(key: str, *, at=None, area=None):
+    return policy_value(key, at=at, area=area)
+
+
+def secondary_tracked(*, at=None, area=None) -> bool:
+    try:
+        return int(policy_in_force(SECONDARY_DAYS, at=at, area=area).typed_value) > 0
+    except PolicyMissing:
+        return False
+
+
+def window(*, at=None, area=None) -> tuple[int, int]:
+    """(window, minimum overlap) in minutes. A scan stands for a stay of `window` minutes from it; two
+    stays at one place overlap by window − |Δt|, a candidate when that is at least the minimum."""
+    return int(value(WINDOW_MINUTES, at=at, area=area)), int(value(MIN_OVERLAP_MINUTES, at=at, area=area))
+
+
+def lookback(case) -> tuple[datetime.date, datetime.date]:
+    """The days of the look-back: `days` before onset (or sampling) up to the day of sampling."""
+    days = int(value(LOOKBACK_DAYS, area=case.area_path))
+    start = case.reference_date - datetime.timedelta(days=days)
+    end = max(case.sample_date, case.reference_date)
+    return start, end
