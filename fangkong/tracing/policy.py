@@ -14,9 +14,9 @@ LOOKBACK_DAYS = "tracing.lookback.days"
 WINDOW_MINUTES = "tracing.copresence.window_minutes"
 MIN_OVERLAP_MINUTES = "tracing.copresence.min_overlap_minutes"
 TRANSFER_HOURS = "tracing.transfer.hours"
-CLOSE_ORDER_TYPE = "tracing.close_contact.order_type"
-SECONDARY_ORDER_TYPE = "tracing.secondary_contact.order_type"
-RISK_ACTION = "tracing.risk_area.{level}.action"
+CLOSE_CENTRALIZED = "tracing.close_contact.centralized"
+SECONDARY_CENTRALIZED = "tracing.secondary_contact.centralized"
+RISK_OBSERVE = "tracing.risk_area.{level}.observe"
 SECONDARY_DAYS = "observation.secondary_contact.days"
 
 KEYS = [
@@ -24,8 +24,8 @@ KEYS = [
     WINDOW_MINUTES,
     MIN_OVERLAP_MINUTES,
     TRANSFER_HOURS,
-    CLOSE_ORDER_TYPE,
-    SECONDARY_ORDER_TYPE,
+    CLOSE_CENTRALIZED,
+    SECONDARY_CENTRALIZED,
 ]
 
 

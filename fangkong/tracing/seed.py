@@ -65,7 +65,9 @@ def seed_activity(ctx) -> None:
     street = home.parent
     market = Place.objects.filter(area=street, kind=Place.Kind.MARKET).order_by("pk").first()
     if market is None:
-        market = area_services.place_create(actor=None, area=street, name=f"{street.name}菜市场", kind=Place.Kind.MARKET)
+        market = area_services.place_create(
+            actor=None, area=street, name=f"{street.name}菜市场", kind=Place.Kind.MARKET
+        )
 
     def item(person, at, direction="out", place=gate):
         return {

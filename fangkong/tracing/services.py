@@ -415,9 +415,12 @@ def contact_name(*, actor, case: Case, person, note: str = "") -> Contact:
 
 def order_type_for(degree: str, *, area=None) -> tuple[str, str]:
     """(order type, reason) of a confirmed contact's observation order, from policy."""
-    if degree == Contact.Degree.SECONDARY:
-        return tpolicy.value(tpolicy.SECONDARY_ORDER_TYPE, area=area), "secondary_contact"
-    return tpolicy.value(tpolicy.CLOSE_ORDER_TYPE, area=area), "close_contact"
+    from fangkong.observation.models import OrderType
+
+    secondary = degree == Contact.Degree.SECONDARY
+    key = tpolicy.SECONDARY_CENTRALIZED if secondary else tpolicy.CLOSE_CENTRALIZED
+    order_type = OrderType.CENTRALIZED if tpolicy.value(key, area=area) else OrderType.HOME
+    return order_type, ("secondary_contact" if secondary else "close_contact")
 
 
 @transaction.atomic
@@ -611,7 +614,8 @@ def risk_area_end(*, actor, risk_area: RiskArea, valid_to) -> RiskArea:
 
 
 def risk_action(level: str, *, at=None) -> str:
-    return tpolicy.value(tpolicy.RISK_ACTION.format(level=level), at=at)
+    observe = tpolicy.value(tpolicy.RISK_OBSERVE.format(level=level), at=at)
+    return ScreeningTask.Action.OBSERVATION if observe else ScreeningTask.Action.TESTING
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core.audit import record_access
@@ -28,13 +28,13 @@ class CaseListView(ScopedListView):
     filterset_class = CaseFilter
     table_class = CaseTable
     export_name = "cases"
-    title = _lazy("Cases")
+    title = gettext_lazy("Cases")
     actions = [
-        (_lazy("Open a case"), "tracing:case-add", "tracing.add_case"),
-        (_lazy("Chain graph"), "tracing:graph", "tracing.view_case"),
-        (_lazy("Clusters"), "tracing:cluster-list", "tracing.view_cluster"),
-        (_lazy("Risk areas"), "tracing:riskarea-list", "tracing.view_riskarea"),
-        (_lazy("Contacts"), "tracing:contact-list", "tracing.view_contact"),
+        (gettext_lazy("Open a case"), "tracing:case-add", "tracing.add_case"),
+        (gettext_lazy("Chain graph"), "tracing:graph", "tracing.view_case"),
+        (gettext_lazy("Clusters"), "tracing:cluster-list", "tracing.view_cluster"),
+        (gettext_lazy("Risk areas"), "tracing:riskarea-list", "tracing.view_riskarea"),
+        (gettext_lazy("Contacts"), "tracing:contact-list", "tracing.view_contact"),
     ]
 
     def base_queryset(self):
@@ -225,7 +225,7 @@ class ContactListView(ScopedListView):
     filterset_class = ContactFilter
     table_class = ContactTable
     export_name = "contacts"
-    title = _lazy("Contacts to follow")
+    title = gettext_lazy("Contacts to follow")
 
     def base_queryset(self):
         return Contact.objects.select_related("person", "area", "order")
@@ -254,8 +254,8 @@ class TaskListView(ScopedListView):
     filterset_class = TaskFilter
     table_class = TaskTable
     export_name = "screening-tasks"
-    title = _lazy("Risk-area screening tasks")
-    actions = [(_lazy("Risk areas"), "tracing:riskarea-list", "tracing.view_riskarea")]
+    title = gettext_lazy("Risk-area screening tasks")
+    actions = [(gettext_lazy("Risk areas"), "tracing:riskarea-list", "tracing.view_riskarea")]
 
     def base_queryset(self):
         return ScreeningTask.objects.select_related("person", "area", "risk_area__area", "risk_area__place")
@@ -276,10 +276,10 @@ class RiskAreaListView(ScopedListView):
     filterset_class = RiskAreaFilter
     table_class = RiskAreaTable
     export_name = "risk-areas"
-    title = _lazy("Risk areas")
+    title = gettext_lazy("Risk areas")
     actions = [
-        (_lazy("Declare a risk area"), "tracing:riskarea-add", "tracing.add_riskarea"),
-        (_lazy("Screening tasks"), "tracing:task-list", "tracing.view_screeningtask"),
+        (gettext_lazy("Declare a risk area"), "tracing:riskarea-add", "tracing.add_riskarea"),
+        (gettext_lazy("Screening tasks"), "tracing:task-list", "tracing.view_screeningtask"),
     ]
 
     def get_queryset(self):
@@ -336,8 +336,8 @@ class ClusterListView(ScopedListView):
     filterset_class = ClusterFilter
     table_class = ClusterTable
     export_name = "clusters"
-    title = _lazy("Clusters")
-    actions = [(_lazy("New cluster"), "tracing:cluster-add", "tracing.add_cluster")]
+    title = gettext_lazy("Clusters")
+    actions = [(gettext_lazy("New cluster"), "tracing:cluster-add", "tracing.add_cluster")]
 
     def base_queryset(self):
         return Cluster.objects.select_related("area").annotate(n_cases=Count("cases"))

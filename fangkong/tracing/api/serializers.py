@@ -50,6 +50,10 @@ class CaseSerializer(ScopedModelSerializer):
             "cluster",
         ]
 
+    def get_validators(self):
+        # A re-sent result answers the case it opened (services.case_open), not a uniqueness error.
+        return []
+
 
 class TimelineEntrySerializer(ScopedModelSerializer):
     class Meta:
@@ -105,6 +109,9 @@ class CaseLinkSerializer(ScopedModelSerializer):
         model = CaseLink
         fields = ["id", "source", "case", "kind", "evidence", "created_at"]
         read_only_fields = ["created_at"]
+
+    def get_validators(self):
+        return []  # services.case_link answers a repeated link with a clear message
 
 
 class ClusterSerializer(ScopedModelSerializer):

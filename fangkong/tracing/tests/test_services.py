@@ -43,7 +43,7 @@ def test_case_open_is_idempotent_on_source_ref(investigator, outbreak):
 def test_case_open_unknown_person_is_a_clear_error(investigator):
     with pytest.raises(ValidationError) as exc:
         services.case_open(actor=investigator, person=None, sample_date=timezone.localdate())
-    assert "Unknown resident" in str(exc.value)
+    assert "未知居民" in str(exc.value)
 
 
 def test_candidates_with_reasons(investigator, outbreak):
@@ -55,7 +55,7 @@ def test_candidates_with_reasons(investigator, outbreak):
     near1 = by_person[outbreak["near1"].pk]
     assert near1.kind == "copresence" and near1.overlap_minutes == 25
     assert near1.evidence[0]["place"] == "镇国寺东门"
-    assert "镇国寺东门" in near1.reasons()[0] and "25" in near1.reasons()[0]
+    assert "镇国寺东门" in near1.reasons()[0] and "重叠 25 分钟" in near1.reasons()[0]
     assert by_person[outbreak["near2"].pk].overlap_minutes == 18
     # The contact in community B hangs on B (their community follows them), the case path is copied.
     near2 = by_person[outbreak["near2"].pk]
@@ -94,7 +94,7 @@ def test_named_contact_cannot_be_the_case(investigator, outbreak):
     case = _open(investigator, outbreak["case_person"])
     with pytest.raises(ValidationError) as exc:
         services.contact_name(actor=investigator, case=case, person=outbreak["case_person"], note="自己")
-    assert "own contact" in str(exc.value)
+    assert "不能作为自己的密接" in str(exc.value)
     c = services.contact_name(actor=investigator, case=case, person=outbreak["far"], note="一起吃饭")
     assert c.kind == "named" and "一起吃饭" in c.reasons()[0]
 
@@ -107,7 +107,7 @@ def test_case_link_refuses_a_loop(investigator, tree):
     services.case_link(actor=investigator, source=b, case=c, kind="copresence", evidence="同一超市")
     with pytest.raises(ValidationError) as exc:
         services.case_link(actor=investigator, source=c, case=a, kind="named", evidence="x")
-    assert "loop" in str(exc.value)
+    assert "循环" in str(exc.value)
     with pytest.raises(ValidationError):
         services.case_link(actor=investigator, source=b, case=a, kind="named", evidence="x")
     assert CaseLink.objects.count() == 2
