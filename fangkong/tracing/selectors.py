@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,7 +222,7 @@ def graph_data(
             if src in seen:
                 links.append({"source": f"c{src}", "target": f"c{dst}", "kind": kind, "chain": True})
     return {
-        "categories": [str(Classification(c).label) if c != "contact" else _("contact") for c in CATEGORIES],
+        "categories": [str(Classification(c).label) if c != "contact" else _("contacts") for c in CATEGORIES],
         "kinds": {k.value: str(k.label) for k in ContactKind},
         "nodes": nodes,
         "links": links,
@@ -232,7 +233,7 @@ def gantt_rows(*, viewer, cluster_id: int) -> list[dict]:
     rows = (
         Case.objects.visible_to(viewer)
         .filter(cluster_id=cluster_id)
-        .order_by("onset_date", "sample_date", "pk")
+        .order_by(Coalesce("onset_date", "sample_date"), "pk")
         .values("pk", "person__name", "classification", "onset_date", "sample_date", "transferred_at")
     )
     out = []

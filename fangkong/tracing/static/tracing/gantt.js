@@ -10,7 +10,7 @@ window.addEventListener("DOMContentLoaded", function () {
   chart.setOption({
     tooltip: {formatter: function (p) { var r = rows[p.dataIndex]; return r.name + "<br>" + r.start + " → " + r.end; }},
     grid: {left: 160, right: 20, top: 10, bottom: 30},
-    xAxis: {type: "time"},
+    xAxis: {type: "time", max: Math.max.apply(null, rows.map(function (r) { return Date.parse(r.end); })) + 2 * day},
     yAxis: {type: "category", data: rows.map(function (r) { return r.name; }), inverse: true},
     series: [{
       type: "custom",
