@@ -1,0 +1,252 @@
+"""Contacts: candidates with reasons (household, co-presence, workplace hook, named), bulk confirmation into observation orders, dismissal."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from fangkong.core.audit import msgid, record, record_bulk
+from fangkong.core.models import ChangeLog
+from fangkong.people.models import Person
+
+from .. import hooks, selectors
+from .. import policy as tpolicy
+from ..models import (
+    Case,
+    Contact,
+    ContactKind,
+)
+from .common import _user
+
+# ------------------------------------------------------------------ contacts
+
+
+def _merge(existing: list, new: list) -> list:
+    have = {str(sorted(e.items())) for e in existing}
+    return existing + [e for e in new if str(sorted(e.items())) not in have]
+
+
+@transaction.atomic
+def candidates_find(*, actor, case: Case) -> int:
+    """List the candidate contacts of a case with the reason for each: the household, co-presence at a
+    place over the look-back window (policy window and minimum overlap), the workplace hook. Contacts
+    already confirmed or dismissed keep their state (new evidence is added). Returns how many are new."""
+    return candidates_find_many(actor=actor, cases=[case])
+
+
+def candidates_find_many(*, actor, cases) -> int:
+    """The same for many cases at once: one co-presence query for all of them."""
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("person", "person__area"))
+    if not cases:
+        return 0
+    with transaction.atomic():
+        found: dict[tuple[int, int], tuple[str, list]] = {}
+
+        def add(case, person_id, kind, evidence):
+            if person_id == case.person_id:
+                return
+            key = (case.pk, person_id)
+            if key in found:
+                found[key] = (found[key][0], found[key][1] + evidence)
+            else:
+                found[key] = (kind, evidence)
+
+        # Household: everyone registered in the same household area.
+        by_household: dict[int, list] = {}
+        for pid, area_id in Person.objects.filter(area_id__in={c.person.area_id for c in cases}).values_list(
+            "pk", "area_id"
+        ):
+            by_household.setdefault(area_id, []).append(pid)
+        for case in cases:
+            for pid in by_household.get(case.person.area_id, []):
+                add(
+                    case,
+                    pid,
+                    ContactKind.HOUSEHOLD,
+                    [{"kind": "household", "household": case.person.area.full_name()}],
+                )
+        # Co-presence: one set-based query over the scans of all the cases' people.
+        window, min_overlap = tpolicy.window(area=cases[0].area_path)
+        starts, ends = zip(*(tpolicy.lookback(c) for c in cases), strict=True)
+        t0 = timezone.make_aware(datetime.datetime.combine(min(starts), datetime.time()))
+        t1 = timezone.make_aware(
+            datetime.datetime.combine(max(ends) + datetime.timedelta(days=1), datetime.time())
+        )
+        pairs = selectors.copresence(
+            person_ids=[c.person_id for c in cases], start=t0, end=t1, window=window, min_overlap=min_overlap
+        )
+        for case in cases:
+            for other, evidence in pairs.get(case.person_id, {}).items():
+                add(case, other, ContactKind.COPRESENCE, evidence)
+            for colleague, reason in hooks.workplace_colleagues(case.person):
+                add(case, colleague.pk, ContactKind.WORKPLACE, [{"kind": "workplace", "reason": reason}])
+        if not found:
+            return 0
+        people = {
+            p.pk: p
+            for p in Person.objects.filter(pk__in={pid for _c, pid in found}).only(
+                "pk", "area_id", "area_path"
+            )
+        }
+        case_by_id = {c.pk: c for c in cases}
+        existing = {
+            (c.case_id, c.person_id): c
+            for c in Contact.objects.filter(case_id__in=case_by_id, person_id__in=people).select_for_update()
+        }
+        new, changed = [], []
+        for (case_id, pid), (kind, evidence) in found.items():
+            overlap = max((e.get("overlap", 0) for e in evidence), default=0) or None
+            if (case_id, pid) in existing:
+                c = existing[(case_id, pid)]
+                merged = _merge(c.evidence or [], evidence)
+                if merged != c.evidence:
+                    c.evidence = merged
+                    c.overlap_minutes = max(c.overlap_minutes or 0, overlap or 0) or None
+                    changed.append(c)
+                continue
+            p = people[pid]
+            case = case_by_id[case_id]
+            new.append(
+                Contact(
+                    area_id=p.area_id,
+                    area_path=p.area_path,
+                    case_id=case_id,
+                    case_area_path=case.area_path,
+                    person_id=pid,
+                    kind=kind,
+                    evidence=evidence,
+                    overlap_minutes=overlap,
+                )
+            )
+        Contact.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        if changed:
+            Contact.objects.bulk_update(changed, ["evidence", "overlap_minutes"], batch_size=2000)
+        for case in cases:
+            n = sum(1 for c in new if c.case_id == case.pk)
+            record(
+                case,
+                ChangeLog.Action.UPDATE,
+                actor=actor,
+                message=gettext_noop("%(n)s new candidate contacts listed"),
+                params={"n": n},
+            )
+        return len(new)
+
+
+@transaction.atomic
+def contact_name(*, actor, case: Case, person, note: str = "") -> Contact:
+    """A person the case names (met, visited): a candidate with the note as its reason."""
+    if not isinstance(person, Person) or person.pk is None:
+        raise ValidationError({"person": _("Unknown resident.")})
+    if person.pk == case.person_id:
+        raise ValidationError({"person": _("The case cannot be their own contact.")})
+    evidence = [{"kind": "named", "note": (note or "").strip()[:200]}]
+    contact = Contact.objects.select_for_update().filter(case=case, person=person).first()
+    if contact is not None:
+        contact.evidence = _merge(contact.evidence or [], evidence)
+        contact.save(update_fields=["evidence", "updated_at"])
+        return contact
+    contact = Contact.objects.create(
+        area_id=person.area_id,
+        area_path=person.area_path,
+        case=case,
+        case_area_path=case.area_path,
+        person=person,
+        kind=ContactKind.NAMED,
+        evidence=evidence,
+    )
+    record(contact, ChangeLog.Action.CREATE, actor=actor)
+    return contact
+
+
+def order_type_for(degree: str, *, area=None) -> tuple[str, str]:
+    """(order type, reason) of a confirmed contact's observation order, from policy."""
+    from fangkong.observation.models import OrderType
+
+    secondary = degree == Contact.Degree.SECONDARY
+    key = tpolicy.SECONDARY_CENTRALIZED if secondary else tpolicy.CLOSE_CENTRALIZED
+    order_type = OrderType.CENTRALIZED if tpolicy.value(key, area=area) else OrderType.HOME
+    return order_type, ("secondary_contact" if secondary else "close_contact")
+
+
+@transaction.atomic
+def contacts_confirm(*, actor, contacts, degree: str = Contact.Degree.CLOSE, start=None) -> dict:
+    """Confirm many contacts in one action: each gets its observation order (type and end from policy)
+    in the community of the person's household. A contact already confirmed (or dismissed) is reported
+    and left alone, so a double click or a retry orders no one twice. Returns {"confirmed": [...],
+    "orders": [...], "skipped": [(contact, why)]}."""
+    from fangkong.observation import services as observation
+
+    if degree not in Contact.Degree.values:
+        raise ValidationError({"degree": _("Unknown degree.")})
+    ids = [c.pk for c in contacts]
+    rows = list(
+        Contact.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("person", "case")
+        .order_by("pk")
+    )
+    if (
+        degree == Contact.Degree.SECONDARY
+        and rows
+        and not tpolicy.secondary_tracked(area=rows[0].case.area_path)
+    ):
+        raise ValidationError({"degree": _("Secondary contacts are not tracked under the policy in force.")})
+    out = {"confirmed": [], "orders": [], "skipped": []}
+    now = timezone.now()
+    start = start or timezone.localdate()
+    for c in rows:
+        if c.state == Contact.State.CONFIRMED:
+            out["skipped"].append((c, _("already confirmed")))
+            continue
+        if c.person_id == c.case.person_id:
+            out["skipped"].append((c, _("this is the case")))
+            continue
+        order_type, reason = order_type_for(degree, area=c.area_path)
+        order = observation.order_create(
+            actor=actor,
+            person=c.person,
+            order_type=order_type,
+            reason=reason,
+            source=f"tracing.Contact:{c.pk}",
+            start=start,
+        )
+        c.state, c.degree, c.order = Contact.State.CONFIRMED, degree, order
+        c.decided_by, c.decided_at = _user(actor), now
+        out["confirmed"].append(c)
+        out["orders"].append(order)
+    if out["confirmed"]:
+        Contact.objects.bulk_update(
+            out["confirmed"], ["state", "degree", "order", "decided_by", "decided_at", "updated_at"]
+        )
+        record_bulk(
+            out["confirmed"],
+            ChangeLog.Action.UPDATE,
+            actor=actor,
+            message=gettext_noop("confirmed as %(degree)s"),
+            params={"degree": msgid(Contact.Degree(degree).label)},
+        )
+    return out
+
+
+@transaction.atomic
+def contacts_dismiss(*, actor, contacts, reason: str = "") -> int:
+    ids = [c.pk for c in contacts]
+    rows = list(Contact.objects.select_for_update().filter(pk__in=ids, state=Contact.State.CANDIDATE))
+    now = timezone.now()
+    for c in rows:
+        c.state, c.decided_by, c.decided_at = Contact.State.DISMISSED, _user(actor), now
+    Contact.objects.bulk_update(rows, ["state", "decided_by", "decided_at", "updated_at"])
+    record_bulk(
+        rows,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        message=gettext_noop("dismissed: %(reason)s"),
+        params={"reason": reason},
+    )
+    return len(rows)
