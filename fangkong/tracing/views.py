@@ -158,9 +158,9 @@ def case_action(request, pk, action):
             services.contact_name(actor=user, case=case, **form.cleaned_data)
             messages.success(request, _("Saved."))
         elif action in ("confirm", "dismiss"):
-            chosen = Contact.objects.filter(
-                case=case, pk__in=[v for v in post.getlist("contact") if v.isdigit()]
-            )
+            # A row's own button ("one") decides that row alone; the action buttons take the ticked rows.
+            picked = [post["one"]] if post.get("one") else post.getlist("contact")
+            chosen = Contact.objects.filter(case=case, pk__in=[v for v in picked if v.isdigit()])
             if not chosen.exists():
                 raise ValidationError(_("Tick at least one contact."))
             if action == "dismiss":

@@ -125,3 +125,20 @@ def test_api_open_case_idempotent(api, investigator, outbreak):
     b = api.post("/api/tracing/cases/", body, format="json")
     assert a.status_code == 201 and b.status_code == 201, b.json()
     assert a.json()["id"] == b.json()["id"]
+
+
+def test_one_click_confirm_and_dismiss_decide_that_row_only(client, investigator, outbreak):
+    case = _case(investigator, outbreak)
+    services.candidates_find(actor=investigator, case=case)
+    near1 = Contact.objects.get(case=case, person=outbreak["near1"])
+    near2 = Contact.objects.get(case=case, person=outbreak["near2"])
+    client.force_login(investigator)
+    # A ticked box elsewhere does not ride along with a row's own button.
+    client.post(f"/tracing/cases/{case.pk}/confirm/", {"contact": [near2.pk], "one": near1.pk})
+    client.post(f"/tracing/cases/{case.pk}/dismiss/", {"one": near2.pk})
+    states = dict(Contact.objects.filter(case=case).values_list("person_id", "state"))
+    assert states == {
+        outbreak["near1"].pk: "confirmed",
+        outbreak["near2"].pk: "dismissed",
+        outbreak["neighbour"].pk: "candidate",
+    }
