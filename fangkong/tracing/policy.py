@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import datetime
 
-from fangkong.policies.selectors import PolicyMissing, policy_in_force, policy_value
+from fangkong.policies.selectors import (
+    PolicyMissing,
+    policy_in_force,
+    policy_value,
+    policy_values_by_area,
+    value_for_path,
+)
 
 LOOKBACK_DAYS = "tracing.lookback.days"
 WINDOW_MINUTES = "tracing.copresence.window_minutes"
@@ -46,9 +52,16 @@ def window(*, at=None, area=None) -> tuple[int, int]:
     return int(value(WINDOW_MINUTES, at=at, area=area)), int(value(MIN_OVERLAP_MINUTES, at=at, area=area))
 
 
-def lookback(case) -> tuple[datetime.date, datetime.date]:
-    """The days of the look-back: `days` before onset (or sampling) up to the day of sampling."""
-    days = int(value(LOOKBACK_DAYS, area=case.area_path))
+def lookback(case, *, cache: dict | None = None) -> tuple[datetime.date, datetime.date]:
+    """The days of the look-back: `days` before onset (or sampling) up to the day of sampling. A many-case
+    caller passes `cache` (a dict): every area's version is read once, then picked per case's path."""
+    if cache is None:
+        days = int(value(LOOKBACK_DAYS, area=case.area_path))
+    else:
+        if "values" not in cache:
+            cache["values"] = policy_values_by_area(LOOKBACK_DAYS)
+        found = value_for_path(cache["values"], case.area_path)
+        days = int(found) if found is not None else int(value(LOOKBACK_DAYS, area=case.area_path))
     start = case.reference_date - datetime.timedelta(days=days)
     end = max(case.sample_date, case.reference_date)
     return start, end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,17 +63,18 @@ def candidates_find_many(*, actor, cases) -> int:
             "pk", "area_id"
         ):
             by_household.setdefault(area_id, []).append(pid)
+        names: dict[int, str] = {}  # full_name() walks the tree: once per household
         for case in cases:
-            for pid in by_household.get(case.person.area_id, []):
-                add(
-                    case,
-                    pid,
-                    ContactKind.HOUSEHOLD,
-                    [{"kind": "household", "household": case.person.area.full_name()}],
-                )
+            members = by_household.get(case.person.area_id, [])
+            if len(members) > 1 and case.person.area_id not in names:
+                names[case.person.area_id] = case.person.area.full_name()
+            for pid in members:
+                household = names.get(case.person.area_id, "")
+                add(case, pid, ContactKind.HOUSEHOLD, [{"kind": "household", "household": household}])
         # Co-presence: one set-based query over the scans of all the cases' people.
         window, min_overlap = tpolicy.window(area=cases[0].area_path)
-        starts, ends = zip(*(tpolicy.lookback(c) for c in cases), strict=True)
+        days: dict = {}  # the look-back policy of every area, read once
+        starts, ends = zip(*(tpolicy.lookback(c, cache=days) for c in cases), strict=True)
         t0 = timezone.make_aware(datetime.datetime.combine(min(starts), datetime.time()))
         t1 = timezone.make_aware(
             datetime.datetime.combine(max(ends) + datetime.timedelta(days=1), datetime.time())
@@ -126,10 +128,13 @@ def candidates_find_many(*, actor, cases) -> int:
         Contact.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
         if changed:
             Contact.objects.bulk_update(changed, ["evidence", "overlap_minutes"], batch_size=2000)
+        per_case = Counter(c.case_id for c in new)
+        by_count: dict[int, list] = {}
         for case in cases:
-            n = sum(1 for c in new if c.case_id == case.pk)
-            record(
-                case,
+            by_count.setdefault(per_case.get(case.pk, 0), []).append(case)
+        for n, group in by_count.items():  # one INSERT of change-log rows per distinct count
+            record_bulk(
+                group,
                 ChangeLog.Action.UPDATE,
                 actor=actor,
                 message=gettext_noop("%(n)s new candidate contacts listed"),
