@@ -169,13 +169,23 @@ def contact_name(*, actor, case: Case, person, note: str = "") -> Contact:
     return contact
 
 
-def order_type_for(degree: str, *, area=None) -> tuple[str, str]:
-    """(order type, reason) of a confirmed contact's observation order, from policy."""
+def order_type_for(degree: str, *, area=None, cache: dict | None = None) -> tuple[str, str]:
+    """(order type, reason) of a confirmed contact's observation order, from policy (`cache`, a dict, lets
+    a bulk caller read every area's version once)."""
     from fangkong.observation.models import OrderType
+    from fangkong.policies.selectors import policy_values_by_area, value_for_path
 
     secondary = degree == Contact.Degree.SECONDARY
     key = tpolicy.SECONDARY_CENTRALIZED if secondary else tpolicy.CLOSE_CENTRALIZED
-    order_type = OrderType.CENTRALIZED if tpolicy.value(key, area=area) else OrderType.HOME
+    if cache is None:
+        centralized = tpolicy.value(key, area=area)
+    else:
+        if key not in cache:
+            cache[key] = policy_values_by_area(key)
+        centralized = value_for_path(cache[key], area or "")
+        if centralized is None:
+            centralized = tpolicy.value(key, area=area)
+    order_type = OrderType.CENTRALIZED if centralized else OrderType.HOME
     return order_type, ("secondary_contact" if secondary else "close_contact")
 
 
@@ -205,6 +215,8 @@ def contacts_confirm(*, actor, contacts, degree: str = Contact.Degree.CLOSE, sta
     out = {"confirmed": [], "orders": [], "skipped": []}
     now = timezone.now()
     start = start or timezone.localdate()
+    groups: dict[tuple[str, str], list[Contact]] = {}
+    policies: dict = {}
     for c in rows:
         if c.state == Contact.State.CONFIRMED:
             out["skipped"].append((c, _("already confirmed")))
@@ -212,19 +224,22 @@ def contacts_confirm(*, actor, contacts, degree: str = Contact.Degree.CLOSE, sta
         if c.person_id == c.case.person_id:
             out["skipped"].append((c, _("this is the case")))
             continue
-        order_type, reason = order_type_for(degree, area=c.area_path)
-        order = observation.order_create(
+        groups.setdefault(order_type_for(degree, area=c.area_path, cache=policies), []).append(c)
+    # The orders in bulk (observation.order_create_bulk: the same policy rules, set-based writes).
+    for (order_type, reason), chosen in groups.items():
+        orders = observation.order_create_bulk(
             actor=actor,
-            person=c.person,
+            people=[c.person for c in chosen],
             order_type=order_type,
             reason=reason,
-            source=f"tracing.Contact:{c.pk}",
+            sources=[f"tracing.Contact:{c.pk}" for c in chosen],
             start=start,
         )
-        c.state, c.degree, c.order = Contact.State.CONFIRMED, degree, order
-        c.decided_by, c.decided_at = _user(actor), now
-        out["confirmed"].append(c)
-        out["orders"].append(order)
+        for c, order in zip(chosen, orders, strict=True):
+            c.state, c.degree, c.order = Contact.State.CONFIRMED, degree, order
+            c.decided_by, c.decided_at = _user(actor), now
+            out["confirmed"].append(c)
+            out["orders"].append(order)
     if out["confirmed"]:
         Contact.objects.bulk_update(
             out["confirmed"], ["state", "degree", "order", "decided_by", "decided_at", "updated_at"]

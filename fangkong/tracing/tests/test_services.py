@@ -75,6 +75,19 @@ def test_bulk_confirm_orders_with_policy_ends_no_duplicates(investigator, outbre
         assert order.order_type == "centralized" and order.reason == "close_contact"
         assert order.planned_end == today + datetime.timedelta(days=5)  # ninth edition: 5 days
         assert order.area_path.startswith(order.person.area_path)
+    # The bulk path writes what order_create writes: history, status with its dated record, change log.
+    from fangkong.observation.models import OrderEvent
+    from fangkong.people.models import StatusChange
+
+    for order in ObservationOrder.objects.filter(source__startswith="tracing.Contact:"):
+        kinds = sorted(OrderEvent.objects.filter(order=order).values_list("kind", flat=True))
+        assert kinds == ["created", "status"]
+        order.person.refresh_from_db()
+        assert order.person.status == "centralized_observation"
+        assert StatusChange.objects.filter(
+            person=order.person, source=f"observation.ObservationOrder:{order.pk}"
+        ).exists()
+        assert ChangeLog.objects.filter(object_id=str(order.pk), action="create").exists()
     again = services.contacts_confirm(actor=investigator, contacts=contacts)
     assert again["orders"] == [] and len(again["skipped"]) == 3
     assert ObservationOrder.objects.count() == 3
