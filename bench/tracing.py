@@ -32,10 +32,15 @@ class _Rollback(Exception):
 def run(scale: str):
     common.ensure_district(scale)
     n = SCANS[scale]
-    common.say(f"tracing: inserting {n} scans over {DAYS} days")
-    t0 = time.perf_counter()
-    places = _insert_scans(n)
-    common.say(f"  inserted in {time.perf_counter() - t0:.1f}s at {places} places")
+    from fangkong.gates.models import ScanEvent
+
+    if ScanEvent.objects.filter(request_id="bench:tracing").exists():  # --reuse: the scans are there
+        common.say("tracing: reusing the scans of an earlier run")
+    else:
+        common.say(f"tracing: inserting {n} scans over {DAYS} days")
+        t0 = time.perf_counter()
+        places = _insert_scans(n)
+        common.say(f"  inserted in {time.perf_counter() - t0:.1f}s at {places} places")
     yield from _copresence(scale)
     yield from _graph(scale)
     yield from _bulk(scale)
@@ -91,6 +96,7 @@ def _case_people(k: int) -> list[int]:
 
 
 def _open_cases(person_ids):
+    """Bench cases (lab "bench"), opened straight into the table; reused by a --reuse run."""
     from django.utils import timezone
 
     from fangkong.people.models import Person
@@ -240,7 +246,8 @@ def _graph(scale: str):
     from fangkong.tracing.models import Case, CaseLink, Contact
 
     n_cases, n_contacts = GRAPH[scale]
-    _insert_graph(n_cases, n_contacts)
+    if not Case.objects.filter(source_ref="bench-graph").exists():
+        _insert_graph(n_cases, n_contacts)
     cases, contacts = Case.objects.count(), Contact.objects.filter(state="confirmed").count()
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
         "bench-tracing", "", "x"
