@@ -326,7 +326,7 @@ def order_create_bulk(
             StatusChange(
                 area_id=o.area_id,
                 area_path=o.area_path,
-                person_id=o.person_id,
+                person=o.person,  # the instance: the change log names it without a query per row
                 status=status,
                 since=now,
                 reason=_("%(type)s from %(start)s") % {"type": label, "start": o.start},
