@@ -4,6 +4,7 @@ also write their own dated history (OrderEvent) and move the person's status thr
 A package by topic (one module each); this module re-exports every name so callers keep
 `services.x(...)`."""
 
+from .bulk import order_create_bulk
 from .care import (
     care_group_create,
     care_group_for_household,
@@ -28,7 +29,6 @@ from .orders import (
     _user,
     order_activate,
     order_create,
-    order_create_bulk,
     order_end,
     order_end_problems,
     order_extend,
