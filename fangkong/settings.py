@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fangkong.gates",
     "fangkong.observation",
     "fangkong.briefing",
+    "fangkong.tracing",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ ROLES: dict[str, dict] = {
             "gates.*",
             "observation.*",
             "briefing.*",
+            "tracing.*",
         ],
     },
     "street_coordinator": {
@@ -36,6 +37,9 @@ ROLES: dict[str, dict] = {
             "briefing.view_*",
             "briefing.add_*",
             "briefing.change_item",
+            "tracing.view_contact",
+            "tracing.view_screeningtask",
+            "tracing.change_screeningtask",
         ],
     },
     "community_worker": {
@@ -53,6 +57,9 @@ ROLES: dict[str, dict] = {
             "observation.*",
             "briefing.view_*",
             "briefing.change_item",
+            "tracing.view_contact",
+            "tracing.view_screeningtask",
+            "tracing.change_screeningtask",
         ],
     },
     "grid_member": {
@@ -106,6 +113,9 @@ ROLES: dict[str, dict] = {
             "people.reveal_identity",
             "gates.view_*",
             "observation.view_*",
+            # Orders for the contacts they confirm (observation's services create them).
+            "observation.add_observationorder",
+            "tracing.*",
         ],
     },
     "workplace_contact": {

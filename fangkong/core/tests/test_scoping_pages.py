@@ -112,6 +112,12 @@ ID_ROUTES = {
     "briefing:briefing-check": lambda o, k: {"pk": _obj(o, "briefing.Briefing", k).pk},
     "briefing:item-add": lambda o, k: {"pk": _obj(o, "briefing.Briefing", k).pk},
     "briefing:item-state": lambda o, k: {"pk": _obj(o, "briefing.Item", k).pk},
+    "tracing:case-detail": lambda o, k: {"pk": _obj(o, "tracing.Case", k).pk},
+    "tracing:case-letters": lambda o, k: {"pk": _obj(o, "tracing.Case", k).pk},
+    "tracing:case-action": lambda o, k: {"pk": _obj(o, "tracing.Case", k).pk, "action": "candidates"},
+    "tracing:contact-detail": lambda o, k: {"pk": _obj(o, "tracing.Contact", k).pk},
+    "tracing:cluster-detail": lambda o, k: {"pk": _obj(o, "tracing.Cluster", k).pk},
+    "tracing:task-done": lambda o, k: {"pk": _obj(o, "tracing.ScreeningTask", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
@@ -123,6 +129,8 @@ PUBLIC_ROUTES = {
     "gates:self-register": "public place-code token for residents' self-registration",
     "gates:returnee-track": "public tracking code given to whoever submitted the notice",
     "observation:public-report": "public signed report link given to the person under observation",
+    "tracing:riskarea-run": "a risk area is published policy data, not a community's record; the tasks the run "
+    "writes are scoped by each person's household",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}

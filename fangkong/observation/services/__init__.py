@@ -4,6 +4,7 @@ also write their own dated history (OrderEvent) and move the person's status thr
 A package by topic (one module each); this module re-exports every name so callers keep
 `services.x(...)`."""
 
+from .bulk import order_create_bulk
 from .care import (
     care_group_create,
     care_group_for_household,
@@ -74,6 +75,7 @@ __all__ = [
     "ORDER_START_MAX_PAST",
     "ORDER_START_MAX_AHEAD",
     "order_create",
+    "order_create_bulk",
     "_started",
     "order_activate",
     "order_extend",
