@@ -15,7 +15,7 @@ class ScreeningConfig(AppConfig):
         entries = [
             (
                 _("Mass testing"),
-                "screening:campaign-list",
+                "screening:home",
                 ("screening.view_campaign", "people.view_statistics"),
             ),
         ]
