@@ -21,7 +21,7 @@ from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors
 
 from . import documents, forms, selectors, services
-from .filters import BoxFilter, CampaignFilter, RetestFilter, TransferFilter
+from .filters import BoxFilter, CampaignFilter, RetestFilter, TargetFilter, TransferFilter
 from .models import Box, Campaign, LabImport, RetestItem, SchedulePlan, Site, TargetPerson, TransferTask, Tube
 from .tables import BoxTable, CampaignTable, LabImportTable, RetestTable, TransferTable, UntestedTable
 
@@ -709,6 +709,7 @@ def coverage(request, pk):
 class UntestedListView(ScopedListView):
     model = TargetPerson
     table_class = UntestedTable
+    filterset_class = TargetFilter
     export_name = "untested"
     template_name = "screening/untested.html"
 

@@ -216,7 +216,7 @@ class TubeViewSet(ScopedReadOnlyViewSet):
         return Response(s.TubeSerializer(t).data)
 
 
-class SampleViewSet(ScopedReadOnlyViewSet):
+class SampleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Samples. POST batch/ records up to 500 from the lane (the offline queue's protocol): each item
     answers accepted, duplicate (its client id is known) or invalid with its errors, in item order."""
 
@@ -224,17 +224,15 @@ class SampleViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.SampleSerializer
     filterset_class = SampleFilter
 
-    @extend_schema(request=s.SampleBatchSerializer, responses={200: None})
-    @action(detail=False, methods=["post"], url_path="batch")
-    def batch(self, request):
-        data = request.data if isinstance(request.data, dict) else {}
-        items = data.get("samples")
-        if not isinstance(items, list) or not items:
-            raise serializers.ValidationError({"samples": [_("A non-empty list of samples.")]})
-        if len(items) > services.MAX_BATCH:
-            raise serializers.ValidationError(
-                {"samples": [_("At most %(n)d samples per request.") % {"n": services.MAX_BATCH}]}
-            )
+    @extend_schema(request=None, responses={201: None})
+    def create(self, request, *args, **kwargs):
+        """One sample from the lane page (online); the same checks and answer as a batch item."""
+        item = request.data if isinstance(request.data, dict) else {}
+        [res] = self._record(request, [dict(item)])
+        code = {"accepted": 201, "duplicate": 200}.get(res["status"], 400)
+        return Response(res, status=code)
+
+    def _record(self, request, items):
         sites: dict = {}
         results = []
         for raw in items:
@@ -242,7 +240,7 @@ class SampleViewSet(ScopedReadOnlyViewSet):
             key = str(item.get("site", ""))
             if key not in sites:
                 site = None
-                if key.isdigit():
+                if key.isdigit() and len(key) < 12:
                     site = (
                         Site.objects.select_related("campaign")
                         .visible_to(request.user, "screening.add_sample")
@@ -262,6 +260,20 @@ class SampleViewSet(ScopedReadOnlyViewSet):
                 continue
             [res] = services.sample_batch_record(actor=request.user, site=site, items=[item])
             results.append(res.as_dict())
+        return results
+
+    @extend_schema(request=s.SampleBatchSerializer, responses={200: None})
+    @action(detail=False, methods=["post"], url_path="batch")
+    def batch(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        items = data.get("samples")
+        if not isinstance(items, list) or not items:
+            raise serializers.ValidationError({"samples": [_("A non-empty list of samples.")]})
+        if len(items) > services.MAX_BATCH:
+            raise serializers.ValidationError(
+                {"samples": [_("At most %(n)d samples per request.") % {"n": services.MAX_BATCH}]}
+            )
+        results = self._record(request, items)
         counts = {
             k: sum(1 for r in results if r["status"] == k) for k in ("accepted", "duplicate", "invalid")
         }
