@@ -29,6 +29,15 @@ from .helpers import campaign, item, now_text, people, result_csv, site
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the Chinese catalogue is checked by the page tests)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _cov(c):
     return CoverageCount.objects.get(campaign=c)
 
