@@ -533,7 +533,7 @@ def lab_import(request, pk):
                 messages.error(request, _("Nothing was recorded: see the report."))
             return redirect("screening:lab-import-detail", pk=imp.pk)
     imports = LabImport.objects.visible_to(request.user).filter(report__isnull=False).order_by("-created_at")
-    table = LabImportTable(imports.filter(area_path=c.area_path)[:50])
+    table = LabImportTable(list(imports.filter(area_path=c.area_path)[:50]))
     return render(
         request,
         "screening/lab_import.html",

@@ -42,6 +42,8 @@ NOT_LINKED = {
     "gates:returnee-notice": "opened from the public link in the community's message to returnees",
     "gates:returnee-track": "opened from the tracking code the notice form hands out",
     "observation:public-report": "opened from the signed link sent to the person under observation",
+    "screening:building-page": "opened from the QR code on a building's printed testing notice",
+    "screening:resident-page": "opened from the signed link sent to the resident (their slot and code)",
     # Buttons shown on a record only at its stage; the walk opens the first record of each list.
     "gates:returnee-review": "form on a returnee page while the notice awaits review",
     "gates:returnee-inspect": "form on a returnee page while the home awaits inspection",
@@ -55,6 +57,7 @@ NOT_LINKED = {
     # Endpoints behind HTMX search boxes: they answer fragments, not pages.
     "lookup": "the scoped search behind every type-to-search choice (core.choices)",
     "gates:returnee-households": "the household search of the returnee signing form",
+    "screening:lane-lookup": "the resident search behind the sampling lane page (JSON for lane.js)",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.
@@ -137,6 +140,18 @@ def test_demo_populates_every_feature(demo):
     assert set(Alert.Kind.values) - {Alert.Kind.POSITIVE} <= set(Alert.objects.values_list("kind", flat=True))
     assert Alert.objects.exclude(status=Alert.Status.OPEN).exists()
     assert {"committed", "preview"} <= set(ImportBatch.objects.values_list("state", flat=True))
+    from fangkong.screening import models as sm
+
+    assert {"finished", "running"} <= set(sm.Campaign.objects.values_list("state", flat=True))
+    for model in (sm.TargetPerson, sm.CoverageCount, sm.Site, sm.Sample, sm.Exemption, sm.HomeVisit):
+        assert model.objects.exists(), model
+    for model in (sm.BoxEvent, sm.LabImport, sm.LabResult, sm.RetestItem, sm.TransferTask, sm.AntigenReport):
+        assert model.objects.exists(), model
+    assert {"open", "closed", "boxed", "received", "resulted"} <= set(
+        sm.Tube.objects.values_list("state", flat=True)
+    )
+    assert {"sealed", "received"} <= set(sm.Box.objects.values_list("state", flat=True))
+    assert sm.LabResult.objects.filter(result="positive").exists()
 
 
 @pytest.mark.django_db

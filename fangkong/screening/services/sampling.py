@@ -270,6 +270,7 @@ def sample_batch_record(*, actor, site: Site, items: list[dict]) -> list[ItemRes
     a client id already stored answers `duplicate`, so a retried sync never duplicates)."""
     if len(items) > MAX_BATCH:
         raise ValidationError(_("At most %(n)d samples per request.") % {"n": MAX_BATCH})
+    site = Site.objects.select_related("campaign").get(pk=site.pk)  # the campaign's state as it is now
     return [_sample_one(actor, site, item if isinstance(item, dict) else {}) for item in items]
 
 
