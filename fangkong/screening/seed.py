@@ -160,16 +160,22 @@ def seed_activity(ctx) -> None:
     _sample(
         ctx, running, sites, third, start=start + datetime.timedelta(minutes=5), minutes=100, close_last=False
     )
-    closed = list(Tube.objects.filter(campaign=running, state=Tube.State.CLOSED).order_by("barcode")[:5])
-    if closed:
-        services.box_seal(
+    closed = list(Tube.objects.filter(campaign=running, state=Tube.State.CLOSED).order_by("barcode")[:6])
+    for i, group in enumerate((closed[:3], closed[3:5])):
+        codes = [t.barcode for t in group if t.site_id == group[0].site_id] if group else []
+        if not codes:
+            continue
+        box = services.box_seal(
             actor=None,
-            site=closed[0].site,
-            code=f"BOX{running.pk}-1",
-            barcodes=[t.barcode for t in closed if t.site_id == closed[0].site_id],
+            site=group[0].site,
+            code=f"BOX{running.pk}-{i + 1}",
+            barcodes=codes,
             lab="丰台区疾控中心实验室",
             person_name="采样点负责人",
         )
+        if i == 0:  # the first box is at the laboratory, awaiting results; the second is still sealed
+            services.box_advance(actor=None, box=box, state="handed_over", person_name="转运司机 王师傅")
+            services.box_advance(actor=None, box=box, state="received", person_name="实验室 李老师")
     pending = TargetPerson.objects.filter(campaign=running, state=TargetPerson.State.PENDING).first()
     if pending is not None:
         services.antigen_report(target=pending, result="negative")

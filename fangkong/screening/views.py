@@ -242,15 +242,12 @@ def _chart(plan: SchedulePlan | None) -> dict | None:
     if plan is None or not plan.chart:
         return None
     data = dict(plan.chart)
-    data["labels"] = {
-        "title": _("Predicted wait per slot"),
-        "planned": _("Staggered plan"),
-        "naive": _("Naive (nearest site at opening)"),
-        "max": _("max"),
-        "mean": _("mean"),
-        "minutes": _("minutes"),
-        "slot": _("slot"),
-    }
+    try:
+        from .simulation import DEFAULT_LABELS
+    except ImportError:
+        DEFAULT_LABELS = {}
+    # Stored in the language of whoever generated it: labels again in the reader's.
+    data["labels"] = {**data.get("labels", {}), **{k: _(v) for k, v in DEFAULT_LABELS.items()}}
     return data
 
 
