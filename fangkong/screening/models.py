@@ -513,6 +513,20 @@ class TransferTask(ScopedModel):
     def __str__(self):
         return f"{self.person} · {self.deadline:%Y-%m-%d %H:%M}"
 
+    def source_label(self) -> str:
+        """What the task came from, as people read it: the positive tube's barcode or the self-test."""
+        import re
+
+        from django.utils.translation import gettext
+
+        m = re.fullmatch(r"screening\.(Tube|AntigenReport):(\d+)", self.source or "")
+        if m is None:
+            return self.source
+        if m.group(1) == "Tube":
+            code = Tube.objects.filter(pk=int(m.group(2))).values_list("barcode", flat=True).first()
+            return gettext("positive tube %(code)s") % {"code": code or "?"}
+        return gettext("positive antigen self-test")
+
 
 class AntigenReport(ScopedModel):
     """抗原自测 reported by a resident from their phone link."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fangkong.policies.selectors import policy_in_force
 
-REGIME = "screening.regime"  # text: "single" or "pool"
+POOLED = "screening.pooled"  # bool: pooled tubes, otherwise single tubes
 POOL_SIZE = "screening.pool_size"  # int: people per pooled tube (5, 10 or 20)
 OBSERVATION_SINGLE = "screening.observation_single"  # bool: people under observation one per tube
 SEALED_HOUSEHOLD = "screening.sealed_household"  # bool: one household per tube in a sealed compound
@@ -20,7 +20,7 @@ POOL_POSITIVE_STATUS = "screening.pool_positive_status"  # text: a PersonStatus 
 TRANSFER_HOURS = "screening.transfer_hours"  # int: hours to transfer a preliminary positive
 
 KEYS = [
-    REGIME,
+    POOLED,
     POOL_SIZE,
     OBSERVATION_SINGLE,
     SEALED_HOUSEHOLD,
@@ -42,7 +42,7 @@ def regime_snapshot(*, at, area) -> dict:
     """The regime fields a new campaign copies, with the sources of the versions in force."""
     out, sources = {}, []
     for key, field in (
-        (REGIME, "regime"),
+        (POOLED, "pooled"),
         (POOL_SIZE, "pool_size"),
         (OBSERVATION_SINGLE, "observation_single"),
         (SEALED_HOUSEHOLD, "sealed_household"),
@@ -52,8 +52,9 @@ def regime_snapshot(*, at, area) -> dict:
         out[field] = p.typed_value
         if p.source and p.source not in sources:
             sources.append(f"{p.source} (v{p.version})")
+    out["regime"] = "pool" if out.pop("pooled") else "single"
     if out["regime"] != "pool":
-        out["regime"], out["pool_size"] = "single", 1
+        out["pool_size"] = 1
     out["pool_size"] = max(1, int(out["pool_size"]))
     out["regime_source"] = "；".join(sources)[:300]
     return out

@@ -49,6 +49,7 @@ class RetestTable(tables.Table):
 
 class TransferTable(tables.Table):
     person = tables.Column(verbose_name=_("resident"))
+    source = tables.Column(verbose_name=_("source"), orderable=False)
     done = tables.TemplateColumn(
         template_name="screening/_transfer_action.html",
         verbose_name="",
@@ -60,6 +61,12 @@ class TransferTable(tables.Table):
         model = TransferTask
         fields = ["person", "area", "source", "deadline", "state", "done_at", "done"]
         attrs = {"class": "table", "id": "transfers"}
+
+    def render_source(self, record):
+        return record.source_label()
+
+    def value_source(self, record):
+        return record.source_label()
 
 
 class UntestedTable(tables.Table):

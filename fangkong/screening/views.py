@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area
@@ -238,6 +239,13 @@ def site_staff_add(request, pk):
 # -- schedule ---------------------------------------------------------------------------------------
 
 
+PLAN_STATUS = {
+    "optimal": gettext_noop("everyone placed"),
+    "partial": gettext_noop("not everyone fits: see the unplaced buildings"),
+    "empty": gettext_noop("no one to place"),
+}
+
+
 def _chart(plan: SchedulePlan | None) -> dict | None:
     if plan is None or not plan.chart:
         return None
@@ -287,6 +295,8 @@ def schedule(request, pk):
             "published": published,
             "slots": slots,
             "chart": _chart(plan),
+            "solver": (plan.solver.split("(")[0].strip() if plan else ""),
+            "status": _(PLAN_STATUS[plan.status]) if plan and plan.status in PLAN_STATUS else "",
             "can_plan": request.user.has_perm("screening.add_scheduleplan"),
             "now": timezone.now(),
         },

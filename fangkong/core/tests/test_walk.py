@@ -169,8 +169,21 @@ def test_every_status_is_backed_by_its_record(demo):
         running.setdefault(person_id, set()).add(PERSON_STATUS[order_type])
     assert running
     history_backed = {PersonStatus.NORMAL, PersonStatus.RECOVERED}
+    # Mass testing: a preliminary positive has its transfer task (应转尽转), a member of a positive pool its
+    # single-tube retest (the status from policy), each with the dated status the results service wrote.
+    from fangkong.screening.models import RetestItem, TransferTask
+
+    screening_backed = {
+        PersonStatus.PRELIMINARY_POSITIVE: set(TransferTask.objects.values_list("person_id", flat=True)),
+    }
+    retest = set(RetestItem.objects.values_list("person_id", flat=True))
     for person in Person.objects.exclude(status=PersonStatus.NORMAL):
-        if person.status in history_backed:
+        backed = screening_backed.get(person.status, set()) | retest
+        if person.pk in backed and person.pk not in running:
+            assert StatusChange.objects.filter(
+                person=person, status=person.status, source__startswith="screening."
+            )
+        elif person.status in history_backed:
             assert StatusChange.objects.filter(person=person, status=person.status).exists(), person
         else:
             assert person.status in running.get(person.pk, set()), (person.pk, person.status)

@@ -8,8 +8,8 @@ SH = datetime.timezone(datetime.timedelta(hours=8))
 
 # key, type, unit, zh, en, [(value, effective_from, source)]
 KEYS = [
-    ("screening.regime", "text", "", "核酸检测方式（single 单管 / pool 混采）", "Testing regime (single / pool)",
-     [("pool", "2020-06-15", "北京市大规模核酸检测采用10合1混采（2020年6月）")]),
+    ("screening.pooled", "bool", "", "核酸检测混采（否则单管单采）", "Pooled testing (otherwise single tubes)",
+     [(True, "2020-06-15", "北京市大规模核酸检测采用10合1混采（2020年6月）")]),
     ("screening.pool_size", "int", "人/管", "混采每管人数", "People per pooled tube",
      [(10, "2020-06-15", "10合1混采（2020年6月）")]),
     ("screening.observation_single", "bool", "", "管控人员单人单管", "People under observation one per tube",

@@ -402,7 +402,7 @@ def _positives(actor, campaign: Campaign, positives: list[LabResult], report: Re
                 actor,
                 [s[0] for s in pooled],
                 status,
-                gettext_noop("pooled tube positive: single-tube retest"),
+                _("pooled tube positive: single-tube retest"),
                 f"screening.Campaign:{campaign.pk}",
             )
         report.flagged = len(pooled)
@@ -416,7 +416,7 @@ def _positives(actor, campaign: Campaign, positives: list[LabResult], report: Re
             actor,
             list(persons),
             PersonStatus.PRELIMINARY_POSITIVE,
-            gettext_noop("single tube positive (preliminary)"),
+            _("single tube positive (preliminary)"),
             f"screening.Campaign:{campaign.pk}",
         )
         for p, t, _a, _path, sampled_at in single:
@@ -570,7 +570,7 @@ def antigen_report(*, target: TargetPerson, result: str) -> AntigenReport:
             None,
             [target.person_id],
             PersonStatus.PRELIMINARY_POSITIVE,
-            gettext_noop("antigen self-test positive"),
+            _("antigen self-test positive"),
             f"screening.AntigenReport:{rep.pk}",
         )
         transfer_open(
