@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from fangkong.core.audit import record
+from fangkong.core.audit import msgid, record
 
 from ..models import Box, BoxEvent, Campaign, Site, Tube
 
@@ -108,6 +108,6 @@ def box_advance(*, actor, box: Box, state: str, person_name: str = "") -> Box:
         "update",
         actor=actor,
         message=gettext_noop("Box %(code)s: %(step)s by %(who)s"),
-        params={"code": box.code, "step": state, "who": person_name.strip()[:50]},
+        params={"code": box.code, "step": msgid(Box.State(state).label), "who": person_name.strip()[:50]},
     )
     return box

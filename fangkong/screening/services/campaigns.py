@@ -94,7 +94,11 @@ def campaign_create(
         "create",
         actor=actor,
         message=gettext_noop("Campaign %(name)s created: %(regime)s, %(n)s per tube"),
-        params={"name": campaign.name, "regime": campaign.regime, "n": campaign.pool_size},
+        params={
+            "name": campaign.name,
+            "regime": msgid(Campaign.Regime(campaign.regime).label),
+            "n": campaign.pool_size,
+        },
     )
     return campaign
 
@@ -282,6 +286,6 @@ def exemption_record(*, actor, campaign: Campaign, person: Person, reason: str, 
         "create" if created else "update",
         actor=actor,
         message=gettext_noop("Reason untested recorded for %(person)s: %(reason)s"),
-        params={"person": person.name, "reason": reason},
+        params={"person": person.name, "reason": msgid(Exemption.Reason(reason).label)},
     )
     return ex

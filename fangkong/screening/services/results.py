@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area
 from fangkong.core import imports as core_imports
-from fangkong.core.audit import record, record_bulk
+from fangkong.core.audit import msgid, record, record_bulk
 from fangkong.core.imports import ImportFileError, RowError
 from fangkong.people.models import Person, PersonStatus, StatusChange
 
@@ -563,7 +563,7 @@ def antigen_report(*, target: TargetPerson, result: str) -> AntigenReport:
         "create",
         actor=None,
         message=gettext_noop("Antigen self-test reported: %(result)s"),
-        params={"result": result},
+        params={"result": msgid(AntigenReport.Result(result).label)},
     )
     if result == AntigenReport.Result.POSITIVE:
         _status_bulk(

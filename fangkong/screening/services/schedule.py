@@ -233,7 +233,7 @@ def plan_generate(*, actor, campaign: Campaign, slot_minutes: int = SLOT_MINUTES
         ),
         params={
             "v": version,
-            "solver": plan.solver,
+            "solver": plan.solver.split("(")[0].strip(),
             "max": round(plan.max_wait or 0, 1),
             "naive": round(plan.naive_max_wait or 0, 1),
         },
