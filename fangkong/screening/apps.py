@@ -1,3 +1,10 @@
+"""Mass testing (核酸检测, issue 11): campaigns, target population, sampling sites and lanes, staggered slots,
+pooled tubes, transport boxes, laboratory results, retests, transfers, coverage.
+
+The staggered schedule is solved by HiGHS (https://highs.dev) through its Python bindings `highspy`
+(fangkong/screening/scheduling.py), and its waits predicted by a queue simulation (simulation.py);
+services/schedule.py adapts campaigns, buildings and sites to them."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -86,7 +86,9 @@ class LaneStaffForm(ScopedForm):
 
 
 class BoxForm(ScopedForm):
-    site = ScopedModelChoiceField("screening.site", perm="screening.add_box", label=_("site"), small=True)
+    site = ScopedModelChoiceField(
+        "screening.site", perm="screening.add_box", label=_("sampling site"), small=True
+    )
     code = forms.CharField(label=_("box code"), max_length=40)
     lab = forms.CharField(label=_("laboratory"), max_length=100, required=False)
     tubes = forms.CharField(

@@ -215,7 +215,9 @@ class LaneStaff(ScopedModel):
         REGISTRAR = "registrar", _("registrar")
         ORDER_KEEPER = "order_keeper", _("order keeper")
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="staff", verbose_name=_("site"))
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="staff", verbose_name=_("sampling site")
+    )
     lane = models.PositiveSmallIntegerField(_("lane"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
@@ -267,7 +269,9 @@ class SlotAssignment(ScopedModel):
     plan = models.ForeignKey(
         SchedulePlan, on_delete=models.CASCADE, related_name="slots", verbose_name=_("schedule")
     )
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="slots", verbose_name=_("site"))
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="slots", verbose_name=_("sampling site")
+    )
     start = models.DateTimeField(_("slot start"))
     end = models.DateTimeField(_("slot end"))
     people = models.PositiveIntegerField(_("people"))
@@ -290,7 +294,9 @@ class Box(ScopedModel):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="boxes", verbose_name=_("campaign")
     )
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="boxes", verbose_name=_("site"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="boxes", verbose_name=_("sampling site")
+    )
     code = models.CharField(_("box code"), max_length=40)
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
@@ -341,7 +347,9 @@ class Tube(ScopedModel):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="tubes", verbose_name=_("campaign")
     )
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="tubes", verbose_name=_("site"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="tubes", verbose_name=_("sampling site")
+    )
     barcode = models.CharField(_("barcode"), max_length=40)
     capacity = models.PositiveSmallIntegerField(_("capacity"))
     count = models.PositiveSmallIntegerField(_("samples"), default=0)

@@ -22,6 +22,8 @@ from fangkong.gates.seed import demo_communities
 from . import services
 from .models import Campaign, TargetPerson, Tube
 
+MAX_SAMPLED = 300
+
 
 def _sites(ctx, campaign, community, n=2):
     sites = []
@@ -102,7 +104,8 @@ def seed_activity(ctx) -> None:
     sites = _sites(ctx, done, c1)
     _schedule(done)
     services.campaign_state_set(actor=None, campaign=done, state=Campaign.State.RUNNING)
-    targets = list(TargetPerson.objects.filter(campaign=done).order_by("area_path", "id"))
+    # The demo samples through the lane's service one by one: a few hundred people, whatever the scale.
+    targets = list(TargetPerson.objects.filter(campaign=done).order_by("area_path", "id")[: MAX_SAMPLED + 2])
     away, bed = targets[-1:], targets[-2:-1]
     _sample(ctx, done, sites, targets[:-2], start=start + datetime.timedelta(minutes=10), minutes=600)
     for t in away:
@@ -156,7 +159,7 @@ def seed_activity(ctx) -> None:
     _schedule(running)
     services.campaign_state_set(actor=None, campaign=running, state=Campaign.State.RUNNING)
     targets = list(TargetPerson.objects.filter(campaign=running).order_by("area_path", "id"))
-    third = targets[: len(targets) // 3]
+    third = targets[: min(len(targets) // 3, MAX_SAMPLED // 2)]
     _sample(
         ctx, running, sites, third, start=start + datetime.timedelta(minutes=5), minutes=100, close_last=False
     )
