@@ -251,3 +251,26 @@ class TestTubeAPI(APIViewTestCases):
     prefix = "screening/tubes"
     model = Tube
     creatable = False
+
+
+def test_results_api_all_or_nothing_and_coverage_api(api, tree, make_user):
+    ps = people(tree, 3)
+    c = campaign(tree)
+    s = site(c, tree)
+    services.sample_batch_record(actor=None, site=s, items=[item(p, "TUBE000001") for p in ps[:2]])
+    services.sample_batch_record(actor=None, site=s, items=[item(ps[2], "TUBE000002", close=True)])
+    api.as_user(make_user("street_coordinator", tree.street1))
+    rows = [
+        {"barcode": "TUBE000001", "result": "阴性", "tested_at": now_text(), "lab": "lab"},
+        {"barcode": "TUBE000002", "result": "阳性", "tested_at": now_text(), "lab": "lab"},
+    ]
+    r = api.post(f"/api/screening/campaigns/{c.pk}/results/", {"results": rows}, format="json")
+    assert r.status_code == 400 and r.json()["report"]["error_count"] == 1  # TUBE000001 is still open
+    assert not c.tubes.filter(state="resulted").exists()
+    services.tube_close(actor=None, tube=Tube.objects.get(barcode="TUBE000001"))
+    r = api.post(f"/api/screening/campaigns/{c.pk}/results/", {"results": rows}, format="json")
+    assert r.status_code == 200 and r.json()["applied"] == 2
+    r = api.post(f"/api/screening/campaigns/{c.pk}/results/", {"results": rows}, format="json")
+    assert r.status_code == 200 and r.json()["applied"] == 0 and r.json()["unchanged"] == 2
+    cov = api.get(f"/api/screening/campaigns/{c.pk}/coverage/?level=building").json()
+    assert cov["totals"]["sampled"] == 3 and cov["totals"]["positive"] == 1 and cov["totals"]["negative"] == 2
