@@ -104,9 +104,9 @@ def _samples(campaign, n_tubes: int) -> int:
                INSERT INTO screening_sample (created_at, updated_at, area_id, area_path, campaign_id, person_id,
                                              tube_id, building_id, client_id, sampled_at)
                SELECT %s, %s, p.area_id, p.area_path, %s, p.person_id, t.id, p.building_id,
-                      md5(p.person_id::text || 'bench')::uuid, %s
+                      md5(p.person_id::text || '-' || %s::text)::uuid, %s
                FROM p JOIN t ON t.rn = p.rn / 10""",
-            [campaign.pk, campaign.pk, now, now, campaign.pk, now],
+            [campaign.pk, campaign.pk, now, now, campaign.pk, campaign.pk, now],
         )
         samples = cur.rowcount
         cur.execute(

@@ -311,15 +311,16 @@ def _write(actor, campaign: Campaign, imp: LabImport, todo: list[tuple], report:
         batch_size=5000,
     )
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ANALYZE screening_labresult")  # the rows just written: plans by real counts
         cur.execute(
             "UPDATE screening_tube SET state = 'resulted', updated_at = %s "
             "WHERE id IN (SELECT tube_id FROM screening_labresult WHERE source_id = %s)",
             [now, imp.pk],
         )
-        for res, target_result, column in (
-            ("negative", TargetPerson.Result.NEGATIVE, "negative"),
-            ("positive", None, "positive"),
-        ):
+        # Per-building counts only: a negative person's result is read from their sample's tube when
+        # needed (selectors.negative_since); only positives are written on the person (below).
+        for res, column in (("negative", "negative"), ("positive", "positive")):
             cur.execute(
                 f"""
                 UPDATE screening_coveragecount SET pending_results = pending_results - x.n, {column} = {column} + x.n
@@ -330,16 +331,6 @@ def _write(actor, campaign: Campaign, imp: LabImport, todo: list[tuple], report:
                 """,
                 [imp.pk, res, campaign.pk],
             )
-            if target_result:
-                cur.execute(
-                    """
-                    UPDATE screening_targetperson SET result = %s, updated_at = %s
-                    WHERE campaign_id = %s AND person_id IN (
-                        SELECT s.person_id FROM screening_sample s JOIN screening_labresult r ON r.tube_id = s.tube_id
-                        WHERE r.source_id = %s AND r.result = %s)
-                    """,
-                    [target_result, now, campaign.pk, imp.pk, res],
-                )
     positives = list(
         LabResult.objects.filter(source=imp, result=LabResult.Result.POSITIVE).select_related("tube")
     )
