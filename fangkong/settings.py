@@ -58,8 +58,9 @@ INSTALLED_APPS = [
     "fangkong.people",
     "fangkong.gates",
     "fangkong.observation",
-    "fangkong.briefing",
+    "fangkong.screening",
     "fangkong.tracing",
+    "fangkong.briefing",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("observation/", include("fangkong.observation.urls")),
     path("briefing/", include("fangkong.briefing.urls")),
     path("tracing/", include("fangkong.tracing.urls")),
+    path("screening/", include("fangkong.screening.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),

@@ -118,6 +118,33 @@ ID_ROUTES = {
     "tracing:contact-detail": lambda o, k: {"pk": _obj(o, "tracing.Contact", k).pk},
     "tracing:cluster-detail": lambda o, k: {"pk": _obj(o, "tracing.Cluster", k).pk},
     "tracing:task-done": lambda o, k: {"pk": _obj(o, "tracing.ScreeningTask", k).pk},
+    "screening:campaign-detail": lambda o, k: {"pk": _obj(o, "screening.Campaign", k).pk},
+    "screening:campaign-action": lambda o, k: {
+        "pk": _obj(o, "screening.Campaign", k).pk,
+        "action": "finished",
+    },
+    "screening:site-add": lambda o, k: {"pk": _obj(o, "screening.Campaign", k).pk},
+    "screening:schedule": lambda o, k: {"pk": _obj(o, "screening.Campaign", k).pk},
+    "screening:notice-pdf": lambda o, k: {
+        "pk": _obj(o, "screening.Campaign", k).pk,
+        "building": _obj(o, "areas.Area", k).pk,
+    },
+    "screening:lab-import": lambda o, k: {"pk": _obj(o, "screening.Campaign", k).pk},
+    "screening:coverage": lambda o, k: {"pk": _obj(o, "screening.Campaign", k).pk},
+    "screening:untested": lambda o, k: {"pk": _obj(o, "screening.Campaign", k).pk},
+    "screening:reason": lambda o, k: {"pk": _obj(o, "screening.TargetPerson", k).pk},
+    "screening:site-detail": lambda o, k: {"pk": _obj(o, "screening.Site", k).pk},
+    "screening:site-edit": lambda o, k: {"pk": _obj(o, "screening.Site", k).pk},
+    "screening:site-staff-add": lambda o, k: {"pk": _obj(o, "screening.Site", k).pk},
+    "screening:lane": lambda o, k: {"pk": _obj(o, "screening.Site", k).pk},
+    "screening:lane-lookup": lambda o, k: {"pk": _obj(o, "screening.Site", k).pk},
+    "screening:tube-close": lambda o, k: {"pk": _obj(o, "screening.Tube", k).pk},
+    "screening:box-detail": lambda o, k: {"pk": _obj(o, "screening.Box", k).pk},
+    "screening:box-step": lambda o, k: {"pk": _obj(o, "screening.Box", k).pk},
+    "screening:lab-import-detail": lambda o, k: {"pk": _obj(o, "screening.LabImport", k).pk},
+    "screening:lab-import-errors": lambda o, k: {"pk": _obj(o, "screening.LabImport", k).pk},
+    "screening:retest-done": lambda o, k: {"pk": _obj(o, "screening.RetestItem", k).pk},
+    "screening:transfer-done": lambda o, k: {"pk": _obj(o, "screening.TransferTask", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
@@ -131,6 +158,8 @@ PUBLIC_ROUTES = {
     "observation:public-report": "public signed report link given to the person under observation",
     "tracing:riskarea-run": "a risk area is published policy data, not a community's record; the tasks the run "
     "writes are scoped by each person's household",
+    "screening:building-page": "public signed link on a building's printed notice: slots and sites, no person",
+    "screening:resident-page": "public signed link given to the resident: their own slot, site and code",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}

@@ -42,6 +42,8 @@ NOT_LINKED = {
     "gates:returnee-notice": "opened from the public link in the community's message to returnees",
     "gates:returnee-track": "opened from the tracking code the notice form hands out",
     "observation:public-report": "opened from the signed link sent to the person under observation",
+    "screening:building-page": "opened from the QR code on a building's printed testing notice",
+    "screening:resident-page": "opened from the signed link sent to the resident (their slot and code)",
     # Buttons shown on a record only at its stage; the walk opens the first record of each list.
     "gates:returnee-review": "form on a returnee page while the notice awaits review",
     "gates:returnee-inspect": "form on a returnee page while the home awaits inspection",
@@ -57,6 +59,7 @@ NOT_LINKED = {
     "gates:returnee-households": "the household search of the returnee signing form",
     "tracing:graph-data": "the JSON the chain graph page fetches (its data-url)",
     "tracing:task-done": "button on each open screening task",
+    "screening:lane-lookup": "the resident search behind the sampling lane page (JSON for lane.js)",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.
@@ -163,6 +166,18 @@ def test_demo_populates_every_feature(demo):
     assert {"household", "copresence", "named"} <= set(Contact.objects.values_list("kind", flat=True))
     assert Contact.objects.filter(state="confirmed", order__isnull=False).exists()
     assert Contact.objects.exclude(area_path__startswith=F("case_area_path")).exists()  # another community
+    from fangkong.screening import models as sm
+
+    assert {"finished", "running"} <= set(sm.Campaign.objects.values_list("state", flat=True))
+    for model in (sm.TargetPerson, sm.CoverageCount, sm.Site, sm.Sample, sm.Exemption, sm.HomeVisit):
+        assert model.objects.exists(), model
+    for model in (sm.BoxEvent, sm.LabImport, sm.LabResult, sm.RetestItem, sm.TransferTask, sm.AntigenReport):
+        assert model.objects.exists(), model
+    assert {"open", "closed", "boxed", "received", "resulted"} <= set(
+        sm.Tube.objects.values_list("state", flat=True)
+    )
+    assert {"sealed", "received"} <= set(sm.Box.objects.values_list("state", flat=True))
+    assert sm.LabResult.objects.filter(result="positive").exists()
 
 
 @pytest.mark.django_db
@@ -180,6 +195,7 @@ def test_every_status_is_backed_by_its_record(demo):
         running.setdefault(person_id, set()).add(PERSON_STATUS[order_type])
     assert running
     history_backed = {PersonStatus.NORMAL, PersonStatus.RECOVERED}
+    from fangkong.screening.models import RetestItem, TransferTask
     from fangkong.tracing.models import Case
     from fangkong.tracing.services import CASE_STATUS
 
@@ -188,9 +204,19 @@ def test_every_status_is_backed_by_its_record(demo):
     for person_id, classification in Case.objects.values_list("person_id", "classification"):
         if classification in CASE_STATUS:
             cases.setdefault(person_id, set()).add(CASE_STATUS[classification])
+    # Mass testing: a preliminary positive has its transfer task (应转尽转), a member of a positive pool its
+    # single-tube retest (the status from policy), each with the dated status the results service wrote.
+    screening_backed = {
+        PersonStatus.PRELIMINARY_POSITIVE: set(TransferTask.objects.values_list("person_id", flat=True)),
+    }
+    retest = set(RetestItem.objects.values_list("person_id", flat=True))
     for person in Person.objects.exclude(status=PersonStatus.NORMAL):
         if person.pk in cases:
             assert person.status in cases[person.pk], (person.pk, person.status)
+        elif person.pk in (screening_backed.get(person.status, set()) | retest) and person.pk not in running:
+            assert StatusChange.objects.filter(
+                person=person, status=person.status, source__startswith="screening."
+            )
         elif person.status in history_backed:
             assert StatusChange.objects.filter(person=person, status=person.status).exists(), person
         else:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area
+from fangkong.core import imports as core_imports
 from fangkong.core import jobs
 from fangkong.core.audit import record, record_access, snapshot
 from fangkong.core.identity import (
@@ -128,7 +129,7 @@ def import_batch_preview(*, batch_id: int, actor) -> ImportBatch:
 
 
 def import_batch_rows(batch: ImportBatch) -> list[dict]:
-    return ix.read_rows(bytes(batch.content), filename=batch.filename, max_rows=ix.MAX_ROWS)
+    return ix.read_rows(bytes(batch.content), filename=batch.filename, max_rows=core_imports.MAX_ROWS)
 
 
 def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:

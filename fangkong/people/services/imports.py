@@ -23,6 +23,7 @@ from fangkong.core.identity import (
     parse_resident_id,
     validate_mobile,
 )
+from fangkong.core.imports import RowError
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
 
@@ -31,13 +32,6 @@ from ..models import ImportBatch, Person, PersonStatus, StatusChange, Visit, Vul
 from .registry import _document, name_initials
 
 # ---------------------------------------------------------------- door-to-door import
-
-
-@dataclass
-class RowError:
-    row: int  # spreadsheet row number (the header is row 1)
-    column: str
-    message: str
 
 
 @dataclass

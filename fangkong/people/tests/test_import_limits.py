@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from fangkong.core import imports as core_ix
 from fangkong.people import imports as ix
 from fangkong.people import services
 from fangkong.people.models import ImportBatch, Person
@@ -72,7 +73,7 @@ def test_zip_bomb_refused_in_the_request_quickly_and_small(worker, tree, monkeyp
     if bomb == "declared":
         data = _declared_bomb()
     else:
-        monkeypatch.setattr(ix, "MAX_UNPACKED_BYTES", 20 * 1024 * 1024)  # a 40 MB bomb suffices
+        monkeypatch.setattr(core_ix, "MAX_UNPACKED_BYTES", 20 * 1024 * 1024)  # a 40 MB bomb suffices
         data = _deflated_bomb(40)
     assert len(data) < 200_000
     tracemalloc.start()
@@ -89,17 +90,17 @@ def test_zip_bomb_refused_in_the_request_quickly_and_small(worker, tree, monkeyp
 
 def test_member_larger_than_declared_is_refused_by_the_reader(monkeypatch):
     """A header that understates the size does not help: reading stops at the limit."""
-    monkeypatch.setattr(ix, "MAX_UNPACKED_BYTES", 5 * 1024 * 1024)
+    monkeypatch.setattr(core_ix, "MAX_UNPACKED_BYTES", 5 * 1024 * 1024)
     data = _deflated_bomb(4)
     ix.check_upload(data, "a.xlsx")  # declares 4 MB: under the limit
-    monkeypatch.setattr(ix, "MAX_UNPACKED_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr(core_ix, "MAX_UNPACKED_BYTES", 3 * 1024 * 1024)
     with zipfile.ZipFile(io.BytesIO(data)) as zf, pytest.raises(ix.ImportFileError) as exc:
         ix._member(zf, "xl/worksheets/sheet1.xml")
     assert exc.value.code == "too_big_unpacked"
 
 
 def test_file_over_the_size_limit_is_refused(worker, tree, monkeypatch):
-    monkeypatch.setattr(ix, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(core_ix, "MAX_FILE_BYTES", 1024)
     resp = _upload(worker, tree.a.community, _csv(tree, 40), "survey.csv")
     assert resp.status_code == 400 and "文件超过" in resp.content.decode()
     assert not ImportBatch.objects.exists()
@@ -107,7 +108,7 @@ def test_file_over_the_size_limit_is_refused(worker, tree, monkeypatch):
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_file_over_the_row_limit_is_refused_with_the_message(worker, tree, monkeypatch, kind):
-    monkeypatch.setattr(ix, "MAX_ROWS", 30)
+    monkeypatch.setattr(core_ix, "MAX_ROWS", 30)
     data = _csv(tree, 31)
     if kind == "xlsx":
         from openpyxl import Workbook
@@ -132,7 +133,7 @@ def test_file_over_the_row_limit_is_refused_with_the_message(worker, tree, monke
 
 
 def test_file_at_the_row_limit_still_imports(worker, tree, monkeypatch):
-    monkeypatch.setattr(ix, "MAX_ROWS", 30)
+    monkeypatch.setattr(core_ix, "MAX_ROWS", 30)
     data = _csv(tree, 30) + b"\n,,,,\n,,,,\n"  # trailing blank lines do not count
     resp = _upload(worker, tree.a.community, data, "survey.csv")
     batch = ImportBatch.objects.get()

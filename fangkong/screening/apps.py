@@ -1,0 +1,31 @@
+"""Mass testing (核酸检测, issue 11): campaigns, target population, sampling sites and lanes, staggered slots,
+pooled tubes, transport boxes, laboratory results, retests, transfers, coverage.
+
+The staggered schedule is solved by HiGHS (https://highs.dev) through its Python bindings `highspy`
+(fangkong/screening/scheduling.py), and its waits predicted by a queue simulation (simulation.py);
+services/schedule.py adapts campaigns, buildings and sites to them."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScreeningConfig(AppConfig):
+    name = "fangkong.screening"
+    label = "screening"
+    verbose_name = _("Mass testing")
+
+    def ready(self):
+        from fangkong.core.context_processors import EXTRA_NAV
+
+        from . import figures, lookups  # noqa: F401  (registrations)
+
+        entries = [
+            (
+                _("Mass testing"),
+                "screening:home",
+                ("screening.view_campaign", "people.view_statistics"),
+            ),
+        ]
+        for entry in entries:
+            if entry not in EXTRA_NAV:
+                EXTRA_NAV.append(entry)
