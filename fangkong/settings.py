@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fangkong.people",
     "fangkong.gates",
     "fangkong.observation",
+    "fangkong.support",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ urlpatterns = [
     path("people/", include("fangkong.people.urls")),
     path("gates/", include("fangkong.gates.urls")),
     path("observation/", include("fangkong.observation.urls")),
+    path("support/", include("fangkong.support.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),

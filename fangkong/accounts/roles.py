@@ -11,7 +11,7 @@ VIEW_AREAS = ["areas.view_area", "areas.view_place"]
 ROLES: dict[str, dict] = {
     "district_admin": {
         "name": _("district administrator"),
-        "perms": ["areas.*", "policies.*", "core.*", "accounts.*", "people.*", "gates.*", "observation.*"],
+        "perms": ["areas.*", "policies.*", "core.*", "accounts.*", "people.*", "gates.*", "observation.*", "support.*"],
     },
     "street_coordinator": {
         "name": _("street coordinator"),
@@ -24,6 +24,7 @@ ROLES: dict[str, dict] = {
             "people.*",
             "gates.*",
             "observation.*",
+            "support.*",
         ],
     },
     "community_worker": {
@@ -39,6 +40,7 @@ ROLES: dict[str, dict] = {
             "people.reveal_identity",
             "gates.*",
             "observation.*",
+            "support.*",
         ],
     },
     "grid_member": {
@@ -52,6 +54,10 @@ ROLES: dict[str, dict] = {
             "observation.view_*",
             "observation.add_healthreport",
             "gates.view_*",
+            # Entrance heads file requests on a household's behalf and knock on doors.
+            "support.view_*",
+            "support.add_request",
+            "support.change_doorknock",
         ],
     },
     "gate_volunteer": {
@@ -73,6 +79,9 @@ ROLES: dict[str, dict] = {
             "people.view_statistics",
             "people.reveal_identity",
             "observation.*",
+            # The medical lead assigns medicine and urgent medical requests.
+            "support.view_*",
+            "support.change_request",
         ],
     },
     "cadre": {
@@ -81,7 +90,8 @@ ROLES: dict[str, dict] = {
     },
     "hotline_operator": {
         "name": _("hotline operator"),
-        "perms": [*VIEW_AREAS, "policies.view_*"],
+        # The closure's phone line (问医送药热线): quick entry of a ringing phone's request.
+        "perms": [*VIEW_AREAS, "policies.view_*", "support.view_closure", "support.view_request", "support.add_request"],
     },
     "investigator": {
         "name": _("investigator"),
