@@ -1,6 +1,5 @@
-/* Gate check: send the scan, show the verdict; without signal, queue it on the phone (localStorage)
-   with a client-generated id and send the queue to the batch API when back online. The server ignores
-   ids it already has, so a retried sync never duplicates. No framework: this runs on cheap phones. */
+/* Gate check: send the scan, show the verdict; without signal the scan waits in the shared offline
+   queue (static/js/offline-queue.js) and goes to the batch API when back online. */
 (function () {
   "use strict";
   var KEY = "fangkong.gates.queue.v1";
@@ -11,22 +10,14 @@
   if (!form) return;
   var out = document.getElementById("verdict");
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
-  var syncing = false;
 
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16)), h = "";
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1);
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-  function load() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
-  function store(q) { localStorage.setItem(KEY, JSON.stringify(q)); counter(); }
-  function counter() {
-    var n = load().length;
-    document.getElementById("queue-count").textContent = n;
-    document.getElementById("queue").hidden = n === 0;
-  }
+  var queue = FangkongQueue.create({
+    key: KEY, batchUrl: form.getAttribute("data-batch"), field: "scans", csrf: csrf,
+    onChange: function (n) {
+      document.getElementById("queue-count").textContent = n;
+      document.getElementById("queue").hidden = n === 0;
+    }
+  });
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text) e.textContent = text; return e; }
   function show(kind, word, reasons, name, note) {
     out.className = "gate-verdict v-" + kind + (note ? " v-cached" : "");
@@ -76,77 +67,28 @@
       out.getAttribute("data-t-offline") + " " + stamp);
     document.getElementById("verdict-result").setAttribute("data-offline", "1");
   }
-  function post(url, body) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(body)
-    });
-  }
-  function enqueue(item) {
-    var q = load(); q.push(item); store(q);
-    showOffline(item);
-  }
   function reset() { form.code.value = ""; form.temperature.value = ""; form.code.focus(); }
 
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var dir = form.querySelector("[name=direction]:checked");
     var item = {
-      client_id: uuid(), place: Number(form.getAttribute("data-place")), code: form.code.value.trim(),
+      client_id: queue.uuid(), place: Number(form.getAttribute("data-place")), code: form.code.value.trim(),
       temperature: form.temperature.value || null, direction: dir ? dir.value : "in",
       scanned_at: new Date().toISOString()
     };
     var postId = form.getAttribute("data-post"); if (postId) item.post = Number(postId);
     if (!item.code) return;
     reset();
-    if (!navigator.onLine) { enqueue(item); return; }
-    post(form.getAttribute("data-api"), item).then(function (r) {
-      // Server trouble or an expired login: keep the scan on the phone, the queue retries it.
-      if (r.status >= 500 || r.status === 0 || r.status === 401 || r.status === 403) throw new Error("later");
-      return r.json().then(function (data) {
-        if (r.ok) { showVerdict(data.verdict_detail); remember(item.code, data.verdict_detail); return; }
-        var msgs = []; Object.keys(data).forEach(function (k) { msgs = msgs.concat(data[k]); });
-        show("error", out.getAttribute("data-t-error"), msgs.map(String));
-      });
-    }).catch(function () { enqueue(item); });
+    queue.send(form.getAttribute("data-api"), item).then(function (res) {
+      if (res.queued) { showOffline(item); return; }
+      var data = res.data;
+      if (res.ok) { showVerdict(data.verdict_detail); remember(item.code, data.verdict_detail); return; }
+      var msgs = []; Object.keys(data).forEach(function (k) { msgs = msgs.concat(data[k]); });
+      show("error", out.getAttribute("data-t-error"), msgs.map(String));
+    });
   });
 
-  function sync() {
-    if (syncing || !navigator.onLine) return;
-    var q = load(); if (!q.length) return;
-    syncing = true;
-    var batch = q.slice(0, 1000);
-    post(form.getAttribute("data-batch"), { scans: batch }).then(function (r) {
-      if (!r.ok) throw new Error("batch " + r.status);
-      return r.json();
-    }).then(function (data) {
-      // Every item the server answered for (accepted, duplicate or invalid) leaves the queue.
-      var done = {}; data.results.forEach(function (x, i) { done[x.client_id || batch[i].client_id] = 1; });
-      store(load().filter(function (x) { return !done[x.client_id]; }));
-    }).catch(function () {}).then(function () { syncing = false; if (load().length && navigator.onLine) setTimeout(sync, 3000); });
-  }
-  window.addEventListener("online", sync);
-  setInterval(sync, 15000);
-  counter(); sync();
-
-  // Camera: the browser's BarcodeDetector where there is one; otherwise a scanner gun types into #code.
-  var camBtn = document.getElementById("camera"), video = document.getElementById("camera-view");
-  if ("BarcodeDetector" in window && navigator.mediaDevices) {
-    camBtn.hidden = false;
-    camBtn.addEventListener("click", function () {
-      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
-        video.srcObject = stream; video.hidden = false; video.play();
-        var stop = function () { stream.getTracks().forEach(function (t) { t.stop(); }); video.hidden = true; };
-        var tick = function () {
-          detector.detect(video).then(function (codes) {
-            if (codes.length) { form.code.value = codes[0].rawValue; stop(); form.temperature.focus(); }
-            else if (!video.hidden) setTimeout(tick, 250);
-          }).catch(function () { setTimeout(tick, 500); });
-        };
-        tick();
-      }).catch(function () { camBtn.hidden = true; });
-    });
-  }
+  FangkongQueue.camera(document.getElementById("camera"), document.getElementById("camera-view"),
+    function (code) { form.code.value = code; form.temperature.focus(); });
 })();
