@@ -11,7 +11,16 @@ VIEW_AREAS = ["areas.view_area", "areas.view_place"]
 ROLES: dict[str, dict] = {
     "district_admin": {
         "name": _("district administrator"),
-        "perms": ["areas.*", "policies.*", "core.*", "accounts.*", "people.*", "gates.*", "observation.*", "support.*"],
+        "perms": [
+            "areas.*",
+            "policies.*",
+            "core.*",
+            "accounts.*",
+            "people.*",
+            "gates.*",
+            "observation.*",
+            "support.*",
+        ],
     },
     "street_coordinator": {
         "name": _("street coordinator"),
@@ -91,7 +100,13 @@ ROLES: dict[str, dict] = {
     "hotline_operator": {
         "name": _("hotline operator"),
         # The closure's phone line (问医送药热线): quick entry of a ringing phone's request.
-        "perms": [*VIEW_AREAS, "policies.view_*", "support.view_closure", "support.view_request", "support.add_request"],
+        "perms": [
+            *VIEW_AREAS,
+            "policies.view_*",
+            "support.view_closure",
+            "support.view_request",
+            "support.add_request",
+        ],
     },
     "investigator": {
         "name": _("investigator"),

@@ -26,7 +26,10 @@ def picking_list_rows(closure, building) -> tuple[list[tuple[str, int]], list[tu
     day = timezone.localdate()
     items = list(
         Distribution.objects.filter(closure=closure, area=building, at__date=day)
-        .values("item").annotate(n=Sum("quantity")).order_by("item").values_list("item", "n")
+        .values("item")
+        .annotate(n=Sum("quantity"))
+        .order_by("item")
+        .values_list("item", "n")
     )
     reqs = (
         Request.objects.filter(closure=closure, area_path__startswith=building.path, state__in=OPEN_STATES)
@@ -35,7 +38,11 @@ def picking_list_rows(closure, building) -> tuple[list[tuple[str, int]], list[tu
     )
     rows = []
     for r in reqs[:500]:
-        where = f"{r.area.parent.name} {r.area.name}" if r.area.level == Level.HOUSEHOLD and r.area.parent else r.area.name
+        where = (
+            f"{r.area.parent.name} {r.area.name}"
+            if r.area.level == Level.HOUSEHOLD and r.area.parent
+            else r.area.name
+        )
         mark = "★" if r.vulnerable else ""
         from django.utils import translation
 

@@ -37,9 +37,7 @@ def support_figures(as_of, communities):
         overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=as_of)),
         medicine_today=Count("pk", filter=Q(kind=RequestKind.MEDICINE, created_at__date=day)),
         delivered_today=Count("pk", filter=Q(delivered_at__date=day, delivered_at__lte=as_of)),
-        same_day=Count(
-            "pk", filter=Q(delivered_at__date=day, delivered_at__lte=as_of, created_at__date=day)
-        ),
+        same_day=Count("pk", filter=Q(delivered_at__date=day, delivered_at__lte=as_of, created_at__date=day)),
     )
     for r in rows:
         f = out[by_path[r["community"]]]
@@ -71,11 +69,21 @@ SECTION = Section(
     order=60,
     perm=("support.view_request", "people.view_statistics"),
     figures=(
-        Figure("open", gettext_noop("Open requests"), unit=gettext_noop("requests"),
-               link="support:request-list", link_query={"open": "1"}),
+        Figure(
+            "open",
+            gettext_noop("Open requests"),
+            unit=gettext_noop("requests"),
+            link="support:request-list",
+            link_query={"open": "1"},
+        ),
         *(
-            Figure(KIND_KEYS[k], label, unit=gettext_noop("requests"), link="support:request-list",
-                   link_query={"kind": k, "open": "1"})
+            Figure(
+                KIND_KEYS[k],
+                label,
+                unit=gettext_noop("requests"),
+                link="support:request-list",
+                link_query={"kind": k, "open": "1"},
+            )
             for k, label in (
                 (RequestKind.GROCERIES, gettext_noop("Open: groceries")),
                 (RequestKind.MEDICINE, gettext_noop("Open: medicine")),
@@ -86,23 +94,60 @@ SECTION = Section(
                 (RequestKind.OTHER, gettext_noop("Open: other")),
             )
         ),
-        Figure(f"state_{RequestState.NEW}", gettext_noop("Not yet assigned"), unit=gettext_noop("requests"),
-               link="support:request-list", link_query={"state": "new"}),
-        Figure(f"state_{RequestState.ASSIGNED}", gettext_noop("Assigned, not started"),
-               unit=gettext_noop("requests"), link="support:request-list", link_query={"state": "assigned"}),
-        Figure(f"state_{RequestState.IN_PROGRESS}", gettext_noop("Under way"), unit=gettext_noop("requests"),
-               link="support:request-list", link_query={"state": "in_progress"}),
-        Figure("medicine_orders", gettext_noop("Medicine orders today"), unit=gettext_noop("orders"),
-               higher_is_worse=False),
-        Figure("delivered_today", gettext_noop("Delivered today"), unit=gettext_noop("requests"),
-               higher_is_worse=False),
+        Figure(
+            f"state_{RequestState.NEW}",
+            gettext_noop("Not yet assigned"),
+            unit=gettext_noop("requests"),
+            link="support:request-list",
+            link_query={"state": "new"},
+        ),
+        Figure(
+            f"state_{RequestState.ASSIGNED}",
+            gettext_noop("Assigned, not started"),
+            unit=gettext_noop("requests"),
+            link="support:request-list",
+            link_query={"state": "assigned"},
+        ),
+        Figure(
+            f"state_{RequestState.IN_PROGRESS}",
+            gettext_noop("Under way"),
+            unit=gettext_noop("requests"),
+            link="support:request-list",
+            link_query={"state": "in_progress"},
+        ),
+        Figure(
+            "medicine_orders",
+            gettext_noop("Medicine orders today"),
+            unit=gettext_noop("orders"),
+            higher_is_worse=False,
+        ),
+        Figure(
+            "delivered_today",
+            gettext_noop("Delivered today"),
+            unit=gettext_noop("requests"),
+            higher_is_worse=False,
+        ),
         Figure("delivered_same_day", gettext_noop("Delivered the day they were filed"), shown=False),
-        Figure("same_day_share", gettext_noop("Share delivered the same day"), unit="%",
-               ratio=("delivered_same_day", "delivered_today"), higher_is_worse=False),
-        Figure("overdue", gettext_noop("Overdue requests"), unit=gettext_noop("requests"),
-               link="support:request-list", link_query={"overdue": "1"}),
-        Figure("vulnerable_visited", gettext_noop("Vulnerable households visited"),
-               unit=gettext_noop("households"), higher_is_worse=False),
+        Figure(
+            "same_day_share",
+            gettext_noop("Share delivered the same day"),
+            unit="%",
+            ratio=("delivered_same_day", "delivered_today"),
+            higher_is_worse=False,
+        ),
+        Figure(
+            "overdue",
+            gettext_noop("Overdue requests"),
+            unit=gettext_noop("requests"),
+            link="support:request-list",
+            link_query={"overdue": "1"},
+        ),
+        Figure(
+            "vulnerable_visited",
+            gettext_noop("Vulnerable households visited"),
+            unit=gettext_noop("households"),
+            higher_is_worse=False,
+        ),
     ),
     compute=support_figures,
     sentence=gettext_noop("{open} open requests in closed communities, {overdue} overdue"),
@@ -111,5 +156,3 @@ SECTION = Section(
 
 def register() -> None:
     register_section(SECTION)
-
-

@@ -47,7 +47,9 @@ class ResidentRequestForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("details (medicine name, what to buy…)"), max_length=500, required=False,
+        label=_("details (medicine name, what to buy…)"),
+        max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact_phone = forms.CharField(label=_("phone to call back"), max_length=20, required=False)
@@ -56,15 +58,20 @@ class ResidentRequestForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("how was it?"), choices=[("", "—")] + [(str(i), "★" * i) for i in range(5, 0, -1)],
-        required=False, coerce=int, empty_value=None,
+        label=_("how was it?"),
+        choices=[("", "—")] + [(str(i), "★" * i) for i in range(5, 0, -1)],
+        required=False,
+        coerce=int,
+        empty_value=None,
     )
     comment = forms.CharField(label=_("comment"), max_length=300, required=False)
 
 
 class QuickEntryForm(ScopedForm):
     household = ScopedModelChoiceField(
-        "areas.household", perm="support.add_request", label=_("household"),
+        "areas.household",
+        perm="support.add_request",
+        label=_("household"),
         error_messages={"invalid_choice": _("Choose a household in your jurisdiction.")},
     )
     kind = forms.ChoiceField(label=_("type"), choices=RequestKind.choices, widget=forms.RadioSelect)
@@ -76,10 +83,14 @@ class QuickEntryForm(ScopedForm):
 
 class KnockForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("outcome"), choices=[c for c in DoorKnock.Outcome.choices if c[0] != DoorKnock.Outcome.PENDING]
+        label=_("outcome"),
+        choices=[c for c in DoorKnock.Outcome.choices if c[0] != DoorKnock.Outcome.PENDING],
     )
     needs = forms.MultipleChoiceField(
-        label=_("needs found"), choices=RequestKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("needs found"),
+        choices=RequestKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 

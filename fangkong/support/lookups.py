@@ -17,14 +17,18 @@ register_lookup(
     TeamMember,
     search=_member_search,
     label=lambda m: f"{m.name} · {m.team.get_kind_display()}",
-    queryset=lambda user: TeamMember.objects.visible_to(user, "support.view_teammember")
-    .filter(active=True)
-    .select_related("team"),
+    queryset=lambda user: (
+        TeamMember.objects.visible_to(user, "support.view_teammember")
+        .filter(active=True)
+        .select_related("team")
+    ),
 )
 register_lookup(
     "support.checkpoint",
     Place,
-    queryset=lambda user: Place.objects.visible_to(user, "areas.view_place").filter(kind=Place.Kind.CHECKPOINT),
+    queryset=lambda user: Place.objects.visible_to(user, "areas.view_place").filter(
+        kind=Place.Kind.CHECKPOINT
+    ),
     small=True,
     default=False,
 )

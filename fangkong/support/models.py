@@ -20,7 +20,11 @@ class Closure(ScopedModel):
     name = models.CharField(_("name"), max_length=120)
     start = models.DateTimeField(_("closed from"))
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("declared by"),
     )
     reason = models.CharField(_("reason"), max_length=300)
@@ -28,13 +32,23 @@ class Closure(ScopedModel):
     policy_versions = models.JSONField(_("policy versions"), default=dict, blank=True)
     duty_phone = models.CharField(_("community duty phone"), max_length=30, blank=True)
     medical_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("medical lead"),
     )
-    checkpoints = models.ManyToManyField("areas.Place", blank=True, related_name="+", verbose_name=_("checkpoints"))
+    checkpoints = models.ManyToManyField(
+        "areas.Place", blank=True, related_name="+", verbose_name=_("checkpoints")
+    )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("ended by"),
     )
     end_reason = models.CharField(_("end reason"), max_length=300, blank=True)
@@ -73,7 +87,9 @@ class TeamKind(models.TextChoices):
 
 
 class Team(ScopedModel):
-    closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="teams", verbose_name=_("closure"))
+    closure = models.ForeignKey(
+        Closure, on_delete=models.CASCADE, related_name="teams", verbose_name=_("closure")
+    )
     kind = models.CharField(_("team"), max_length=14, choices=TeamKind.choices)
 
     class Meta:
@@ -91,11 +107,19 @@ class TeamMember(ScopedModel):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("team"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_members",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_members",
         verbose_name=_("user"),
     )
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("resident"),
     )
     name = models.CharField(_("name"), max_length=50)
@@ -148,7 +172,13 @@ class Step(models.TextChoices):
 
 # Each type's steps in order (register → … → delivered [→ card returned]).
 STEPS = {
-    RequestKind.MEDICINE: [Step.REGISTERED, Step.CARD_COLLECTED, Step.PURCHASED, Step.DELIVERED, Step.CARD_RETURNED],
+    RequestKind.MEDICINE: [
+        Step.REGISTERED,
+        Step.CARD_COLLECTED,
+        Step.PURCHASED,
+        Step.DELIVERED,
+        Step.CARD_RETURNED,
+    ],
     RequestKind.PARCELS: [Step.REGISTERED, Step.AT_CHECKPOINT, Step.AT_BUILDING, Step.DELIVERED],
 }
 DEFAULT_STEPS = [Step.REGISTERED, Step.PICKED_UP, Step.DELIVERED]
@@ -168,14 +198,23 @@ class Request(ScopedModel):
         OBSERVATION = "observation", _("observation daily report")
         DOOR_KNOCK = "door_knock", _("door-knock visit")
 
-    closure = models.ForeignKey(Closure, on_delete=models.PROTECT, related_name="requests", verbose_name=_("closure"))
+    closure = models.ForeignKey(
+        Closure, on_delete=models.PROTECT, related_name="requests", verbose_name=_("closure")
+    )
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("resident")
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resident"),
     )
     kind = models.CharField(_("type"), max_length=16, choices=RequestKind.choices, db_index=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     source_ref = models.CharField(_("source record"), max_length=80, blank=True)
-    state = models.CharField(_("state"), max_length=12, choices=RequestState.choices, default=RequestState.NEW)
+    state = models.CharField(
+        _("state"), max_length=12, choices=RequestState.choices, default=RequestState.NEW
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     deadline = models.DateTimeField(_("deadline"))
@@ -184,13 +223,27 @@ class Request(ScopedModel):
     priority = models.PositiveSmallIntegerField(_("priority"), default=0, help_text=_("0 comes first"))
     client_id = models.CharField(_("client id"), max_length=64, null=True, blank=True, unique=True)
     assignee = models.ForeignKey(
-        TeamMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name=_("assigned to")
+        TeamMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+        verbose_name=_("assigned to"),
     )
     batch = models.ForeignKey(
-        "RunnerBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests", verbose_name=_("batch")
+        "RunnerBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        verbose_name=_("batch"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("entered by"),
     )
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
@@ -231,10 +284,18 @@ class Request(ScopedModel):
 class RunnerBatch(ScopedModel):
     """A building's deliveries batched to one runner."""
 
-    closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="batches", verbose_name=_("closure"))
-    runner = models.ForeignKey(TeamMember, on_delete=models.PROTECT, related_name="batches", verbose_name=_("runner"))
+    closure = models.ForeignKey(
+        Closure, on_delete=models.CASCADE, related_name="batches", verbose_name=_("closure")
+    )
+    runner = models.ForeignKey(
+        TeamMember, on_delete=models.PROTECT, related_name="batches", verbose_name=_("runner")
+    )
     made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("made by"),
     )
 
@@ -250,11 +311,18 @@ class RunnerBatch(ScopedModel):
 class RequestStep(ScopedModel):
     """One dated, signed step of a request (who did it, when)."""
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="steps", verbose_name=_("request"))
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="steps", verbose_name=_("request")
+    )
     step = models.CharField(_("step"), max_length=16, choices=Step.choices)
     at = models.DateTimeField(_("time"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
     signed = models.CharField(_("signed"), max_length=50, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -275,8 +343,12 @@ class DeliveryAttempt(ScopedModel):
         DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("request"))
-    runner = models.ForeignKey(TeamMember, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("runner"))
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("request")
+    )
+    runner = models.ForeignKey(
+        TeamMember, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("runner")
+    )
     at = models.DateTimeField(_("time"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -305,7 +377,9 @@ class Escalation(ScopedModel):
         URGENT = "urgent", _("urgent medical")
         OVERDUE = "overdue", _("overdue")
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("request"))
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("request")
+    )
     target = models.CharField(_("to"), max_length=14, choices=Target.choices)
     why = models.CharField(_("why"), max_length=10, choices=Why.choices)
     contact = models.CharField(_("contact"), max_length=80, blank=True)
@@ -333,7 +407,9 @@ class DoorKnock(ScopedModel):
         NO_ANSWER = "no_answer", _("no answer: revisit")
         NEEDS = "needs", _("needs found")
 
-    closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="knocks", verbose_name=_("closure"))
+    closure = models.ForeignKey(
+        Closure, on_delete=models.CASCADE, related_name="knocks", verbose_name=_("closure")
+    )
     entrance = models.ForeignKey(
         "areas.Area", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("entrance")
     )
@@ -344,7 +420,11 @@ class DoorKnock(ScopedModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
     visited_at = models.DateTimeField(_("visited at"), null=True, blank=True)
     visited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("visited by"),
     )
     visits = models.PositiveSmallIntegerField(_("visits"), default=0)
@@ -362,14 +442,22 @@ class DoorKnock(ScopedModel):
 class SupplyLot(ScopedModel):
     """Packages (e.g. 蔬菜包) received from a supplier at a checkpoint; `area` is the checkpoint's area."""
 
-    closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="lots", verbose_name=_("closure"))
-    checkpoint = models.ForeignKey("areas.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("checkpoint"))
+    closure = models.ForeignKey(
+        Closure, on_delete=models.CASCADE, related_name="lots", verbose_name=_("closure")
+    )
+    checkpoint = models.ForeignKey(
+        "areas.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("checkpoint")
+    )
     item = models.CharField(_("item"), max_length=60)
     supplier = models.CharField(_("supplier"), max_length=100, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     received_at = models.DateTimeField(_("received at"))
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("received by"),
     )
 
@@ -388,12 +476,19 @@ class Distribution(ScopedModel):
     closure = models.ForeignKey(
         Closure, on_delete=models.CASCADE, related_name="distributions", verbose_name=_("closure")
     )
-    checkpoint = models.ForeignKey("areas.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("checkpoint"))
+    checkpoint = models.ForeignKey(
+        "areas.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("checkpoint")
+    )
     item = models.CharField(_("item"), max_length=60)
     quantity = models.PositiveIntegerField(_("quantity"))
     at = models.DateTimeField(_("time"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
 
     class Meta:

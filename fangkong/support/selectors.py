@@ -59,8 +59,11 @@ def overdue_first(qs: QuerySet[Request], now=None) -> QuerySet[Request]:
     """Urgent, then vulnerable (priority), then overdue, then by deadline."""
     now = now or timezone.now()
     return qs.annotate(
-        late=Case(When(state__in=OPEN_STATES, deadline__lt=now, then=Value(0)), default=Value(1),
-                  output_field=IntegerField())
+        late=Case(
+            When(state__in=OPEN_STATES, deadline__lt=now, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
     ).order_by("priority", "late", "deadline", "pk")
 
 
@@ -100,8 +103,10 @@ def board(*, viewer, closure: Closure, state: str = "", kind: str = "", limit: i
 
 
 def members_of(closure: Closure) -> QuerySet[TeamMember]:
-    return TeamMember.objects.filter(team__closure=closure, active=True).select_related("team").order_by(
-        "team__kind", "-lead", "name"
+    return (
+        TeamMember.objects.filter(team__closure=closure, active=True)
+        .select_related("team")
+        .order_by("team__kind", "-lead", "name")
     )
 
 
@@ -172,9 +177,11 @@ def closure_figures(closure: Closure, day: datetime.date) -> dict:
             "kind", "state", "created_at", "deadline", "delivered_at"
         )
     )
-    knocks = DoorKnock.objects.filter(
-        closure=closure, vulnerable=True, visited_at__lt=end
-    ).exclude(outcome=DoorKnock.Outcome.PENDING).count()
+    knocks = (
+        DoorKnock.objects.filter(closure=closure, vulnerable=True, visited_at__lt=end)
+        .exclude(outcome=DoorKnock.Outcome.PENDING)
+        .count()
+    )
     return _figures(rows, knocks, day, at)
 
 
@@ -210,12 +217,16 @@ def households_by_phone(*, viewer, phone: str) -> list[dict]:
             continue
         seen.add(p.area_id)
         h = p.area
-        out.append({
-            "household": h.pk,
-            "label": f"{h.parent.parent.name} {h.parent.name} {h.name}" if h.parent and h.parent.parent else h.name,
-            "name": p.name,
-            "vulnerable": p.vulnerable_entries.filter(active=True).exists(),
-        })
+        out.append(
+            {
+                "household": h.pk,
+                "label": f"{h.parent.parent.name} {h.parent.name} {h.name}"
+                if h.parent and h.parent.parent
+                else h.name,
+                "name": p.name,
+                "vulnerable": p.vulnerable_entries.filter(active=True).exists(),
+            }
+        )
     return out
 
 
@@ -225,11 +236,25 @@ def stock(closure: Closure) -> list[dict]:
 
     from .models import Distribution, SupplyLot
 
-    got = SupplyLot.objects.filter(closure=closure).values("checkpoint_id", "checkpoint__name", "item").annotate(
-        n=Sum("quantity"))
-    out = {(r["checkpoint_id"], r["item"]): {"checkpoint": r["checkpoint__name"], "item": r["item"],
-                                             "received": r["n"], "distributed": 0} for r in got}
-    for r in Distribution.objects.filter(closure=closure).values("checkpoint_id", "item").annotate(n=Sum("quantity")):
+    got = (
+        SupplyLot.objects.filter(closure=closure)
+        .values("checkpoint_id", "checkpoint__name", "item")
+        .annotate(n=Sum("quantity"))
+    )
+    out = {
+        (r["checkpoint_id"], r["item"]): {
+            "checkpoint": r["checkpoint__name"],
+            "item": r["item"],
+            "received": r["n"],
+            "distributed": 0,
+        }
+        for r in got
+    }
+    for r in (
+        Distribution.objects.filter(closure=closure)
+        .values("checkpoint_id", "item")
+        .annotate(n=Sum("quantity"))
+    ):
         if (r["checkpoint_id"], r["item"]) in out:
             out[(r["checkpoint_id"], r["item"])]["distributed"] = r["n"]
     rows = list(out.values())

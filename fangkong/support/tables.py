@@ -13,7 +13,17 @@ class ClosureTable(tables.Table):
 
     class Meta:
         model = Closure
-        fields = ["name", "area", "start", "ended_at", "state", "affected", "vulnerable", "observed", "unreachable"]
+        fields = [
+            "name",
+            "area",
+            "start",
+            "ended_at",
+            "state",
+            "affected",
+            "vulnerable",
+            "observed",
+            "unreachable",
+        ]
         attrs = {"class": "table", "id": "closures"}
 
     def render_state(self, record):
@@ -31,13 +41,30 @@ class RequestTable(tables.Table):
 
     class Meta:
         model = Request
-        fields = ["id", "kind", "area", "state", "source", "vulnerable", "urgent", "deadline", "assignee",
-                  "created_at", "delivered_at", "rating"]
+        fields = [
+            "id",
+            "kind",
+            "area",
+            "state",
+            "source",
+            "vulnerable",
+            "urgent",
+            "deadline",
+            "assignee",
+            "created_at",
+            "delivered_at",
+            "rating",
+        ]
         attrs = {"class": "table", "id": "requests"}
         row_attrs = {
             "class": lambda record: " ".join(
-                c for c, on in (("overdue", record.overdue), ("vulnerable", record.vulnerable),
-                                ("urgent", record.urgent)) if on
+                c
+                for c, on in (
+                    ("overdue", record.overdue),
+                    ("vulnerable", record.vulnerable),
+                    ("urgent", record.urgent),
+                )
+                if on
             )
         }
 

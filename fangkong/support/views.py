@@ -32,7 +32,6 @@ from .models import (
     RequestState,
     Step,
     Team,
-    TeamKind,
     TeamMember,
 )
 from .tables import ClosureTable, RequestTable
@@ -75,16 +74,28 @@ def closure_declare(request):
         d = form.cleaned_data
         try:
             closure = services.closure_declare(
-                actor=request.user, area=d["area"], name=d["name"], reason=d["reason"], start=d["start"],
-                checkpoints=list(d["checkpoints"]), duty_phone=d["duty_phone"], medical_lead=d["medical_lead"],
+                actor=request.user,
+                area=d["area"],
+                name=d["name"],
+                reason=d["reason"],
+                start=d["start"],
+                checkpoints=list(d["checkpoints"]),
+                duty_phone=d["duty_phone"],
+                medical_lead=d["medical_lead"],
             )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("Closure declared: %(n)s residents affected.") % {"n": closure.affected})
+            messages.success(
+                request, _("Closure declared: %(n)s residents affected.") % {"n": closure.affected}
+            )
             return redirect(closure)
-    return render(request, "support/form.html", {"form": form, "title": _("Declare a closure")},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "support/form.html",
+        {"form": form, "title": _("Declare a closure")},
+        status=400 if form.errors else 200,
+    )
 
 
 def _closure(request, pk, perm="support.view_closure") -> Closure:
@@ -121,14 +132,21 @@ class ClosureDetailView(ScopedDetailView):
 def closure_end(request, pk):
     closure = _closure(request, pk, "support.change_closure")
     try:
-        left = services.closure_end(actor=request.user, closure=closure, reason=request.POST.get("reason", ""))
+        left = services.closure_end(
+            actor=request.user, closure=closure, reason=request.POST.get("reason", "")
+        )
     except ValidationError as exc:
         _err(request, exc)
     else:
         if left:
-            messages.warning(request, _(
-                "Closure ended with %(n)s requests still open: they stay on the board and can still be "
-                "reassigned and delivered.") % {"n": left})
+            messages.warning(
+                request,
+                _(
+                    "Closure ended with %(n)s requests still open: they stay on the board and can still be "
+                    "reassigned and delivered."
+                )
+                % {"n": left},
+            )
         else:
             messages.success(request, _("Closure ended."))
     return redirect(closure)
@@ -143,8 +161,14 @@ def member_add(request, pk):
         d = form.cleaned_data
         team = Team.objects.get(closure=closure, kind=d["team"])
         try:
-            services.team_member_add(actor=request.user, team=team, user=d["user"], name=d["name"],
-                                     phone=d["phone"], lead=d["lead"])
+            services.team_member_add(
+                actor=request.user,
+                team=team,
+                user=d["user"],
+                name=d["name"],
+                phone=d["phone"],
+                lead=d["lead"],
+            )
         except ValidationError as exc:
             _err(request, exc)
         else:
@@ -158,21 +182,40 @@ def member_add(request, pk):
 def household_links(request, pk):
     """Each household's signed link (and QR) for the notice on its door."""
     closure = _closure(request, pk, "support.add_request")
-    households = Area.objects.filter(path__startswith=closure.area_path, level=Level.HOUSEHOLD).select_related(
-        "parent__parent").order_by("path")
+    households = (
+        Area.objects.filter(path__startswith=closure.area_path, level=Level.HOUSEHOLD)
+        .select_related("parent__parent")
+        .order_by("path")
+    )
     page = households[:300]
-    rows = [(h, request.build_absolute_uri(reverse("support:household", args=[selectors.household_token(closure, h)])))
-            for h in page]
-    return render(request, "support/household_links.html",
-                  {"closure": closure, "rows": rows, "total": households.count(), "title": _("Household links")})
+    rows = [
+        (
+            h,
+            request.build_absolute_uri(
+                reverse("support:household", args=[selectors.household_token(closure, h)])
+            ),
+        )
+        for h in page
+    ]
+    return render(
+        request,
+        "support/household_links.html",
+        {"closure": closure, "rows": rows, "total": households.count(), "title": _("Household links")},
+    )
 
 
 @login_required
 def household_qr(request, pk, household_pk):
     closure = _closure(request, pk, "support.add_request")
-    h = get_visible_or_404(Area.objects.filter(level=Level.HOUSEHOLD, path__startswith=closure.area_path),
-                           request.user, "support.add_request", pk=household_pk)
-    url = request.build_absolute_uri(reverse("support:household", args=[selectors.household_token(closure, h)]))
+    h = get_visible_or_404(
+        Area.objects.filter(level=Level.HOUSEHOLD, path__startswith=closure.area_path),
+        request.user,
+        "support.add_request",
+        pk=household_pk,
+    )
+    url = request.build_absolute_uri(
+        reverse("support:household", args=[selectors.household_token(closure, h)])
+    )
     return HttpResponse(documents.qr_svg(url), content_type="image/svg+xml")
 
 
@@ -185,43 +228,73 @@ def household(request, token):
     """The household's phone page from its signed link: file a request, see its state, confirm, rate."""
     state, closure, home = selectors.household_from_token(token)
     if state != "ok":
-        return render(request, "support/household.html", {"invalid": state, "title": _("Service requests")},
-                      status=410 if state == "expired" else 404)
+        return render(
+            request,
+            "support/household.html",
+            {"invalid": state, "title": _("Service requests")},
+            status=410 if state == "expired" else 404,
+        )
     form = forms.ResidentRequestForm(request.POST or None, initial={"client_id": uuid.uuid4().hex})
     if request.method == "POST" and request.POST.get("confirm"):
-        req = Request.objects.filter(pk=request.POST.get("confirm") if str(request.POST.get("confirm")).isdigit()
-                                     else 0, area=home).first()
+        req = Request.objects.filter(
+            pk=request.POST.get("confirm") if str(request.POST.get("confirm")).isdigit() else 0, area=home
+        ).first()
         cf = forms.ConfirmForm(request.POST)
         if req is None:
             messages.error(request, _("This request is not one of your household's."))
         elif cf.is_valid():
             try:
-                _req, done = services.request_confirm(actor=None, request=req, rating=cf.cleaned_data["rating"],
-                                                      comment=cf.cleaned_data["comment"])
+                _req, done = services.request_confirm(
+                    actor=None,
+                    request=req,
+                    rating=cf.cleaned_data["rating"],
+                    comment=cf.cleaned_data["comment"],
+                )
             except ValidationError as exc:
                 _err(request, exc)
             else:
-                messages.success(request, _("Thank you, receipt confirmed.") if done else
-                                 _("You had already confirmed this request."))
+                messages.success(
+                    request,
+                    _("Thank you, receipt confirmed.")
+                    if done
+                    else _("You had already confirmed this request."),
+                )
         return redirect(request.path)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.request_create(actor=None, household=home, closure=closure, kind=d["kind"], note=d["note"],
-                                    contact_phone=d["contact_phone"], client_id=d["client_id"] or None,
-                                    source=Request.Source.RESIDENT)
+            services.request_create(
+                actor=None,
+                household=home,
+                closure=closure,
+                kind=d["kind"],
+                note=d["note"],
+                contact_phone=d["contact_phone"],
+                client_id=d["client_id"] or None,
+                source=Request.Source.RESIDENT,
+            )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("Your request is registered. You can follow it on this page."))
             return redirect(request.path)
-    reqs = list(Request.objects.filter(area=home).select_related("assignee").prefetch_related("steps")
-                .order_by("-created_at")[:20])
+    reqs = list(
+        Request.objects.filter(area=home)
+        .select_related("assignee")
+        .prefetch_related("steps")
+        .order_by("-created_at")[:20]
+    )
     return render(
         request,
         "support/household.html",
-        {"closure": closure, "home": home, "form": form, "requests": reqs, "confirm_form": forms.ConfirmForm(),
-         "title": _("Service requests")},
+        {
+            "closure": closure,
+            "home": home,
+            "form": form,
+            "requests": reqs,
+            "confirm_form": forms.ConfirmForm(),
+            "title": _("Service requests"),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -266,15 +339,20 @@ class RequestDetailView(ScopedDetailView):
 
 
 def _request(request, pk, perm) -> Request:
-    return get_visible_or_404(Request.objects.select_related("closure", "assignee"), request.user, perm, pk=pk)
+    return get_visible_or_404(
+        Request.objects.select_related("closure", "assignee"), request.user, perm, pk=pk
+    )
 
 
 @login_required
 @require_POST
 def request_assign(request, pk):
     req = _request(request, pk, "support.change_request")
-    member = selectors.members_of(req.closure).filter(pk=request.POST.get("member") or 0).first() \
-        if str(request.POST.get("member", "")).isdigit() else None
+    member = (
+        selectors.members_of(req.closure).filter(pk=request.POST.get("member") or 0).first()
+        if str(request.POST.get("member", "")).isdigit()
+        else None
+    )
     if member is None:
         messages.error(request, _("Choose a member of this closure's teams."))
     else:
@@ -293,8 +371,13 @@ def request_step(request, pk):
     """A worker records a step on the runner's behalf (e.g. the medicine lead after a phone call)."""
     req = _request(request, pk, "support.change_request")
     try:
-        res = services.step_record(actor=request.user, request=req, step=request.POST.get("step", ""),
-                                   note=request.POST.get("note", ""), on_behalf=True)
+        res = services.step_record(
+            actor=request.user,
+            request=req,
+            step=request.POST.get("step", ""),
+            note=request.POST.get("note", ""),
+            on_behalf=True,
+        )
     except ValidationError as exc:
         _err(request, exc)
     else:
@@ -332,8 +415,12 @@ def quick_entry(request):
         d = form.cleaned_data
         try:
             req = services.request_create(
-                actor=request.user, household=d["household"], kind=d["kind"], note=d["note"],
-                contact_phone=d["contact_phone"], client_id=d["client_id"] or None,
+                actor=request.user,
+                household=d["household"],
+                kind=d["kind"],
+                note=d["note"],
+                contact_phone=d["contact_phone"],
+                client_id=d["client_id"] or None,
                 source=Request.Source.ENTRANCE_HEAD if d["on_behalf"] else Request.Source.PHONE,
             )
         except ValidationError as exc:
@@ -341,10 +428,18 @@ def quick_entry(request):
         else:
             messages.success(request, _("Request #%(id)s saved.") % {"id": req.pk})
             return redirect("support:quick-entry")
-    return render(request, "support/quick_entry.html",
-                  {"form": form, "phone": phone, "found": found, "chosen": initial.get("household"),
-                   "title": _("Phone line")},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "support/quick_entry.html",
+        {
+            "form": form,
+            "phone": phone,
+            "found": found,
+            "chosen": initial.get("household"),
+            "title": _("Phone line"),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # -- the team lead's board -------------------------------------------------------------------------------
@@ -359,34 +454,55 @@ def board(request, pk):
     data = selectors.board(viewer=request.user, closure=closure, state=state, kind=kind)
     from .models import RequestKind
 
-    return render(request, "support/board.html", {
-        "closure": closure, "title": _("Dispatch board"), **data, "state": state, "kind": kind,
-        "states": RequestState.choices, "kinds": RequestKind.choices,
-        "state_counts": [(v, lbl, data["counts"].get(v, 0)) for v, lbl in RequestState.choices],
-        "members": list(selectors.members_of(closure)),
-        "can_change": request.user.has_perm("support.change_request"),
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "support/board.html",
+        {
+            "closure": closure,
+            "title": _("Dispatch board"),
+            **data,
+            "state": state,
+            "kind": kind,
+            "states": RequestState.choices,
+            "kinds": RequestKind.choices,
+            "state_counts": [(v, lbl, data["counts"].get(v, 0)) for v, lbl in RequestState.choices],
+            "members": list(selectors.members_of(closure)),
+            "can_change": request.user.has_perm("support.change_request"),
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
 @require_POST
 def batch_assign(request, pk):
     closure = _closure(request, pk, "support.change_request")
-    building = get_visible_or_404(Area.objects.filter(level=Level.BUILDING), request.user, "support.change_request",
-                                  pk=request.POST.get("building") or 0)
-    member = selectors.members_of(closure).filter(pk=request.POST.get("member") or 0).first() \
-        if str(request.POST.get("member", "")).isdigit() else None
+    building = get_visible_or_404(
+        Area.objects.filter(level=Level.BUILDING),
+        request.user,
+        "support.change_request",
+        pk=request.POST.get("building") or 0,
+    )
+    member = (
+        selectors.members_of(closure).filter(pk=request.POST.get("member") or 0).first()
+        if str(request.POST.get("member", "")).isdigit()
+        else None
+    )
     if member is None:
         messages.error(request, _("Choose a member of this closure's teams."))
     else:
         try:
-            batch = services.batch_assign(actor=request.user, closure=closure, building=building, member=member)
+            batch = services.batch_assign(
+                actor=request.user, closure=closure, building=building, member=member
+            )
         except ValidationError as exc:
             _err(request, exc)
         else:
-            messages.success(request, _("%(n)s requests of %(b)s batched to %(m)s.") % {
-                "n": batch.requests.count(), "b": building.name, "m": member.name})
+            messages.success(
+                request,
+                _("%(n)s requests of %(b)s batched to %(m)s.")
+                % {"n": batch.requests.count(), "b": building.name, "m": member.name},
+            )
     return redirect("support:board", pk=closure.pk)
 
 
@@ -403,8 +519,11 @@ def runner(request):
         t.next_step = next((s for s in t.steps_expected() if s not in have), None)
         t.next_label = Step(t.next_step).label if t.next_step else ""
     member = TeamMember.objects.filter(user=request.user, active=True).exists()
-    return render(request, "support/runner.html", {"tasks": tasks, "member": member, "title": _("My deliveries"),
-                                                   "now": timezone.now()})
+    return render(
+        request,
+        "support/runner.html",
+        {"tasks": tasks, "member": member, "title": _("My deliveries"), "now": timezone.now()},
+    )
 
 
 @login_required
@@ -418,14 +537,24 @@ def runner_act(request, pk):
     action = request.POST.get("action", "")
     try:
         if action == "failed":
-            _a, created = services.attempt_failed(actor=request.user, request=req, reason=request.POST.get("reason", ""),
-                                                  client_id=request.POST.get("client_id"))
+            _a, created = services.attempt_failed(
+                actor=request.user,
+                request=req,
+                reason=request.POST.get("reason", ""),
+                client_id=request.POST.get("client_id"),
+            )
             (messages.success if created else messages.info)(
-                request, _("Failed attempt recorded.") if created else _("Already recorded."))
+                request, _("Failed attempt recorded.") if created else _("Already recorded.")
+            )
         else:
-            res = services.step_record(actor=request.user, request=req, step=action,
-                                       photo=request.FILES.get("photo"), client_id=request.POST.get("client_id"),
-                                       note=request.POST.get("note", ""))
+            res = services.step_record(
+                actor=request.user,
+                request=req,
+                step=action,
+                photo=request.FILES.get("photo"),
+                client_id=request.POST.get("client_id"),
+                note=request.POST.get("note", ""),
+            )
             (messages.success if res.created else messages.info)(request, res.message)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
@@ -442,12 +571,14 @@ def runner_sync(request):
         body = json.loads(request.body or b"{}")
     except ValueError:
         return JsonResponse({"detail": _("Send JSON.")}, status=400)
-    items = body.get("actions") if isinstance(body, dict) else None
+    # The queue sends one action as it is (q.send) and a backlog as {"actions": [...]} (q.sync).
+    items = body.get("actions") if isinstance(body, dict) and "actions" in body else [body]
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         return JsonResponse({"actions": [_("Send a list of actions.")]}, status=400)
     if len(items) > services.MAX_SYNC:
-        return JsonResponse({"actions": [_("At most %(n)d actions per request.") % {"n": services.MAX_SYNC}]},
-                            status=400)
+        return JsonResponse(
+            {"actions": [_("At most %(n)d actions per request.") % {"n": services.MAX_SYNC}]}, status=400
+        )
     return JsonResponse({"results": services.runner_sync(actor=request.user, items=items)})
 
 
@@ -475,13 +606,26 @@ def knocks(request, pk):
     by_entrance = {}
     for k in rows:
         by_entrance.setdefault(k.entrance_id, {"entrance": k.entrance, "rows": []})["rows"].append(k)
-    totals = dict(selectors.knock_list(viewer=request.user, closure=closure).values_list("outcome")
-                  .annotate(n=Count("pk")).values_list("outcome", "n"))
-    return render(request, "support/knocks.html", {
-        "closure": closure, "entrances": list(by_entrance.values()), "totals": totals,
-        "outcomes": DoorKnock.Outcome.choices, "outcome": outcome, "form": forms.KnockForm(),
-        "can_change": request.user.has_perm("support.change_doorknock"), "title": _("Door-knock action"),
-    })
+    totals = dict(
+        selectors.knock_list(viewer=request.user, closure=closure)
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
+    return render(
+        request,
+        "support/knocks.html",
+        {
+            "closure": closure,
+            "entrances": list(by_entrance.values()),
+            "totals": totals,
+            "outcomes": DoorKnock.Outcome.choices,
+            "outcome": outcome,
+            "form": forms.KnockForm(),
+            "can_change": request.user.has_perm("support.change_doorknock"),
+            "title": _("Door-knock action"),
+        },
+    )
 
 
 @login_required
@@ -530,18 +674,31 @@ def supplies(request, pk):
                     return redirect("support:supplies", pk=closure.pk)
         except ValidationError as exc:
             form_errors(lot_form if which == "lot" else dist_form, exc)
-    return render(request, "support/supplies.html", {
-        "closure": closure, "stock": selectors.stock(closure), "lots": closure.lots.select_related("checkpoint")[:50],
-        "distributions": selectors.distributions_by_building(closure),
-        "lot_form": lot_form, "dist_form": dist_form, "title": _("Supplies"),
-    }, status=400 if lot_form.errors or dist_form.errors else 200)
+    return render(
+        request,
+        "support/supplies.html",
+        {
+            "closure": closure,
+            "stock": selectors.stock(closure),
+            "lots": closure.lots.select_related("checkpoint")[:50],
+            "distributions": selectors.distributions_by_building(closure),
+            "lot_form": lot_form,
+            "dist_form": dist_form,
+            "title": _("Supplies"),
+        },
+        status=400 if lot_form.errors or dist_form.errors else 200,
+    )
 
 
 @login_required
 def picking_list(request, pk, building_pk):
     closure = _closure(request, pk, "support.view_distribution")
-    building = get_visible_or_404(Area.objects.filter(level=Level.BUILDING, path__startswith=closure.area_path),
-                                  request.user, "support.view_distribution", pk=building_pk)
+    building = get_visible_or_404(
+        Area.objects.filter(level=Level.BUILDING, path__startswith=closure.area_path),
+        request.user,
+        "support.view_distribution",
+        pk=building_pk,
+    )
     pdf = documents.picking_list_pdf(closure, building)
     resp = HttpResponse(pdf, content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="picking-{building.pk}.pdf"'
@@ -559,26 +716,41 @@ def _figures_allowed(user) -> None:
 @login_required
 def figures(request, pk):
     _figures_allowed(request.user)
-    perm = "support.view_closure" if request.user.has_perm("support.view_closure") else "people.view_statistics"
+    perm = (
+        "support.view_closure" if request.user.has_perm("support.view_closure") else "people.view_statistics"
+    )
     closure = _closure(request, pk, perm)
     day = timezone.localdate()
     today = selectors.closure_figures(closure, day)
-    return render(request, "support/figures.html", {
-        "closure": closure, "title": _("Figures"), "today": today, "day": day,
-        "states": [(v, lbl, today["by_state"][v]) for v, lbl in RequestState.choices],
-        "data_url": reverse("support:figures-data", args=[closure.pk]),
-    })
+    return render(
+        request,
+        "support/figures.html",
+        {
+            "closure": closure,
+            "title": _("Figures"),
+            "today": today,
+            "day": day,
+            "states": [(v, lbl, today["by_state"][v]) for v, lbl in RequestState.choices],
+            "data_url": reverse("support:figures-data", args=[closure.pk]),
+        },
+    )
 
 
 @login_required
 def figures_data(request, pk):
     _figures_allowed(request.user)
-    perm = "support.view_closure" if request.user.has_perm("support.view_closure") else "people.view_statistics"
+    perm = (
+        "support.view_closure" if request.user.has_perm("support.view_closure") else "people.view_statistics"
+    )
     closure = _closure(request, pk, perm)
     data = selectors.closure_series(closure)
     data["labels"] = {
-        "requests": _("Requests filed"), "medicine_orders": _("Medicine orders"), "delivered": _("Delivered"),
-        "overdue": _("Overdue"), "same_day_share": _("Same-day share (%)"), "median_minutes": _("Median minutes"),
+        "requests": _("Requests filed"),
+        "medicine_orders": _("Medicine orders"),
+        "delivered": _("Delivered"),
+        "overdue": _("Overdue"),
+        "same_day_share": _("Same-day share (%)"),
+        "median_minutes": _("Median minutes"),
         "vulnerable_visited": _("Vulnerable households visited"),
     }
     return JsonResponse(data)

@@ -72,8 +72,12 @@ def closure_declare(
         area_path__in=[area.path[:i] for i in range(4, len(area.path) + 1, 4)]
     ) | Closure.objects.filter(ended_at__isnull=True, area_path__startswith=area.path)
     if overlapping.exists():
-        raise ValidationError({"area": _("This area is already inside an open closure: %(c)s") % {
-            "c": overlapping.first().name}})
+        raise ValidationError(
+            {
+                "area": _("This area is already inside an open closure: %(c)s")
+                % {"c": overlapping.first().name}
+            }
+        )
     start = start or timezone.now()
     versions, sources = {}, []
     for key in POLICY_KEYS:
@@ -84,10 +88,15 @@ def closure_declare(
         versions[key] = p.version
         if p.source and p.source not in sources:
             sources.append(p.source)
-    bad = [c for c in checkpoints if c.kind != Place.Kind.CHECKPOINT or not c.area_path.startswith(area.path[:12])]
+    bad = [
+        c
+        for c in checkpoints
+        if c.kind != Place.Kind.CHECKPOINT or not c.area_path.startswith(area.path[:12])
+    ]
     if bad:
-        raise ValidationError({"checkpoints": _("Not a checkpoint of this area: %(p)s") % {
-            "p": ", ".join(str(c) for c in bad)}})
+        raise ValidationError(
+            {"checkpoints": _("Not a checkpoint of this area: %(p)s") % {"p": ", ".join(str(c) for c in bad)}}
+        )
     closure = Closure.objects.create(
         area=area,
         area_path=area.path,
@@ -158,7 +167,7 @@ def team_member_add(
 ) -> TeamMember:
     """A user or a named volunteer joins a team (the closure's area); a resident volunteer needs a recent
     negative test where testing data exists."""
-    name = (name or (user.get_full_name() or user.username if user else "") or (person.name if person else ""))
+    name = name or (user.get_full_name() or user.username if user else "") or (person.name if person else "")
     name = name.strip()[:50]
     if not name:
         raise ValidationError({"name": _("Give the member's name or choose a user.")})
@@ -168,11 +177,20 @@ def team_member_add(
         raise ValidationError({"user": _("%(u)s is already in this team.") % {"u": user}})
     if not member_eligible(person_id=person.pk if person else None, at=timezone.now(), area=team.area):
         raise ValidationError(
-            {"person": _("%(n)s has no negative test within the policy's window and may not serve yet.") % {"n": name}}
+            {
+                "person": _("%(n)s has no negative test within the policy's window and may not serve yet.")
+                % {"n": name}
+            }
         )
     member = TeamMember.objects.create(
-        team=team, area_id=team.area_id, area_path=team.area_path, user=user, person=person,
-        name=name, phone=(phone or "").strip()[:20], lead=lead,
+        team=team,
+        area_id=team.area_id,
+        area_path=team.area_path,
+        user=user,
+        person=person,
+        name=name,
+        phone=(phone or "").strip()[:20],
+        lead=lead,
     )
     record(
         member,

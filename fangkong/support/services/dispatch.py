@@ -35,7 +35,9 @@ MAX_SYNC = 200
 
 def _check_member(req: Request, member: TeamMember) -> None:
     if not member.active or member.team.closure_id != req.closure_id:
-        raise ValidationError({"member": _("%(m)s is not an active member of this closure's teams.") % {"m": member}})
+        raise ValidationError(
+            {"member": _("%(m)s is not an active member of this closure's teams.") % {"m": member}}
+        )
 
 
 @transaction.atomic
@@ -44,15 +46,23 @@ def request_assign(*, actor, request: Request, member: TeamMember) -> Request:
     open is lost."""
     req = Request.objects.select_for_update().get(pk=request.pk)
     if not req.is_open:
-        raise ValidationError(_("This request is %(s)s: there is nothing to assign.") % {"s": req.get_state_display()})
+        raise ValidationError(
+            _("This request is %(s)s: there is nothing to assign.") % {"s": req.get_state_display()}
+        )
     _check_member(req, member)
     before = snapshot(req)
     req.assignee = member
     if req.state == RequestState.NEW:
         req.state = RequestState.ASSIGNED
     req.save(update_fields=["assignee", "state", "updated_at"])
-    record(req, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("assigned to %(m)s"),
-           params={"m": member.name})
+    record(
+        req,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("assigned to %(m)s"),
+        params={"m": member.name},
+    )
     return req
 
 
@@ -62,9 +72,13 @@ def batch_assign(*, actor, closure, building: Area, member: TeamMember, kinds=No
     if not building.path.startswith(closure.area_path):
         raise ValidationError({"building": _("This building is not inside the closure.")})
     if not member.active or member.team.closure_id != closure.pk:
-        raise ValidationError({"member": _("%(m)s is not an active member of this closure's teams.") % {"m": member}})
+        raise ValidationError(
+            {"member": _("%(m)s is not an active member of this closure's teams.") % {"m": member}}
+        )
     qs = Request.objects.select_for_update().filter(
-        closure=closure, area_path__startswith=building.path, state__in=(RequestState.NEW, RequestState.ASSIGNED)
+        closure=closure,
+        area_path__startswith=building.path,
+        state__in=(RequestState.NEW, RequestState.ASSIGNED),
     )
     if kinds:
         qs = qs.filter(kind__in=kinds)
@@ -77,8 +91,13 @@ def batch_assign(*, actor, closure, building: Area, member: TeamMember, kinds=No
     Request.objects.filter(pk__in=ids).update(
         assignee=member, batch=batch, state=RequestState.ASSIGNED, updated_at=timezone.now()
     )
-    record(batch, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("%(n)s requests batched to %(m)s"),
-           params={"n": len(ids), "m": member.name})
+    record(
+        batch,
+        ChangeLog.Action.CREATE,
+        actor=actor,
+        message=gettext_noop("%(n)s requests batched to %(m)s"),
+        params={"n": len(ids), "m": member.name},
+    )
     return batch
 
 
@@ -120,17 +139,28 @@ def step_record(
         done = RequestStep.objects.filter(client_id=client_id).select_related("request").first()
         if done is not None:
             return StepResult(done.request, done, False, _("Already recorded."))
-    req = Request.objects.select_for_update().select_related("assignee", "closure").get(pk=request.pk)
+    req = (
+        Request.objects.select_for_update(of=("self",))
+        .select_related("assignee", "closure")
+        .get(pk=request.pk)
+    )
     _runner_check(req, actor, on_behalf)
     expected = req.steps_expected()
     if step not in expected:
-        raise ValidationError({"step": _("This step does not apply to a %(k)s request.") % {"k": req.get_kind_display()}})
+        raise ValidationError(
+            {"step": _("This step does not apply to a %(k)s request.") % {"k": req.get_kind_display()}}
+        )
     have = set(req.steps.values_list("step", flat=True))
     if step in have:
         existing = req.steps.get(step=step)
         label = Step(step).label
-        return StepResult(req, existing, False, _("%(s)s was already recorded at %(t)s; nothing changed.") % {
-            "s": label, "t": timezone.localtime(existing.at).strftime("%H:%M")})
+        return StepResult(
+            req,
+            existing,
+            False,
+            _("%(s)s was already recorded at %(t)s; nothing changed.")
+            % {"s": label, "t": timezone.localtime(existing.at).strftime("%H:%M")},
+        )
     if req.state == RequestState.CANCELLED:
         raise ValidationError(_("This request was cancelled."))
     missing = [s for s in expected[: expected.index(step)] if s not in have]
@@ -142,24 +172,41 @@ def step_record(
     user = _user(actor)
     before = snapshot(req)
     row = RequestStep.objects.create(
-        request=req, area_id=req.area_id, area_path=req.area_path, step=step, at=at, by=user,
+        request=req,
+        area_id=req.area_id,
+        area_path=req.area_path,
+        step=step,
+        at=at,
+        by=user,
         signed=(req.assignee.name if req.assignee_id and not on_behalf else str(user or ""))[:50],
-        note=(note or "")[:300], client_id=client_id,
+        note=(note or "")[:300],
+        client_id=client_id,
     )
     fields = ["updated_at"]
     if step == Step.DELIVERED:
         req.state, req.delivered_at = RequestState.DELIVERED, at
         fields += ["state", "delivered_at"]
         DeliveryAttempt.objects.create(
-            request=req, area_id=req.area_id, area_path=req.area_path, runner=req.assignee, at=at,
-            outcome=DeliveryAttempt.Outcome.DELIVERED, photo=photo or "",
+            request=req,
+            area_id=req.area_id,
+            area_path=req.area_path,
+            runner=req.assignee,
+            at=at,
+            outcome=DeliveryAttempt.Outcome.DELIVERED,
+            photo=photo or "",
         )
     elif req.state in (RequestState.NEW, RequestState.ASSIGNED) and step != Step.REGISTERED:
         req.state = RequestState.IN_PROGRESS
         fields.append("state")
     req.save(update_fields=fields)
-    record(req, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("step: %(s)s"),
-           params={"s": msgid(Step(step).label)})
+    record(
+        req,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("step: %(s)s"),
+        params={"s": msgid(Step(step).label)},
+    )
     return StepResult(req, row, True, _("%(s)s recorded.") % {"s": Step(step).label})
 
 
@@ -173,7 +220,7 @@ def attempt_failed(
         done = DeliveryAttempt.objects.filter(client_id=client_id).first()
         if done is not None:
             return done, False
-    req = Request.objects.select_for_update().select_related("assignee").get(pk=request.pk)
+    req = Request.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=request.pk)
     _runner_check(req, actor, on_behalf)
     reason = (reason or "").strip()
     if not reason:
@@ -181,11 +228,23 @@ def attempt_failed(
     if req.state not in OPEN_STATES:
         raise ValidationError(_("This request is %(s)s.") % {"s": req.get_state_display()})
     attempt = DeliveryAttempt.objects.create(
-        request=req, area_id=req.area_id, area_path=req.area_path, runner=req.assignee, at=at or timezone.now(),
-        outcome=DeliveryAttempt.Outcome.FAILED, reason=reason[:300], client_id=client_id,
+        request=req,
+        area_id=req.area_id,
+        area_path=req.area_path,
+        runner=req.assignee,
+        at=at or timezone.now(),
+        outcome=DeliveryAttempt.Outcome.FAILED,
+        reason=reason[:300],
+        client_id=client_id,
     )
-    record(attempt, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("delivery failed: %(r)s"),
-           params={"r": reason[:200]})
+    # Logged on the request: the attempt's photo field has no JSON snapshot.
+    record(
+        req,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        message=gettext_noop("delivery failed: %(r)s"),
+        params={"r": reason[:200]},
+    )
     return attempt, True
 
 
@@ -211,12 +270,19 @@ def runner_sync(*, actor, items: list[dict]) -> list[dict]:
                 at = None
             action = str(item.get("action") or "")
             if action == "failed":
-                _, created = attempt_failed(actor=actor, request=req, reason=str(item.get("reason") or ""),
-                                            client_id=cid, at=at)
+                _attempt, created = attempt_failed(
+                    actor=actor, request=req, reason=str(item.get("reason") or ""), client_id=cid, at=at
+                )
                 res.update(status="ok" if created else "duplicate", message="")
             else:
-                r = step_record(actor=actor, request=req, step=action, client_id=cid, at=at,
-                                note=str(item.get("note") or ""))
+                r = step_record(
+                    actor=actor,
+                    request=req,
+                    step=action,
+                    client_id=cid,
+                    at=at,
+                    note=str(item.get("note") or ""),
+                )
                 res.update(status="ok" if r.created else "duplicate", message=r.message)
         except (ValidationError, PermissionDenied) as exc:
             msgs = exc.messages if isinstance(exc, ValidationError) else [str(exc)]

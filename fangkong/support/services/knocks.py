@@ -37,8 +37,12 @@ def knock_list_generate(*, actor, closure: Closure) -> int:
     )
     rows = [
         DoorKnock(
-            closure=closure, area_id=h["pk"], area_path=h["path"], entrance_id=h["parent_id"],
-            vulnerable=h["vul"], no_phone=not h["phone"],
+            closure=closure,
+            area_id=h["pk"],
+            area_path=h["path"],
+            entrance_id=h["parent_id"],
+            vulnerable=h["vul"],
+            no_phone=not h["phone"],
             priority=2 - int(h["vul"]) - int(not h["phone"]),
         )
         for h in households
@@ -46,13 +50,20 @@ def knock_list_generate(*, actor, closure: Closure) -> int:
     before = DoorKnock.objects.filter(closure=closure).count()
     DoorKnock.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     added = DoorKnock.objects.filter(closure=closure).count() - before
-    record(closure, ChangeLog.Action.UPDATE, actor=actor, message=gettext_noop("door-knock list: %(n)s households added"),
-           params={"n": added})
+    record(
+        closure,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        message=gettext_noop("door-knock list: %(n)s households added"),
+        params={"n": added},
+    )
     return added
 
 
 @transaction.atomic
-def knock_record(*, actor, knock: DoorKnock, outcome: str, note: str = "", needs=()) -> tuple[DoorKnock, list]:
+def knock_record(
+    *, actor, knock: DoorKnock, outcome: str, note: str = "", needs=()
+) -> tuple[DoorKnock, list]:
     """Record a visit's outcome; with needs found, each need becomes a request of the household at once."""
     knock = DoorKnock.objects.select_for_update().select_related("closure", "area").get(pk=knock.pk)
     if outcome not in DoorKnock.Outcome.values or outcome == DoorKnock.Outcome.PENDING:
@@ -73,8 +84,13 @@ def knock_record(*, actor, knock: DoorKnock, outcome: str, note: str = "", needs
     record(knock, ChangeLog.Action.UPDATE, actor=actor, before=before)
     made = [
         request_create(
-            actor=actor, household=knock.area, kind=kind, source=Request.Source.DOOR_KNOCK, note=note,
-            source_ref=f"support.DoorKnock:{knock.pk}", closure=knock.closure,
+            actor=actor,
+            household=knock.area,
+            kind=kind,
+            source=Request.Source.DOOR_KNOCK,
+            note=note,
+            source_ref=f"support.DoorKnock:{knock.pk}",
+            closure=knock.closure,
             client_id=f"knock-{knock.pk}-{knock.visits}-{kind}",
         )
         for kind in needs

@@ -98,12 +98,15 @@ def request_create(
         raise ValidationError({"kind": _("Choose a request type.")})
     if household.level != Level.HOUSEHOLD:
         raise ValidationError({"household": _("Choose a household.")})
-    closure = closure or closure_for(household)
+    closure = Closure.objects.filter(pk=closure.pk).first() if closure is not None else closure_for(household)
     if closure is None or not household.path.startswith(closure.area_path):
         raise ValidationError({"household": _("This household is not inside an open closure.")})
     if not closure.is_open:
         raise ValidationError(
-            {"household": _("The closure %(c)s has ended: call the community for help.") % {"c": closure.name}}
+            {
+                "household": _("The closure %(c)s has ended: call the community for help.")
+                % {"c": closure.name}
+            }
         )
     if person is not None and person.area_id != household.pk:
         raise ValidationError({"person": _("This resident does not live in this household.")})
@@ -111,7 +114,9 @@ def request_create(
     try:
         deadline = deadline_for(kind, at=at, area=household)
     except PolicyMissing as exc:
-        raise ValidationError(_("No deadline policy for this request type: ask the district office.")) from exc
+        raise ValidationError(
+            _("No deadline policy for this request type: ask the district office.")
+        ) from exc
     vulnerable = household_vulnerable(household.path)
     try:
         with transaction.atomic():
@@ -139,7 +144,12 @@ def request_create(
             raise
         return existing
     RequestStep.objects.create(
-        request=req, area_id=req.area_id, area_path=req.area_path, step=Step.REGISTERED, at=at, by=_user(actor)
+        request=req,
+        area_id=req.area_id,
+        area_path=req.area_path,
+        step=Step.REGISTERED,
+        at=at,
+        by=_user(actor),
     )
     record(
         req,
@@ -174,8 +184,13 @@ def _escalate(req: Request, *, why: str, key: str, at: datetime.datetime) -> lis
         targets = []
     rows = [
         Escalation(
-            request=req, area_id=req.area_id, area_path=req.area_path, target=t, why=why,
-            contact=_contact(req, t)[:80], at=at,
+            request=req,
+            area_id=req.area_id,
+            area_path=req.area_path,
+            target=t,
+            why=why,
+            contact=_contact(req, t)[:80],
+            at=at,
         )
         for t in targets
         if t in Escalation.Target.values
@@ -199,9 +214,11 @@ def requests_escalate_overdue(*, at: datetime.datetime | None = None) -> int:
     """The overdue scan: every open request past its deadline is escalated to its team lead (once).
     Returns how many requests were newly escalated."""
     at = at or timezone.now()
-    due = Request.objects.filter(state__in=OPEN_STATES, deadline__lt=at).exclude(
-        escalations__why=Escalation.Why.OVERDUE
-    ).select_related("closure")
+    due = (
+        Request.objects.filter(state__in=OPEN_STATES, deadline__lt=at)
+        .exclude(escalations__why=Escalation.Why.OVERDUE)
+        .select_related("closure")
+    )
     n = 0
     for req in due:
         if _escalate(req, why=Escalation.Why.OVERDUE, key=OVERDUE_TARGETS_KEY, at=at):
@@ -210,7 +227,9 @@ def requests_escalate_overdue(*, at: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def request_confirm(*, actor, request: Request, rating: int | None = None, comment: str = "") -> tuple[Request, bool]:
+def request_confirm(
+    *, actor, request: Request, rating: int | None = None, comment: str = ""
+) -> tuple[Request, bool]:
     """The resident confirms receipt (and may rate, 1 to 5). Confirming again changes nothing; returns the
     request and whether this call confirmed it."""
     req = Request.objects.select_for_update().get(pk=request.pk)
@@ -236,7 +255,9 @@ def request_confirm(*, actor, request: Request, rating: int | None = None, comme
     if rating is not None:
         req.rating, req.rating_note = rating, (comment or "")[:300]
     req.save(update_fields=["state", "confirmed_at", "rating", "rating_note", "updated_at"])
-    record(req, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("receipt confirmed"))
+    record(
+        req, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("receipt confirmed")
+    )
     return req, True
 
 
@@ -250,8 +271,14 @@ def request_cancel(*, actor, request: Request, reason: str) -> Request:
     before = snapshot(req)
     req.state = RequestState.CANCELLED
     req.save(update_fields=["state", "updated_at"])
-    record(req, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("cancelled: %(r)s"),
-           params={"r": reason.strip()[:200]})
+    record(
+        req,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("cancelled: %(r)s"),
+        params={"r": reason.strip()[:200]},
+    )
     return req
 
 
