@@ -106,6 +106,34 @@ ID_ROUTES = {
     "observation:stay-detail": lambda o, k: {"pk": _obj(o, "observation.Stay", k).pk},
     "observation:stay-certificate": lambda o, k: {"pk": _obj(o, "observation.Stay", k).pk},
     "observation:stay-discharge": lambda o, k: {"pk": _obj(o, "observation.Stay", k).pk},
+    **{
+        f"support:{name}": (lambda o, k: {"pk": _obj(o, "support.Closure", k).pk})
+        for name in (
+            "closure-detail",
+            "closure-end",
+            "member-add",
+            "household-links",
+            "board",
+            "batch-assign",
+            "knocks",
+            "supplies",
+            "figures",
+            "figures-data",
+        )
+    },
+    "support:household-qr": lambda o, k: {
+        "pk": _obj(o, "support.Closure", k).pk,
+        "household_pk": _obj(o, "support.Closure", k).area_id,
+    },
+    "support:picking-list": lambda o, k: {
+        "pk": _obj(o, "support.Closure", k).pk,
+        "building_pk": _obj(o, "support.Closure", k).area.parent.parent_id,
+    },
+    **{
+        f"support:{name}": (lambda o, k: {"pk": _obj(o, "support.Request", k).pk})
+        for name in ("request-detail", "request-assign", "request-step", "request-cancel", "runner-act")
+    },
+    "support:knock-record": lambda o, k: {"pk": _obj(o, "support.DoorKnock", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
@@ -117,6 +145,7 @@ PUBLIC_ROUTES = {
     "gates:self-register": "public place-code token for residents' self-registration",
     "gates:returnee-track": "public tracking code given to whoever submitted the notice",
     "observation:public-report": "public signed report link given to the person under observation",
+    "support:household": "public signed link (QR on the door notice) of a household in a closed area",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}

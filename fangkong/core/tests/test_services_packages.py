@@ -9,7 +9,12 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ["fangkong.people.services", "fangkong.observation.services", "fangkong.gates.services"]
+PACKAGES = [
+    "fangkong.people.services",
+    "fangkong.observation.services",
+    "fangkong.gates.services",
+    "fangkong.support.services",
+]
 
 
 def _topics(package):
