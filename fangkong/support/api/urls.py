@@ -4,7 +4,6 @@ from . import views as v
 
 router.register("support/closures", v.ClosureViewSet, basename="support-closure")
 router.register("support/requests", v.RequestViewSet, basename="support-request")
-router.register("support/runner", v.RunnerViewSet, basename="support-runner")
 router.register("support/members", v.TeamMemberViewSet, basename="support-member")
 router.register("support/steps", v.RequestStepViewSet, basename="support-step")
 router.register("support/attempts", v.DeliveryAttemptViewSet, basename="support-attempt")

@@ -83,21 +83,18 @@ class RequestViewSet(ScopedModelViewSet):
             raise _drf(exc) from exc
         return Response(s.RequestSerializer(req, context={"request": request}).data)
 
-
-class RunnerViewSet(ScopedReadOnlyViewSet):
-    """The runner's tasks (requests assigned to the caller's team memberships) and the offline sync."""
-
-    queryset = Request.objects.all()
-    serializer_class = s.RequestSerializer
-
-    def get_queryset(self):
-        return selectors.runner_tasks(user=self.request.user)
+    @extend_schema(responses=s.RequestSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def mine(self, request):
+        """The runner's tasks: requests assigned to the caller's team memberships (open or delivered today)."""
+        rows = selectors.runner_tasks(user=request.user)[:500]
+        return Response(s.RequestSerializer(rows, many=True, context={"request": request}).data)
 
     @extend_schema(request=s.RunnerSyncSerializer, responses={200: None})
     @action(detail=False, methods=["post"])
     def sync(self, request):
-        """POST {"actions": [{client_id, request, action, reason?, at?}]} → {"results": [{client_id,
-        status: ok | duplicate | rejected, message}]} in order; a retry is a no-op."""
+        """The runner's offline queue: POST {"actions": [{client_id, request, action, reason?, at?}]} →
+        {"results": [{client_id, status: ok | duplicate | rejected, message}]} in order; a retry is a no-op."""
         data = s.RunnerSyncSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
