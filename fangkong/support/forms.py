@@ -25,7 +25,7 @@ class ClosureForm(ScopedForm):
         "support.checkpoint", label=_("checkpoints (卡口)"), required=False
     )
     duty_phone = forms.CharField(label=_("community duty phone"), max_length=30, required=False)
-    medical_lead = ScopedModelChoiceField("accounts.user", label=_("medical lead"), required=False)
+    medical_lead = ScopedModelChoiceField("support.team_user", label=_("medical lead"), required=False)
 
 
 class EndForm(forms.Form):
@@ -34,7 +34,7 @@ class EndForm(forms.Form):
 
 class MemberForm(ScopedForm):
     team = forms.ChoiceField(label=_("team"), choices=TeamKind.choices)
-    user = ScopedModelChoiceField("accounts.user", label=_("user"), required=False)
+    user = ScopedModelChoiceField("support.team_user", label=_("user"), required=False)
     name = forms.CharField(label=_("or a named volunteer"), max_length=50, required=False)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     lead = forms.BooleanField(label=_("team lead"), required=False)

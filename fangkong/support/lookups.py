@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from fangkong.accounts.models import User
 from fangkong.areas.models import Place
 from fangkong.core.choices import register_lookup
 
@@ -30,5 +31,29 @@ register_lookup(
         kind=Place.Kind.CHECKPOINT
     ),
     small=True,
+    default=False,
+)
+
+
+def _team_users(user):
+    """Users who work inside the viewer's areas (a scope at or below them): who may join a team there."""
+    from fangkong.accounts.models import Scope
+    from fangkong.core.scoping import ALL, path_q, scope_paths
+
+    paths = scope_paths(user, "support.add_teammember")
+    if paths is ALL:
+        return User.objects.filter(is_active=True)
+    if not paths:
+        return User.objects.none()
+    scopes = Scope.objects.filter(path_q("area_path", paths))
+    return User.objects.filter(is_active=True, pk__in=scopes.values("user_id"))
+
+
+register_lookup(
+    "support.team_user",
+    User,
+    queryset=_team_users,
+    search=lambda qs, q: qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q)),
+    label=lambda u: f"{u.display_name} ({u.username})" if u.display_name else u.username,
     default=False,
 )

@@ -167,7 +167,9 @@ def team_member_add(
 ) -> TeamMember:
     """A user or a named volunteer joins a team (the closure's area); a resident volunteer needs a recent
     negative test where testing data exists."""
-    name = name or (user.get_full_name() or user.username if user else "") or (person.name if person else "")
+    if user is not None and not name:
+        name = getattr(user, "display_name", "") or user.get_full_name() or user.username
+    name = name or (person.name if person else "")
     name = name.strip()[:50]
     if not name:
         raise ValidationError({"name": _("Give the member's name or choose a user.")})
