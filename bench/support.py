@@ -45,10 +45,19 @@ def _setup(scale: str) -> dict:
     from fangkong.areas.models import Area, Level
     from fangkong.policies.models import Policy, PolicyDefinition
     from fangkong.support import services
-    from fangkong.support.models import Request, RequestStep, TeamMember
+    from fangkong.support.models import Closure, Request, RequestStep, TeamMember
 
-    street = Area.objects.filter(level=Level.STREET).order_by("path").first()
+    closed = list(Closure.objects.filter(ended_at__isnull=True).values_list("area_path", flat=True))
+    # The first street with no open closure in it (the demo seed closes one community).
+    street = next(
+        a
+        for a in Area.objects.filter(level=Level.STREET).order_by("path")
+        if not any(p.startswith(a.path) for p in closed)
+    )
     common.say(f"support: closing {street.name}")
+    existing = Closure.objects.filter(area=street, reason="bench: 封闭管理").first()
+    if existing is not None:  # a rerun on a reused database
+        services.closure_end(actor=None, closure=existing, reason="bench rerun")
     lead = User.objects.filter(username="bench-support-lead").first()
     if lead is None:
         lead = accounts.user_create(actor=None, username="bench-support-lead", password="bench-pass-123")
@@ -91,7 +100,7 @@ def _setup(scale: str) -> dict:
                 vulnerable=vul,
                 priority=1 if vul else 2,
                 assignee=assignee,
-                client_id=f"bench-{i}",
+                client_id=f"bench-{closure.pk}-{i}",
             )
         )
     with transaction.atomic():

@@ -11,7 +11,24 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.models import ScopedModel
+from fangkong.core.models import ScopedManager, ScopedModel, ScopedQuerySet
+
+
+class ClosureQuerySet(ScopedQuerySet):
+    def visible_to(self, user, perm: str | None = None):
+        """Closures in the user's areas, and those around them: a grid member or an entrance head inside a
+        closed community sees the closure they work in (never its neighbours')."""
+        from django.db.models import Q
+
+        from fangkong.core.scoping import ALL, path_q, scope_paths
+
+        paths = scope_paths(user, perm or "support.view_closure")
+        if paths is ALL:
+            return self
+        if not paths:
+            return self.none()
+        above = {p[:i] for p in paths for i in range(4, len(p), 4)}
+        return self.filter(path_q("area_path", paths) | Q(area_path__in=above))
 
 
 class Closure(ScopedModel):
@@ -57,6 +74,8 @@ class Closure(ScopedModel):
     vulnerable = models.PositiveIntegerField(_("vulnerable"), default=0)
     observed = models.PositiveIntegerField(_("under observation"), default=0)
     unreachable = models.PositiveIntegerField(_("no phone"), default=0)
+
+    objects = ScopedManager.from_queryset(ClosureQuerySet)()
 
     class Meta:
         ordering = ["-start", "-id"]

@@ -103,11 +103,24 @@ def _closure(request, pk, perm="support.view_closure") -> Closure:
 
 
 class ClosureDetailView(ScopedDetailView):
+    """The closure; a viewer of figures only (leadership) sees its counts and figures, not its teams."""
+
     model = Closure
     template_name = "support/closure_detail.html"
 
-    def base_queryset(self):
-        return Closure.objects.select_related("area", "declared_by", "ended_by", "medical_lead")
+    def get_permission_required(self):
+        return []
+
+    def has_permission(self):
+        u = self.request.user
+        return u.has_perm("support.view_closure") or u.has_perm("people.view_statistics")
+
+    def get_queryset(self):
+        u = self.request.user
+        perm = "support.view_closure" if u.has_perm("support.view_closure") else "people.view_statistics"
+        return Closure.objects.select_related("area", "declared_by", "ended_by", "medical_lead").visible_to(
+            u, perm
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

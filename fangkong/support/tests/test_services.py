@@ -9,6 +9,15 @@ from fangkong.support import selectors, services
 from fangkong.support.models import DoorKnock, Escalation, Request, RequestState, Team
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English here (the default language is Chinese)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+
+
 def test_declare_opens_seven_teams_and_counts_people(closed):
     c = closed.closure
     assert Team.objects.filter(closure=c).count() == 7

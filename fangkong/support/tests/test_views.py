@@ -8,6 +8,19 @@ from fangkong.support import selectors, services
 from fangkong.support.models import Closure, Request, RequestState
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(settings):
+    """Messages are asserted in English here (the default language is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+def _login(client, user):
+    from fangkong.accounts.services import user_set_language
+
+    user_set_language(user=user, language="en")
+    client.force_login(user)
+
+
 def _english(client):
     from django.conf import settings
 
@@ -22,7 +35,7 @@ def _link(closed):
 
 def test_closure_declared_from_the_page_opens_teams(client, tree, make_user):
     worker = make_user("community_worker", tree.b.community)
-    client.force_login(worker)
+    _login(client, worker)
     assert client.get(reverse("support:closure-declare")).status_code == 200
     resp = client.post(
         reverse("support:closure-declare"),
@@ -80,7 +93,7 @@ def test_forged_and_expired_links_say_so(client, closed, monkeypatch):
 
 def test_quick_entry_finds_the_household_by_phone_and_saves(client, closed, make_user):
     operator = make_user("hotline_operator", closed.tree.district)
-    client.force_login(operator)
+    _login(client, operator)
     page = client.get(reverse("support:quick-entry"), {"phone": "138 0013 8000"}).content.decode()
     assert "王秀英" in page and f'value="{closed.tree.a.household.pk}"' in page
     resp = client.post(
@@ -100,7 +113,7 @@ def test_board_assign_and_runner_steps(client, closed, make_user):
     req = services.request_create(
         actor=None, household=closed.tree.a.household, kind="medicine", source="phone"
     )
-    client.force_login(closed.lead)
+    _login(client, closed.lead)
     board = client.get(reverse("support:board", args=[closed.closure.pk])).content.decode()
     assert f'data-request="{req.pk}"' in board
     client.post(reverse("support:request-assign", args=[req.pk]), {"member": closed.runner.pk})
@@ -108,12 +121,12 @@ def test_board_assign_and_runner_steps(client, closed, make_user):
     # a runner acting on someone else's task gets a clear refusal
     other = make_user("grid_member", closed.tree.a.community, username="other")
     services.team_member_add(actor=None, team=closed.closure.teams.get(kind="parcels"), user=other)
-    client.force_login(other)
+    _login(client, other)
     resp = client.post(
         reverse("support:runner-act", args=[req.pk]), {"action": "card_collected"}, follow=True
     )
     assert "assigned to" in resp.content.decode() and Request.objects.get(pk=req.pk).steps.count() == 1
-    client.force_login(closed.runner_user)
+    _login(client, closed.runner_user)
     page = client.get(reverse("support:runner")).content.decode()
     assert f'data-request="{req.pk}"' in page
     client.post(reverse("support:runner-act", args=[req.pk]), {"action": "card_collected", "client_id": "x1"})
@@ -136,7 +149,7 @@ def test_board_assign_and_runner_steps(client, closed, make_user):
 
 def test_closure_ended_with_open_requests_says_they_stay(client, closed):
     services.request_create(actor=None, household=closed.tree.a.household, kind="rubbish", source="phone")
-    client.force_login(closed.lead)
+    _login(client, closed.lead)
     resp = client.post(
         reverse("support:closure-end", args=[closed.closure.pk]), {"reason": "解封"}, follow=True
     )
@@ -148,7 +161,7 @@ def test_closure_ended_with_open_requests_says_they_stay(client, closed):
 def test_figures_page_and_data(client, closed, make_user):
     services.request_create(actor=None, household=closed.tree.a.household, kind="medicine", source="phone")
     leader = make_user("leadership_viewer", closed.tree.district)
-    client.force_login(leader)
+    _login(client, leader)
     assert client.get(reverse("support:closure-list")).status_code == 200
     page = client.get(reverse("support:figures", args=[closed.closure.pk])).content.decode()
     assert 'id="f-medicine">1<' in page
@@ -159,7 +172,7 @@ def test_figures_page_and_data(client, closed, make_user):
 
 def test_request_list_export_and_overdue_filter(client, closed):
     services.request_create(actor=None, household=closed.tree.a.household, kind="medicine", source="phone")
-    client.force_login(closed.lead)
+    _login(client, closed.lead)
     resp = client.get(reverse("support:request-list"), {"export": "xlsx"})
     assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxml")
     assert client.get(reverse("support:request-list"), {"overdue": "true"}).status_code == 200
@@ -168,7 +181,7 @@ def test_request_list_export_and_overdue_filter(client, closed):
 def test_knocks_supplies_and_picking_list(client, closed):
     from fangkong.areas.models import Place
 
-    client.force_login(closed.lead)
+    _login(client, closed.lead)
     url = reverse("support:knocks", args=[closed.closure.pk])
     client.post(url)
     page = client.get(url).content.decode()
@@ -212,5 +225,5 @@ def test_knocks_supplies_and_picking_list(client, closed):
     "name", ["support:closure-list", "support:request-list", "support:quick-entry", "support:runner"]
 )
 def test_pages_open_for_a_community_worker(client, tree, make_user, name):
-    client.force_login(make_user("community_worker", tree.a.community))
+    _login(client, make_user("community_worker", tree.a.community))
     assert client.get(reverse(name)).status_code == 200
