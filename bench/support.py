@@ -58,9 +58,11 @@ def _setup(scale: str) -> dict:
     existing = Closure.objects.filter(area=street, reason="bench: 封闭管理").first()
     if existing is not None:  # a rerun on a reused database
         services.closure_end(actor=None, closure=existing, reason="bench rerun")
-    lead = User.objects.filter(username="bench-support-lead").first()
+    lead = User.objects.filter(username=f"bench-support-lead-{street.pk}").first()
     if lead is None:
-        lead = accounts.user_create(actor=None, username="bench-support-lead", password="bench-pass-123")
+        lead = accounts.user_create(
+            actor=None, username=f"bench-support-lead-{street.pk}", password="bench-pass-123"
+        )
         accounts.scope_add(
             actor=None, user=lead, area=street, role=Role.objects.get(code="street_coordinator")
         )

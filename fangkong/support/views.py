@@ -13,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -465,6 +466,7 @@ def board(request, pk):
     kind = request.GET.get("kind", "")
     state = state if state in RequestState.values else ""
     data = selectors.board(viewer=request.user, closure=closure, state=state, kind=kind)
+    members = list(selectors.members_of(closure))
     from .models import RequestKind
 
     return render(
@@ -479,7 +481,13 @@ def board(request, pk):
             "states": RequestState.choices,
             "kinds": RequestKind.choices,
             "state_counts": [(v, lbl, data["counts"].get(v, 0)) for v, lbl in RequestState.choices],
-            "members": list(selectors.members_of(closure)),
+            "members": members,
+            # Rendered once: a board of hundreds of rows would otherwise render every member per row.
+            "member_options": format_html_join(
+                "",
+                '<option value="{}">{} · {}</option>',
+                ((m.pk, m.name, m.team.get_kind_display()) for m in members),
+            ),
             "can_change": request.user.has_perm("support.change_request"),
             "now": timezone.now(),
         },
