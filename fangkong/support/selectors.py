@@ -24,6 +24,7 @@ from .models import (
     TeamMember,
 )
 
+BUILDING_PATH_LEN = 24  # city, district, street, community, grid, building: 4 characters each
 LINK_SALT = "fangkong.support.household"
 LINK_MAX_AGE = 60 * 60 * 24 * 30  # a household's link lasts a month; a new QR is printed after that
 
@@ -75,7 +76,7 @@ def closure_list(*, viewer) -> QuerySet[Closure]:
     return Closure.objects.visible_to(viewer).select_related("area")
 
 
-def board(*, viewer, closure: Closure, state: str = "", kind: str = "", limit: int = 400) -> dict:
+def board(*, viewer, closure: Closure, state: str = "", kind: str = "", limit: int = 150) -> dict:
     """The team lead's board: open requests of the closure by building (the household's building) and
     state, vulnerable and urgent first, overdue marked. One query for the rows, one for the counts."""
     qs = request_list(viewer=viewer).filter(closure=closure)
@@ -87,11 +88,15 @@ def board(*, viewer, closure: Closure, state: str = "", kind: str = "", limit: i
     else:
         qs = qs.filter(state__in=OPEN_STATES)
     rows = list(overdue_first(qs)[:limit])
-    building_paths = {r.area_path[: 7 * 4] for r in rows}
+    kinds = {k: str(v) for k, v in RequestKind.choices}
+    states = {k: str(v) for k, v in RequestState.choices}
+    for r in rows:  # labels looked up once per value, not translated again for every row
+        r.kind_label, r.state_label = kinds[r.kind], states[r.state]
+    building_paths = {r.area_path[:BUILDING_PATH_LEN] for r in rows}
     names = dict(Area.objects.filter(path__in=building_paths).values_list("path", "name"))
     by_building = defaultdict(list)
     for r in rows:
-        by_building[r.area_path[: 7 * 4]].append(r)
+        by_building[r.area_path[:BUILDING_PATH_LEN]].append(r)
     buildings = [
         {"path": p, "name": names.get(p, p), "id": None, "requests": reqs}
         for p, reqs in sorted(by_building.items(), key=lambda kv: (min(r.priority for r in kv[1]), kv[0]))
@@ -99,7 +104,8 @@ def board(*, viewer, closure: Closure, state: str = "", kind: str = "", limit: i
     ids = dict(Area.objects.filter(path__in=building_paths).values_list("path", "pk"))
     for b in buildings:
         b["id"] = ids.get(b["path"])
-    return {"counts": counts, "buildings": buildings, "shown": len(rows)}
+    total_open = sum(n for s, n in counts.items() if (s == state if state else s in OPEN_STATES))
+    return {"counts": counts, "buildings": buildings, "shown": len(rows), "total_open": total_open}
 
 
 def members_of(closure: Closure) -> QuerySet[TeamMember]:
@@ -116,7 +122,7 @@ def runner_tasks(*, user) -> QuerySet[Request]:
     return overdue_first(
         Request.objects.filter(assignee__user=user, assignee__active=True)
         .filter(Q(state__in=OPEN_STATES) | Q(state__in=DONE_STATES, delivered_at__gte=today))
-        .select_related("area", "closure")
+        .select_related("area__parent", "closure")
         .prefetch_related("steps")
     )
 

@@ -483,6 +483,7 @@ def board(request, pk):
             "state_counts": [(v, lbl, data["counts"].get(v, 0)) for v, lbl in RequestState.choices],
             "members": members,
             # Rendered once: a board of hundreds of rows would otherwise render every member per row.
+            "assign_prefix": reverse("support:request-list"),
             "member_options": format_html_join(
                 "",
                 '<option value="{}">{} · {}</option>',
