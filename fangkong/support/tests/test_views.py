@@ -227,3 +227,18 @@ def test_knocks_supplies_and_picking_list(client, closed):
 def test_pages_open_for_a_community_worker(client, tree, make_user, name):
     _login(client, make_user("community_worker", tree.a.community))
     assert client.get(reverse(name)).status_code == 200
+
+
+def test_board_batches_a_building_to_one_runner(client, closed):
+    for kind in ("groceries", "parcels"):
+        services.request_create(actor=None, household=closed.tree.a.household, kind=kind, source="phone")
+    _login(client, closed.lead)
+    board = client.get(reverse("support:board", args=[closed.closure.pk])).content.decode()
+    assert f'data-building="{closed.tree.a.building.pk}"' in board
+    resp = client.post(
+        reverse("support:batch-assign", args=[closed.closure.pk]),
+        {"building": closed.tree.a.building.pk, "member": closed.runner.pk},
+        follow=True,
+    )
+    assert "2 requests" in resp.content.decode()
+    assert set(Request.objects.values_list("assignee_id", flat=True)) == {closed.runner.pk}
