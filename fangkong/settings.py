@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fangkong.observation.tasks.orders_activate_due_task",
         "schedule": crontab(hour=0, minute=10),
     },
+    "support-overdue-requests": {
+        "task": "fangkong.support.tasks.requests_escalate_overdue_task",
+        "schedule": 5 * 60,
+    },
     "people-import-files-expire": {
         "task": "fangkong.people.tasks.import_files_expire_task",
         "schedule": 60 * 60,

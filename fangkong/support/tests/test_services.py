@@ -265,3 +265,13 @@ def test_household_link_forged_and_expired(closed):
         mp.setattr(selectors, "LINK_MAX_AGE", -1)
         assert selectors.household_from_token(token)[0] == "expired"
     assert old  # the signer exists; the expiry is the max_age check
+
+
+def test_overdue_task_calls_the_scan(closed):
+    from fangkong.support.tasks import requests_escalate_overdue_task
+
+    req = services.request_create(
+        actor=None, household=closed.tree.a.household, kind="medicine", source="phone"
+    )
+    Request.objects.filter(pk=req.pk).update(deadline=timezone.now() - datetime.timedelta(minutes=1))
+    assert requests_escalate_overdue_task() == 1
