@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fangkong.observation",
     "fangkong.screening",
     "fangkong.tracing",
+    "fangkong.support",
     "fangkong.briefing",
 ]
 
@@ -240,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
     "observation-activate-due-orders": {
         "task": "fangkong.observation.tasks.orders_activate_due_task",
         "schedule": crontab(hour=0, minute=10),
+    },
+    "support-overdue-requests": {
+        "task": "fangkong.support.tasks.requests_escalate_overdue_task",
+        "schedule": 5 * 60,
     },
     "people-import-files-expire": {
         "task": "fangkong.people.tasks.import_files_expire_task",

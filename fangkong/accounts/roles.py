@@ -22,6 +22,7 @@ ROLES: dict[str, dict] = {
             "briefing.*",
             "tracing.*",
             "screening.*",
+            "support.*",
         ],
     },
     "street_coordinator": {
@@ -42,6 +43,7 @@ ROLES: dict[str, dict] = {
             "tracing.view_screeningtask",
             "tracing.change_screeningtask",
             "screening.*",
+            "support.*",
         ],
     },
     "community_worker": {
@@ -72,6 +74,7 @@ ROLES: dict[str, dict] = {
             "screening.change_homevisit",
             "screening.change_retestitem",
             "screening.change_transfertask",
+            "support.*",
         ],
     },
     "grid_member": {
@@ -85,6 +88,10 @@ ROLES: dict[str, dict] = {
             "observation.view_*",
             "observation.add_healthreport",
             "gates.view_*",
+            # Entrance heads file requests on a household's behalf and knock on doors.
+            "support.view_*",
+            "support.add_request",
+            "support.change_doorknock",
         ],
     },
     "gate_volunteer": {
@@ -117,6 +124,9 @@ ROLES: dict[str, dict] = {
             "screening.change_retestitem",
             "screening.change_transfertask",
             "screening.add_labimport",
+            # The medical lead assigns medicine and urgent medical requests.
+            "support.view_*",
+            "support.change_request",
         ],
     },
     "cadre": {
@@ -125,7 +135,14 @@ ROLES: dict[str, dict] = {
     },
     "hotline_operator": {
         "name": _("hotline operator"),
-        "perms": [*VIEW_AREAS, "policies.view_*"],
+        # The closure's phone line (问医送药热线): quick entry of a ringing phone's request.
+        "perms": [
+            *VIEW_AREAS,
+            "policies.view_*",
+            "support.view_closure",
+            "support.view_request",
+            "support.add_request",
+        ],
     },
     "investigator": {
         "name": _("investigator"),

@@ -145,6 +145,34 @@ ID_ROUTES = {
     "screening:lab-import-errors": lambda o, k: {"pk": _obj(o, "screening.LabImport", k).pk},
     "screening:retest-done": lambda o, k: {"pk": _obj(o, "screening.RetestItem", k).pk},
     "screening:transfer-done": lambda o, k: {"pk": _obj(o, "screening.TransferTask", k).pk},
+    **{
+        f"support:{name}": (lambda o, k: {"pk": _obj(o, "support.Closure", k).pk})
+        for name in (
+            "closure-detail",
+            "closure-end",
+            "member-add",
+            "household-links",
+            "board",
+            "batch-assign",
+            "knocks",
+            "supplies",
+            "figures",
+            "figures-data",
+        )
+    },
+    "support:household-qr": lambda o, k: {
+        "pk": _obj(o, "support.Closure", k).pk,
+        "household_pk": _obj(o, "support.Closure", k).area_id,
+    },
+    "support:picking-list": lambda o, k: {
+        "pk": _obj(o, "support.Closure", k).pk,
+        "building_pk": _obj(o, "support.Closure", k).area.parent.parent_id,
+    },
+    **{
+        f"support:{name}": (lambda o, k: {"pk": _obj(o, "support.Request", k).pk})
+        for name in ("request-detail", "request-assign", "request-step", "request-cancel", "runner-act")
+    },
+    "support:knock-record": lambda o, k: {"pk": _obj(o, "support.DoorKnock", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
@@ -160,6 +188,7 @@ PUBLIC_ROUTES = {
     "writes are scoped by each person's household",
     "screening:building-page": "public signed link on a building's printed notice: slots and sites, no person",
     "screening:resident-page": "public signed link given to the resident: their own slot, site and code",
+    "support:household": "public signed link (QR on the door notice) of a household in a closed area",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}

@@ -6,10 +6,17 @@ import ast
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 import pytest
 
-PACKAGES = ["fangkong.people.services", "fangkong.observation.services", "fangkong.gates.services"]
+import fangkong
+
+# Every app whose services grew into a package (found on disk, so a new one cannot be forgotten).
+PACKAGES = sorted(
+    f"fangkong.{path.parent.parent.name}.services"
+    for path in Path(fangkong.__file__).parent.glob("*/services/__init__.py")
+)
 
 
 def _topics(package):

@@ -132,7 +132,19 @@ def needs_handoff(report: HealthReport) -> list[dict]:
     care group's daily list shows them as "needs open" until `report_needs_done` marks them handled.
     When the support app exists, replace the body with a call to its service (e.g.
     support.services.request_create(kind=..., area=..., source=f"observation.HealthReport:{id}")) and set
-    `needs_done` once every request is created there."""
+    `needs_done` once every request is created there.
+
+    With the support app installed, a household inside an open closure gets one support request per need
+    (support.services.requests_from_needs, idempotent per report and need) and the report's needs are
+    marked handled there; outside any closure the care group handles them as before."""
+    from django.apps import apps
+
+    if apps.is_installed("fangkong.support") and report.needs:
+        from fangkong.support.services import requests_from_needs
+
+        if len(requests_from_needs(report)) == len(report.needs):
+            report.needs_done = True
+            report.save(update_fields=["needs_done", "updated_at"])
     return [
         {
             "kind": n,
