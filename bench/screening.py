@@ -95,6 +95,10 @@ def _samples(campaign, n_tubes: int) -> int:
                FROM generate_series(1, %s) AS g""",
             [now, now, site.area_id, site.area_path, campaign.pk, site.pk, now, n_tubes],
         )
+        # Fresh rows, stale statistics: without these the planner expects one tube and one target and
+        # joins 10,000 × 100,000 rows in a nested loop (minutes of setup, outside the figures).
+        cur.execute("ANALYZE screening_tube")
+        cur.execute("ANALYZE screening_targetperson")
         cur.execute(
             """WITH t AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS rn FROM screening_tube
                           WHERE campaign_id = %s),
