@@ -133,14 +133,18 @@ def check_rows(campaign: Campaign, rows: list[dict], report: ResultReport) -> li
     """Validate every row against the campaign's tubes; answers the rows to write as
     (tube_id, result, tested_at, lab). Errors go to `report.row_errors` (row 2 = the first data row)."""
     barcodes = {str(r.get(BARCODE, "")).strip().upper() for r in rows} - {""}
-    # One query per 5,000 barcodes: the tube and its result if it has one (a LEFT JOIN).
+    # One query for the whole file: each tube and its result if it has one (a LEFT JOIN), the barcodes
+    # passed as one array (not thousands of parameters).
     tubes: dict[str, tuple[int, str]] = {}
     existing: dict[int, str] = {}
-    bl = list(barcodes)
-    for i in range(0, len(bl), 5000):
-        for pk, code, state, res in Tube.objects.filter(
-            campaign=campaign, barcode__in=bl[i : i + 5000]
-        ).values_list("pk", "barcode", "state", "result__result"):
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT t.id, t.barcode, t.state, r.result FROM screening_tube t "
+            "LEFT JOIN screening_labresult r ON r.tube_id = t.id "
+            "WHERE t.campaign_id = %s AND t.barcode = ANY(%s)",
+            [campaign.pk, list(barcodes)],
+        )
+        for pk, code, state, res in cur.fetchall():
             tubes[code] = (pk, state)
             if res is not None:
                 existing[pk] = res
