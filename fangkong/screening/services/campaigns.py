@@ -177,6 +177,10 @@ def campaign_target_compute(*, actor, campaign: Campaign) -> int:
             """,
             [campaign.pk, *single, now, now, *ids_params],
         )
+        if connection.vendor == "postgresql":
+            # The rows just written (up to millions): the counts below and the first sampling queries
+            # are planned by real figures, not by the statistics of an empty table.
+            cur.execute("ANALYZE screening_targetperson")
         cur.execute(
             """
             INSERT INTO screening_coveragecount
