@@ -125,6 +125,13 @@ def _samples(campaign, n_tubes: int) -> int:
                WHERE c.campaign_id = %s AND c.area_id = x.building_id""",
             [campaign.pk, campaign.pk],
         )
+        # A reused database keeps the statuses an earlier run's positive pools set: put those people
+        # back, or the next run flags people who already have the status (no change, nothing logged).
+        cur.execute(
+            """UPDATE people_person SET status = 'normal'
+               WHERE status <> 'normal' AND id IN (SELECT person_id FROM people_statuschange
+                                                   WHERE source LIKE 'screening.Campaign:%%')"""
+        )
         for t in ("screening_tube", "screening_sample", "screening_targetperson", "screening_coveragecount"):
             cur.execute(f"ANALYZE {t}")
     common.say(f"screening: {n_tubes} tubes, {samples} samples inserted in {time.perf_counter() - t0:.1f}s")
