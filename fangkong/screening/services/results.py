@@ -454,22 +454,41 @@ def _status_bulk(actor, person_ids: list[int], status: str, reason: str, source:
     # person and field (10,000 flagged people took minutes).
     people = list(Person.objects.filter(pk__in=person_ids))
     by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    StatusChange.objects.bulk_create(
-        [
-            StatusChange(
-                person_id=p.pk,
-                area_id=p.area_id,
-                area_path=p.area_path,
-                status=status,
-                since=now,
-                reason=reason[:200],
-                set_by=by,
-                source=source[:80],
+    if connection.vendor == "postgresql":
+        # One INSERT … SELECT of the dated entries (no model instances on the way).
+        with connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO people_statuschange (person_id, area_id, area_path, status, since, reason, "
+                "set_by_id, source, created_at, updated_at) "
+                "SELECT id, area_id, area_path, %s, %s, %s, %s, %s, %s, %s FROM people_person WHERE id = ANY(%s)",
+                [
+                    status,
+                    now,
+                    reason[:200],
+                    by.pk if by else None,
+                    source[:80],
+                    now,
+                    now,
+                    [p.pk for p in people],
+                ],
             )
-            for p in people
-        ],
-        batch_size=5000,
-    )
+    else:
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    person_id=p.pk,
+                    area_id=p.area_id,
+                    area_path=p.area_path,
+                    status=status,
+                    since=now,
+                    reason=reason[:200],
+                    set_by=by,
+                    source=source[:80],
+                )
+                for p in people
+            ],
+            batch_size=5000,
+        )
     changed = [p for p in people if p.status != status]
     befores = {p.pk: {"status": p.status} for p in changed}
     Person.objects.filter(pk__in=[p.pk for p in changed]).update(status=status, updated_at=now)
