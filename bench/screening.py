@@ -95,6 +95,10 @@ def _samples(campaign, n_tubes: int) -> int:
                FROM generate_series(1, %s) AS g""",
             [now, now, site.area_id, site.area_path, campaign.pk, site.pk, now, n_tubes],
         )
+        # Fresh rows, stale statistics: without these the planner expects one tube and one target and
+        # joins 10,000 × 100,000 rows in a nested loop (minutes of setup, outside the figures).
+        cur.execute("ANALYZE screening_tube")
+        cur.execute("ANALYZE screening_targetperson")
         cur.execute(
             """WITH t AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS rn FROM screening_tube
                           WHERE campaign_id = %s),
@@ -120,6 +124,13 @@ def _samples(campaign, n_tubes: int) -> int:
                      GROUP BY building_id) x
                WHERE c.campaign_id = %s AND c.area_id = x.building_id""",
             [campaign.pk, campaign.pk],
+        )
+        # A reused database keeps the statuses an earlier run's positive pools set: put those people
+        # back, or the next run flags people who already have the status (no change, nothing logged).
+        cur.execute(
+            """UPDATE people_person SET status = 'normal'
+               WHERE status <> 'normal' AND id IN (SELECT person_id FROM people_statuschange
+                                                   WHERE source LIKE 'screening.Campaign:%%')"""
         )
         for t in ("screening_tube", "screening_sample", "screening_targetperson", "screening_coveragecount"):
             cur.execute(f"ANALYZE {t}")

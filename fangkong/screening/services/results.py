@@ -133,31 +133,39 @@ def check_rows(campaign: Campaign, rows: list[dict], report: ResultReport) -> li
     """Validate every row against the campaign's tubes; answers the rows to write as
     (tube_id, result, tested_at, lab). Errors go to `report.row_errors` (row 2 = the first data row)."""
     barcodes = {str(r.get(BARCODE, "")).strip().upper() for r in rows} - {""}
-    tubes: dict[str, tuple[int, str, int]] = {}
-    bl = list(barcodes)
-    for i in range(0, len(bl), 5000):
-        for pk, code, state, count in Tube.objects.filter(
-            campaign=campaign, barcode__in=bl[i : i + 5000]
-        ).values_list("pk", "barcode", "state", "count"):
-            tubes[code] = (pk, state, count)
+    # One query for the whole file: each tube and its result if it has one (a LEFT JOIN), the barcodes
+    # passed as one array (not thousands of parameters).
+    tubes: dict[str, tuple[int, str]] = {}
     existing: dict[int, str] = {}
-    ids = [t[0] for t in tubes.values()]
-    for i in range(0, len(ids), 5000):
-        existing.update(
-            LabResult.objects.filter(tube_id__in=ids[i : i + 5000]).values_list("tube_id", "result")
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT t.id, t.barcode, t.state, r.result FROM screening_tube t "
+            "LEFT JOIN screening_labresult r ON r.tube_id = t.id "
+            "WHERE t.campaign_id = %s AND t.barcode = ANY(%s)",
+            [campaign.pk, list(barcodes)],
         )
+        for pk, code, state, res in cur.fetchall():
+            tubes[code] = (pk, state)
+            if res is not None:
+                existing[pk] = res
     seen: dict[str, str] = {}
+    times: dict[str, datetime.datetime | None] = {}  # a lab file repeats a handful of timestamps
     out = []
     now = timezone.now()
+    latest = now + datetime.timedelta(minutes=10)
     for i, r in enumerate(rows):
         rownum = i + 2
         code = str(r.get(BARCODE, "")).strip().upper()
         raw_result = str(r.get(RESULT, "")).strip()
         result = RESULTS.get(raw_result.lower(), RESULTS.get(raw_result))
-        tested_at = _parse_time(str(r.get(TIME, "")))
+        raw_time = str(r.get(TIME, ""))
+        if raw_time in times:
+            tested_at = times[raw_time]
+        else:
+            tested_at = times[raw_time] = _parse_time(raw_time)
         lab = str(r.get(LAB, "")).strip()
         errs = []
-        if not any(str(v).strip() for v in r.values()):
+        if not code and not any(str(v).strip() for v in r.values()):
             continue  # a blank line inside the data
         tube = tubes.get(code)
         if not code:
@@ -180,7 +188,7 @@ def check_rows(campaign: Campaign, rows: list[dict], report: ResultReport) -> li
             errs.append(RowError(rownum, RESULT, _("The result is 阴性 or 阳性 (negative or positive).")))
         if tested_at is None:
             errs.append(RowError(rownum, TIME, _("Not a date and time (e.g. 2022-05-01 14:30).")))
-        elif tested_at > now + datetime.timedelta(minutes=10):
+        elif tested_at > latest:
             errs.append(RowError(rownum, TIME, _("The time lies in the future.")))
         if not lab:
             errs.append(RowError(rownum, LAB, _("The laboratory is required.")))
@@ -295,42 +303,53 @@ def results_apply(
 
 def _write(actor, campaign: Campaign, imp: LabImport, todo: list[tuple], report: ResultReport) -> None:
     now = timezone.now()
-    LabResult.objects.bulk_create(
-        [
-            LabResult(
-                tube_id=tid,
-                result=res,
-                tested_at=at,
-                lab=lab[:100],
-                source=imp,
-                area_id=campaign.area_id,
-                area_path=campaign.area_path,
-            )
-            for tid, res, at, lab in todo
-        ],
-        batch_size=5000,
-    )
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            # COPY the checked rows straight in (no model instances): the import's bulk of the work.
+            columns = "tube_id, result, tested_at, lab, source_id, area_id, area_path, created_at, updated_at"
+            with cur.copy(f"COPY screening_labresult ({columns}) FROM STDIN") as copy:
+                for tid, res, at, lab in todo:
+                    copy.write_row(
+                        (tid, res, at, lab[:100], imp.pk, campaign.area_id, campaign.area_path, now, now)
+                    )
             cur.execute("ANALYZE screening_labresult")  # the rows just written: plans by real counts
-        cur.execute(
-            "UPDATE screening_tube SET state = 'resulted', updated_at = %s "
-            "WHERE id IN (SELECT tube_id FROM screening_labresult WHERE source_id = %s)",
-            [now, imp.pk],
-        )
+            cur.execute(
+                "UPDATE screening_tube SET state = 'resulted', updated_at = %s WHERE id = ANY(%s)",
+                [now, [t[0] for t in todo]],
+            )
+        else:
+            LabResult.objects.bulk_create(
+                [
+                    LabResult(
+                        tube_id=tid,
+                        result=res,
+                        tested_at=at,
+                        lab=lab[:100],
+                        source=imp,
+                        area_id=campaign.area_id,
+                        area_path=campaign.area_path,
+                    )
+                    for tid, res, at, lab in todo
+                ],
+                batch_size=5000,
+            )
+            Tube.objects.filter(pk__in=[t[0] for t in todo]).update(state=Tube.State.RESULTED, updated_at=now)
         # Per-building counts only: a negative person's result is read from their sample's tube when
         # needed (selectors.negative_since); only positives are written on the person (below).
-        for res, column in (("negative", "negative"), ("positive", "positive")):
-            cur.execute(
-                f"""
-                UPDATE screening_coveragecount SET pending_results = pending_results - x.n, {column} = {column} + x.n
-                FROM (SELECT s.building_id, COUNT(*) AS n FROM screening_sample s
-                      JOIN screening_labresult r ON r.tube_id = s.tube_id
-                      WHERE r.source_id = %s AND r.result = %s GROUP BY s.building_id) x
-                WHERE screening_coveragecount.campaign_id = %s AND screening_coveragecount.area_id = x.building_id
-                """,
-                [imp.pk, res, campaign.pk],
-            )
+        # One UPDATE … FROM for both results.
+        cur.execute(
+            """
+            UPDATE screening_coveragecount
+            SET pending_results = pending_results - x.n, negative = negative + x.neg, positive = positive + x.pos
+            FROM (SELECT s.building_id, COUNT(*) AS n,
+                         COUNT(*) FILTER (WHERE r.result = 'negative') AS neg,
+                         COUNT(*) FILTER (WHERE r.result = 'positive') AS pos
+                  FROM screening_sample s JOIN screening_labresult r ON r.tube_id = s.tube_id
+                  WHERE r.source_id = %s GROUP BY s.building_id) x
+            WHERE screening_coveragecount.campaign_id = %s AND screening_coveragecount.area_id = x.building_id
+            """,
+            [imp.pk, campaign.pk],
+        )
     positives = list(
         LabResult.objects.filter(source=imp, result=LabResult.Result.POSITIVE).select_related("tube")
     )
@@ -431,26 +450,45 @@ def _status_bulk(actor, person_ids: list[int], status: str, reason: str, source:
     if not person_ids:
         return
     now = timezone.now()
-    people = list(
-        Person.objects.filter(pk__in=person_ids).only("pk", "area_id", "area_path", "status", "name")
-    )
+    # Whole rows: the change log snapshots every field, and a deferred field would cost one query per
+    # person and field (10,000 flagged people took minutes).
+    people = list(Person.objects.filter(pk__in=person_ids))
     by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    StatusChange.objects.bulk_create(
-        [
-            StatusChange(
-                person_id=p.pk,
-                area_id=p.area_id,
-                area_path=p.area_path,
-                status=status,
-                since=now,
-                reason=reason[:200],
-                set_by=by,
-                source=source[:80],
+    if connection.vendor == "postgresql":
+        # One INSERT … SELECT of the dated entries (no model instances on the way).
+        with connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO people_statuschange (person_id, area_id, area_path, status, since, reason, "
+                "set_by_id, source, created_at, updated_at) "
+                "SELECT id, area_id, area_path, %s, %s, %s, %s, %s, %s, %s FROM people_person WHERE id = ANY(%s)",
+                [
+                    status,
+                    now,
+                    reason[:200],
+                    by.pk if by else None,
+                    source[:80],
+                    now,
+                    now,
+                    [p.pk for p in people],
+                ],
             )
-            for p in people
-        ],
-        batch_size=5000,
-    )
+    else:
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    person_id=p.pk,
+                    area_id=p.area_id,
+                    area_path=p.area_path,
+                    status=status,
+                    since=now,
+                    reason=reason[:200],
+                    set_by=by,
+                    source=source[:80],
+                )
+                for p in people
+            ],
+            batch_size=5000,
+        )
     changed = [p for p in people if p.status != status]
     befores = {p.pk: {"status": p.status} for p in changed}
     Person.objects.filter(pk__in=[p.pk for p in changed]).update(status=status, updated_at=now)

@@ -426,7 +426,10 @@ def test_plan_chart_draws_both_plans(chromium, tmp_path):
     end = T0 + timedelta(hours=12)
     sp = simulate(plan(buildings, sites, start=T0, end=end), sites)
     sn = simulate(naive_plan(buildings, sites, start=T0, end=end), sites)
-    data = chart_data(sp, sn, tz=UTC)
+    from django.utils import translation
+
+    with translation.override("en"):
+        data = chart_data(sp, sn, tz=UTC)
     echarts = Path(settings.BASE_DIR) / "node_modules" / "echarts" / "dist" / "echarts.min.js"
     script = Path(__file__).resolve().parent.parent / "static" / "screening" / "plan-chart.js"
     page_file = tmp_path / "chart.html"
