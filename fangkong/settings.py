@@ -185,7 +185,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several models have a "status" field; name the enums so the schema is stable.
-    "ENUM_NAME_OVERRIDES": {"PersonStatusEnum": "fangkong.people.models.PersonStatus"},
+    # Fields called kind, state or result carry different choices in different apps: each set is named.
+    "ENUM_NAME_OVERRIDES": {
+        "PersonStatusEnum": "fangkong.people.models.PersonStatus",
+        "BriefingStateEnum": "fangkong.briefing.models.Briefing.State",
+        "BriefingItemKindEnum": "fangkong.briefing.models.Item.Kind",
+        "BriefingItemStateEnum": "fangkong.briefing.models.Item.State",
+        "BoxStateEnum": "fangkong.screening.models.Box.State",
+        "CampaignStateEnum": "fangkong.screening.models.Campaign.State",
+        "LabResultEnum": "fangkong.screening.models.LabResult.Result",
+        "SiteKindEnum": "fangkong.screening.models.Site.Kind",
+        "TargetPersonResultEnum": "fangkong.screening.models.TargetPerson.Result",
+        "TargetPersonStateEnum": "fangkong.screening.models.TargetPerson.State",
+        "OpenDoneStateEnum": "fangkong.screening.models.TransferTask.State",
+        "TubeStateEnum": "fangkong.screening.models.Tube.State",
+        "RequestKindEnum": "fangkong.support.models.RequestKind",
+        "RequestStateEnum": "fangkong.support.models.RequestState",
+        "TeamKindEnum": "fangkong.support.models.TeamKind",
+        "ContactStateEnum": "fangkong.tracing.models.Contact.State",
+        "ContactKindEnum": "fangkong.tracing.models.ContactKind",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"  # tables2's own, with an empty-state row by default

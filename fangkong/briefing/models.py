@@ -69,6 +69,20 @@ class Briefing(ScopedModel):
         ]
         indexes = [models.Index(fields=["area", "state", "date"], name="briefing_area_state_date")]
 
+    @staticmethod
+    def changelog_value(field_name, value):
+        """The change log shows a section's title, in the reader's language, not its key."""
+        if field_name != "sections":
+            return None
+        from django.utils.translation import gettext
+
+        from fangkong.core import figures
+
+        try:
+            return gettext(figures.section(value).title)
+        except KeyError:
+            return value
+
     def __str__(self):
         label = f"{self.date:%Y-%m-%d}"
         return f"{label} ({self.version})" if self.version > 1 else label

@@ -149,6 +149,10 @@ class ChangeLog(models.Model):
                 return gettext("Yes") if value else gettext("No")
             if isinstance(value, list):
                 return "、".join(show(field, v) for v in value)
+            # A model may name its own stored codes (a JSON list of keys has no field choices).
+            named = getattr(model, "changelog_value", None)
+            if named is not None and field is not None and (text := named(field.name, value)) is not None:
+                return str(text)
             choices = dict(field.flatchoices) if field is not None and field.choices else {}
             return str(choices.get(value, value))
 

@@ -42,7 +42,7 @@ def test_every_name_of_every_topic_is_re_exported(package):
     pkg, topics = _topics(package)
     assert len(topics) >= 3
     defined = {f"{m.__name__}.{n}": (m, n) for m in topics for n in _defined(m)}
-    assert len(defined) > 40
+    assert len(defined) > 10  # the parse found the modules' names
     missing = [key for key, (m, n) in defined.items() if getattr(pkg, n, None) is not getattr(m, n)]
     assert missing == []
     assert sorted(pkg.__all__) == sorted(n for _, n in defined.values())

@@ -105,7 +105,7 @@ class _Invalid(Exception):
         self.errors = {field: [message]}
 
 
-def _parse_time(raw) -> datetime.datetime:
+def _parse_sampled_at(raw) -> datetime.datetime:
     if isinstance(raw, datetime.datetime):
         t = raw
     elif raw in (None, ""):
@@ -203,7 +203,7 @@ def _sample_one(actor, site: Site, item: dict) -> ItemResult:
                 raise _Invalid("site", _("This site is closed."))
             if site.campaign.state != Campaign.State.RUNNING:
                 raise _Invalid("campaign", _("The campaign is not running."))
-            sampled_at = _parse_time(item.get("sampled_at"))
+            sampled_at = _parse_sampled_at(item.get("sampled_at"))
             target = _resolve_target(actor, site, item)
             if target.state == TargetPerson.State.SAMPLED:
                 prev = Sample.objects.filter(campaign=site.campaign, person_id=target.person_id).first()
@@ -307,15 +307,3 @@ def household_targets(target: TargetPerson) -> list[TargetPerson]:
 
 def open_tubes(site: Site):
     return Tube.objects.filter(site=site, state=Tube.State.OPEN).order_by("-updated_at")
-
-
-__all__ = [
-    "MAX_BATCH",
-    "household_targets",
-    "open_tubes",
-    "persons_for_code",
-    "resident_token",
-    "sample_batch_record",
-    "target_from_token",
-    "tube_close",
-]
