@@ -137,17 +137,30 @@ def check_rows(campaign: Campaign, rows: list[dict], report: ResultReport) -> li
     # passed as one array (not thousands of parameters).
     tubes: dict[str, tuple[int, str]] = {}
     existing: dict[int, str] = {}
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT t.id, t.barcode, t.state, r.result FROM screening_tube t "
-            "LEFT JOIN screening_labresult r ON r.tube_id = t.id "
-            "WHERE t.campaign_id = %s AND t.barcode = ANY(%s)",
-            [campaign.pk, list(barcodes)],
-        )
-        for pk, code, state, res in cur.fetchall():
-            tubes[code] = (pk, state)
-            if res is not None:
-                existing[pk] = res
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT t.id, t.barcode, t.state, r.result FROM screening_tube t "
+                "LEFT JOIN screening_labresult r ON r.tube_id = t.id "
+                "WHERE t.campaign_id = %s AND t.barcode = ANY(%s)",
+                [campaign.pk, list(barcodes)],
+            )
+            found = cur.fetchall()
+    else:  # the embedded demo (SQLite): no arrays, so chunks under its parameter limit
+        codes, found = sorted(barcodes), []
+        for i in range(0, len(codes), 500):
+            chunk = dict(
+                Tube.objects.filter(campaign=campaign, barcode__in=codes[i : i + 500]).values_list(
+                    "id", "barcode"
+                )
+            )
+            states = dict(Tube.objects.filter(pk__in=chunk).values_list("id", "state"))
+            results = dict(LabResult.objects.filter(tube_id__in=chunk).values_list("tube_id", "result"))
+            found += [(pk, code, states[pk], results.get(pk)) for pk, code in chunk.items()]
+    for pk, code, state, res in found:
+        tubes[code] = (pk, state)
+        if res is not None:
+            existing[pk] = res
     seen: dict[str, str] = {}
     times: dict[str, datetime.datetime | None] = {}  # a lab file repeats a handful of timestamps
     out = []
