@@ -66,7 +66,6 @@ from .sampling import (
     tube_close,
 )
 from .schedule import (
-    EARTH_RADIUS,
     SLOT_MINUTES,
     SchedulerMissing,
     _coords_of_areas,
@@ -74,7 +73,6 @@ from .schedule import (
     campaign_inputs,
     plan_generate,
     plan_publish,
-    project,
     published_plan,
     slots_for_building,
 )
@@ -91,7 +89,6 @@ __all__ = [
     "ALIASES",
     "BARCODE_RE",
     "BUILDING_DEPTHS",
-    "EARTH_RADIUS",
     "EXCLUDED",
     "EXEMPT_REASONS",
     "FILE_ERRORS",
@@ -146,7 +143,6 @@ __all__ = [
     "persons_for_code",
     "plan_generate",
     "plan_publish",
-    "project",
     "published_plan",
     "resident_token",
     "results_apply",

@@ -9,7 +9,6 @@ nearest ancestor's, a site without them its area's (and so on up the tree)."""
 from __future__ import annotations
 
 import datetime
-import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +22,6 @@ from fangkong.core.audit import record
 
 from ..models import Campaign, CoverageCount, SchedulePlan, Site, SlotAssignment, TargetPerson
 
-EARTH_RADIUS = 6_371_000.0
 SLOT_MINUTES = 30
 
 
@@ -37,13 +35,6 @@ def _engine():
     except ImportError as exc:  # the solver module or highspy not installed
         raise SchedulerMissing(_("The scheduler is not installed on this server.")) from exc
     return scheduling, simulation
-
-
-def project(lat: float, lon: float, lat0: float, lon0: float) -> tuple[float, float]:
-    """Equirectangular projection: metres east and north of (lat0, lon0)."""
-    x = math.radians(lon - lon0) * math.cos(math.radians(lat0)) * EARTH_RADIUS
-    y = math.radians(lat - lat0) * EARTH_RADIUS
-    return x, y
 
 
 def _coords_of_areas(area_ids: set[int]) -> dict[int, tuple[float, float] | None]:
@@ -99,7 +90,7 @@ def campaign_inputs(campaign: Campaign):
     lon0 = sum(c[1] for c in known) / len(known)
 
     def xy(c):
-        return project(*(c or (lat0, lon0)), lat0, lon0)
+        return scheduling.project(*(c or (lat0, lon0)), lat0=lat0)  # the solver's own projection
 
     buildings = []
     for area_id, people in counts.items():
