@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import IdType
 from fangkong.core.models import ScopedManager, ScopedModel
@@ -112,7 +113,7 @@ class Post(ScopedModel):
     place = models.ForeignKey(
         "areas.Place", on_delete=models.CASCADE, related_name="gate_posts", verbose_name=_("place")
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("not a person", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.DAY)
     active = models.BooleanField(_("active"), default=True)
 

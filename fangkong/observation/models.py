@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import ScopedModel
 
@@ -29,7 +30,7 @@ class OrderReason(models.TextChoices):
 
 class OrderStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("order status", "active")
     EXTENDED = "extended", _("extended")
     TRANSFERRED = "transferred", _("transferred")
     ENDED = "ended", _("ended")
@@ -363,7 +364,7 @@ class Alert(ScopedModel):
 class CareGroup(ScopedModel):
     """关爱小组: the people who look after one household under observation."""
 
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("not a person", "name"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

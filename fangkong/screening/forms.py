@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 
@@ -26,7 +27,7 @@ GROUP_CHOICES = [
 
 
 class CampaignForm(ScopedForm):
-    name = forms.CharField(label=_("name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("not a person", "name"), max_length=120)
     area = ScopedModelChoiceField("areas.area", perm="screening.add_campaign", label=_("area"))
     starts = dt_field(_("window start"))
     ends = dt_field(_("window end"))
@@ -94,7 +95,7 @@ class BoxForm(ScopedForm):
     tubes = forms.CharField(
         label=_("tube barcodes (one a line)"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
     )
-    person_name = forms.CharField(label=_("sealed by"), max_length=50, required=False)
+    person_name = forms.CharField(label=pgettext_lazy("box", "sealed by"), max_length=50, required=False)
 
     def barcodes(self) -> list[str]:
         return [b.strip() for b in self.cleaned_data["tubes"].replace(",", "\n").splitlines() if b.strip()]

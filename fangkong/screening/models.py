@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import ScopedModel
 
@@ -34,7 +35,7 @@ class Campaign(ScopedModel):
         SINGLE = "single", _("single tubes")
         POOL = "pool", _("pooled tubes")
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("not a person", "name"), max_length=120)
     extra_areas = models.ManyToManyField(
         "areas.Area", blank=True, related_name="+", verbose_name=_("further areas")
     )
@@ -286,7 +287,7 @@ class Box(ScopedModel):
     """A transport box of tubes (转运箱): sealed at the site, handed over, received at the lab."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("box state", "open")
         SEALED = "sealed", _("sealed")
         HANDED_OVER = "handed_over", _("handed over")
         RECEIVED = "received", _("received")
@@ -338,8 +339,8 @@ class BoxEvent(ScopedModel):
 
 class Tube(ScopedModel):
     class State(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("tube state", "open")
+        CLOSED = "closed", pgettext_lazy("tube state", "closed")
         BOXED = "boxed", _("boxed")
         RECEIVED = "received", _("received")
         RESULTED = "resulted", _("resulted")
@@ -354,7 +355,7 @@ class Tube(ScopedModel):
     capacity = models.PositiveSmallIntegerField(_("capacity"))
     count = models.PositiveSmallIntegerField(_("samples"), default=0)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("tube", "closed at"), null=True, blank=True)
     box = models.ForeignKey(
         Box, null=True, blank=True, on_delete=models.SET_NULL, related_name="tubes", verbose_name=_("box")
     )
@@ -493,8 +494,8 @@ class TransferTask(ScopedModel):
     """应转尽转: a preliminary positive to be transferred before the policy's deadline."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("open")
-        DONE = "done", _("transferred")
+        OPEN = "open", pgettext_lazy("transfer state", "open")
+        DONE = "done", pgettext_lazy("transport", "transferred")
 
     campaign = models.ForeignKey(
         Campaign,
@@ -507,7 +508,7 @@ class TransferTask(ScopedModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("resident")
     )
-    source = models.CharField(_("source"), max_length=120)
+    source = models.CharField(pgettext_lazy("origin", "source"), max_length=120)
     deadline = models.DateTimeField(_("deadline"))
     state = models.CharField(_("state"), max_length=6, choices=State.choices, default=State.OPEN)
     done_at = models.DateTimeField(_("transferred at"), null=True, blank=True)

@@ -1,11 +1,12 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Box, Campaign, LabImport, RetestItem, TargetPerson, TransferTask
 
 
 class CampaignTable(tables.Table):
-    name = tables.Column(linkify=True, verbose_name=_("name"))
+    name = tables.Column(linkify=True, verbose_name=pgettext_lazy("not a person", "name"))
     area = tables.Column(verbose_name=_("area"))
 
     class Meta:
@@ -49,7 +50,7 @@ class RetestTable(tables.Table):
 
 class TransferTable(tables.Table):
     person = tables.Column(verbose_name=_("resident"))
-    source = tables.Column(verbose_name=_("source"), orderable=False)
+    source = tables.Column(verbose_name=pgettext_lazy("origin", "source"), orderable=False)
     done = tables.TemplateColumn(
         template_name="screening/_transfer_action.html",
         verbose_name="",

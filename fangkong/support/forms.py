@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 
@@ -14,7 +15,7 @@ class ClosureForm(ScopedForm):
         label=_("area to close"),
         error_messages={"invalid_choice": _("Choose an area in your jurisdiction.")},
     )
-    name = forms.CharField(label=_("name"), max_length=120, required=False)
+    name = forms.CharField(label=pgettext_lazy("not a person", "name"), max_length=120, required=False)
     reason = forms.CharField(label=_("reason"), max_length=300)
     start = forms.DateTimeField(
         label=_("closed from"),
@@ -83,7 +84,7 @@ class QuickEntryForm(ScopedForm):
 
 class KnockForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("outcome"),
+        label=pgettext_lazy("result", "outcome"),
         choices=[c for c in DoorKnock.Outcome.choices if c[0] != DoorKnock.Outcome.PENDING],
     )
     needs = forms.MultipleChoiceField(

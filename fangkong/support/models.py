@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import ScopedManager, ScopedModel, ScopedQuerySet
 
@@ -34,7 +35,7 @@ class ClosureQuerySet(ScopedQuerySet):
 class Closure(ScopedModel):
     """An area declared closed (封闭管理): from when, by whom, why, under which policy version."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("not a person", "name"), max_length=120)
     start = models.DateTimeField(_("closed from"))
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,7 +167,7 @@ class RequestKind(models.TextChoices):
 
 
 class RequestState(models.TextChoices):
-    NEW = "new", _("new")
+    NEW = "new", pgettext_lazy("request state", "new")
     ASSIGNED = "assigned", _("assigned")
     IN_PROGRESS = "in_progress", _("in progress")
     DELIVERED = "delivered", _("delivered")
@@ -229,7 +230,7 @@ class Request(ScopedModel):
         verbose_name=_("resident"),
     )
     kind = models.CharField(_("type"), max_length=16, choices=RequestKind.choices, db_index=True)
-    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    source = models.CharField(pgettext_lazy("origin", "source"), max_length=16, choices=Source.choices)
     source_ref = models.CharField(_("source record"), max_length=80, blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=RequestState.choices, default=RequestState.NEW
@@ -369,7 +370,7 @@ class DeliveryAttempt(ScopedModel):
         TeamMember, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("runner")
     )
     at = models.DateTimeField(_("time"))
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("result", "outcome"), max_length=10, choices=Outcome.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     photo = models.FileField(_("photo"), upload_to="support/deliveries/%Y/%m/", blank=True)
     client_id = models.CharField(_("client id"), max_length=64, null=True, blank=True, unique=True)
@@ -399,9 +400,9 @@ class Escalation(ScopedModel):
     request = models.ForeignKey(
         Request, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("request")
     )
-    target = models.CharField(_("to"), max_length=14, choices=Target.choices)
+    target = models.CharField(pgettext_lazy("escalation", "to"), max_length=14, choices=Target.choices)
     why = models.CharField(_("why"), max_length=10, choices=Why.choices)
-    contact = models.CharField(_("contact"), max_length=80, blank=True)
+    contact = models.CharField(pgettext_lazy("escalation", "contact"), max_length=80, blank=True)
     at = models.DateTimeField(_("time"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
@@ -435,7 +436,9 @@ class DoorKnock(ScopedModel):
     priority = models.PositiveSmallIntegerField(_("priority"), default=2)
     vulnerable = models.BooleanField(_("vulnerable household"), default=False)
     no_phone = models.BooleanField(_("not reachable by phone"), default=False)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(
+        pgettext_lazy("result", "outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     visited_at = models.DateTimeField(_("visited at"), null=True, blank=True)
     visited_by = models.ForeignKey(

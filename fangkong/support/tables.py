@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Closure, Request
 
@@ -27,10 +28,10 @@ class ClosureTable(tables.Table):
         attrs = {"class": "table", "id": "closures"}
 
     def render_state(self, record):
-        return _("open") if record.is_open else _("ended")
+        return pgettext_lazy("closure state", "open") if record.is_open else _("ended")
 
     def value_state(self, record):
-        return str(_("open") if record.is_open else _("ended"))
+        return str(pgettext_lazy("closure state", "open") if record.is_open else _("ended"))
 
 
 class RequestTable(tables.Table):

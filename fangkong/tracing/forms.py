@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 
@@ -33,13 +34,17 @@ class CaseUpdateForm(forms.Form):
 
 
 class TimelineForm(ScopedForm):
-    day = forms.DateField(label=_("day"), **DATE)
+    day = forms.DateField(label=pgettext_lazy("date", "day"), **DATE)
     place = ScopedModelChoiceField("areas.place", perm="areas.view_place", label=_("place"), required=False)
     text = forms.CharField(label=_("where / what"), max_length=200, required=False)
     time_from = forms.TimeField(
         label=_("from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    time_to = forms.TimeField(label=_("to"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    time_to = forms.TimeField(
+        label=pgettext_lazy("time range", "to"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
 
 
 class NamedContactForm(ScopedForm):
@@ -74,7 +79,7 @@ class AssignForm(ScopedForm):
 
 
 class ClusterForm(ScopedForm):
-    name = forms.CharField(label=_("name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("not a person", "name"), max_length=120)
     area = ScopedModelChoiceField("areas.area", perm="tracing.add_cluster", label=_("area"))
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -84,7 +89,7 @@ class ClusterAddForm(ScopedForm):
 
 
 class RiskAreaForm(ScopedForm):
-    level = forms.ChoiceField(label=_("level"), choices=RiskArea.Level.choices)
+    level = forms.ChoiceField(label=pgettext_lazy("risk", "level"), choices=RiskArea.Level.choices)
     area = ScopedModelChoiceField("areas.area", perm="areas.view_area", label=_("area"), required=False)
     place = ScopedModelChoiceField("areas.place", perm="areas.view_place", label=_("place"), required=False)
     region = forms.CharField(label=_("region outside the district"), max_length=60, required=False)
@@ -92,7 +97,7 @@ class RiskAreaForm(ScopedForm):
         label=_("from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     valid_to = forms.DateTimeField(
-        label=_("to"),
+        label=pgettext_lazy("time range", "to"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )

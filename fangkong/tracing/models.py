@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import ScopedModel, ScopedQuerySet
 from fangkong.core.scoping import ALL, path_q, scope_paths
@@ -36,7 +37,7 @@ class Severity(models.TextChoices):
 
 class Whereabouts(models.TextChoices):
     HOME = "home", _("at home")
-    TRANSFERRED = "transferred", _("transferred")
+    TRANSFERRED = "transferred", pgettext_lazy("transport", "transferred")
     HOSPITAL = "hospital", _("in hospital")
     RECOVERED = "recovered", _("recovered")
 
@@ -49,9 +50,9 @@ class CaseSource(models.TextChoices):
 
 
 class ContactKind(models.TextChoices):
-    HOUSEHOLD = "household", _("household")
+    HOUSEHOLD = "household", pgettext_lazy("contact kind", "household")
     COPRESENCE = "copresence", _("same place, same time")
-    WORKPLACE = "workplace", _("workplace")
+    WORKPLACE = "workplace", pgettext_lazy("contact kind", "workplace")
     NAMED = "named", _("named by the case")
 
 
@@ -72,7 +73,7 @@ class CaseQuerySet(ScopedQuerySet):
 class Cluster(ScopedModel):
     """Cases of one chain or one place (聚集性疫情)."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("not a person", "name"), max_length=120)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -196,7 +197,7 @@ class TimelineEntry(ScopedModel):
         TOLD = "told", _("told by the case")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("case"))
-    day = models.DateField(_("day"))
+    day = models.DateField(pgettext_lazy("date", "day"))
     place = models.ForeignKey(
         "areas.Place",
         null=True,
@@ -207,8 +208,8 @@ class TimelineEntry(ScopedModel):
     )
     text = models.CharField(_("where / what"), max_length=200, blank=True)
     time_from = models.TimeField(_("from"), null=True, blank=True)
-    time_to = models.TimeField(_("to"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    time_to = models.TimeField(pgettext_lazy("time range", "to"), null=True, blank=True)
+    source = models.CharField(pgettext_lazy("origin", "source"), max_length=10, choices=Source.choices)
     scan_id = models.BigIntegerField(_("scan"), null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -265,7 +266,7 @@ class Contact(ScopedModel):
 
     class State(models.TextChoices):
         CANDIDATE = "candidate", _("candidate")
-        CONFIRMED = "confirmed", _("confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("contact state", "confirmed")
         DISMISSED = "dismissed", _("dismissed")
 
     class Degree(models.TextChoices):
@@ -306,7 +307,7 @@ class Contact(ScopedModel):
 
     class Meta:
         ordering = ["case", "state", "-overlap_minutes", "id"]
-        verbose_name = _("contact")
+        verbose_name = pgettext_lazy("close contact", "contact")
         verbose_name_plural = _("contacts")
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="tracing_contact_once")]
 
@@ -355,9 +356,9 @@ class RiskArea(models.Model):
         verbose_name=_("place"),
     )
     region = models.CharField(_("region outside the district"), max_length=60, blank=True)
-    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    level = models.CharField(pgettext_lazy("risk", "level"), max_length=8, choices=Level.choices)
     valid_from = models.DateTimeField(_("from"))
-    valid_to = models.DateTimeField(_("to"), null=True, blank=True)
+    valid_to = models.DateTimeField(pgettext_lazy("time range", "to"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -403,7 +404,7 @@ class ScreeningTask(ScopedModel):
     risk_area = models.ForeignKey(
         RiskArea, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("risk area")
     )
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    action = models.CharField(pgettext_lazy("measure", "action"), max_length=12, choices=Action.choices)
     evidence = models.JSONField(_("why listed"), default=dict, blank=True)
     state = models.CharField(
         _("state"), max_length=6, choices=State.choices, default=State.OPEN, db_index=True

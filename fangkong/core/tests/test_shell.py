@@ -39,15 +39,17 @@ def _po_entries(path: Path) -> dict[tuple[str, str], str]:
     return entries
 
 
-def test_catalogues_use_one_word_per_msgid():
-    """Django merges the four catalogues and the first one holding a msgid wins: two words for one
-    msgid meant the wrong one showed ('End' read 结束时间 on the end-observation button)."""
+def test_catalogues_give_one_meaning_per_msgid_and_context():
+    """Django merges the catalogues and the first one holding a (context, msgid) wins: two words for
+    one meant the wrong one showed ('End' read 结束时间 on the end-observation button). The rule is one
+    meaning per msgid and context: a word with two senses gets a pgettext context for each
+    (test_words.py), and each (context, msgid) reads the same in every catalogue."""
     seen: dict[tuple[str, str], dict[str, str]] = {}
     for path in CATALOGUES:
         for key, text in _po_entries(path).items():
             seen.setdefault(key, {})[str(path.relative_to(settings.BASE_DIR))] = text
     assert len(seen) > 500  # the parser read the catalogues
-    disagree = {k[1]: v for k, v in seen.items() if len(set(v.values())) > 1}
+    disagree = {k: v for k, v in seen.items() if len(set(v.values())) > 1}
     assert not disagree, disagree
 
 
