@@ -127,6 +127,21 @@ def runner_tasks(*, user) -> QuerySet[Request]:
     )
 
 
+def runner_requests(*, user) -> QuerySet[Request]:
+    """The requests a runner may act on by id: their own tasks, and those of the areas where they may see
+    requests (then the service answers "assigned to someone else" inside their own community). An id outside
+    both answers like a missing one."""
+    from fangkong.core.scoping import ALL, path_q, scope_paths
+
+    paths = scope_paths(user, "support.view_request")
+    if paths is ALL:
+        return Request.objects.all()
+    mine = Q(assignee__user=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+    if paths:
+        mine |= path_q("area_path", paths)
+    return Request.objects.filter(mine)
+
+
 def closure_of_user(user) -> QuerySet[Closure]:
     return Closure.objects.filter(teams__members__user=user, teams__members__active=True).distinct()
 

@@ -553,18 +553,9 @@ def runner(request):
 def runner_act(request, pk):
     """One action from the runner page without the queue (and the only way to send a photo)."""
     # The runner's own task, or a request of their community (then the service refuses it clearly).
-    from django.db.models import Q
     from django.http import Http404
 
-    from fangkong.core.scoping import ALL, path_q, scope_paths
-
-    paths = scope_paths(request.user, "support.view_request")
-    mine = Q(assignee__user=request.user)
-    if paths is ALL:
-        mine = Q()
-    elif paths:
-        mine |= path_q("area_path", paths)
-    req = Request.objects.filter(mine, pk=pk).select_related("assignee").first()
+    req = selectors.runner_requests(user=request.user).filter(pk=pk).select_related("assignee").first()
     if req is None:
         raise Http404
     action = request.POST.get("action", "")
