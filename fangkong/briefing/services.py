@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from fangkong.areas.models import Area, Level
+from fangkong.areas.models import STEP, Area, Level
 from fangkong.core import audit
 from fangkong.core.figures import Section, sections
 from fangkong.core.models import ChangeLog
@@ -201,7 +201,7 @@ def item_add(
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Say what was decided or what is to be done.")})
-    area = area or briefing.area
+    area = _owner(actor, briefing, area)
     if not area.path.startswith(briefing.area.path):
         raise ValidationError({"area": _("The owner must be an area this briefing covers.")})
     if kind == Item.Kind.TASK and deadline is None:
@@ -224,6 +224,35 @@ def item_add(
         params={"date": briefing.date, "text": item.text[:100]},
     )
     return item
+
+
+def _owner(actor, briefing: Briefing, area: Area | None) -> Area:
+    """Who owns a task: the area named, if it lies in the creator's jurisdiction; else the creator's own
+    scope inside what the briefing covers (a street coordinator's task on the district's briefing belongs
+    to the street, not to the district). An area outside the jurisdiction answers like a missing one."""
+    from fangkong.core.scoping import ALL, scope_paths
+
+    from .lookups import OWNER_LEVELS
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return area or briefing.area  # the system (seed, background jobs) acts for the briefing's area
+    paths = scope_paths(actor, "briefing.add_item")
+    outside = ValidationError({"area": _("Choose an area of your jurisdiction.")})
+    if area is not None:
+        if area.level not in OWNER_LEVELS or not (
+            paths is ALL or any(area.path.startswith(p) for p in paths)
+        ):
+            raise outside
+        return area
+    if paths is ALL or any(briefing.area.path.startswith(p) for p in paths):
+        return briefing.area
+    # A scope below the owner levels (a grid) owns its task through its community.
+    community = STEP * 4  # city, district, street, community
+    own = sorted({p[:community] for p in paths if p.startswith(briefing.area.path)})
+    owner = Area.objects.filter(path__in=own, level__in=OWNER_LEVELS).order_by("path").first()
+    if owner is None:
+        raise outside
+    return owner
 
 
 @transaction.atomic

@@ -37,7 +37,14 @@ class MemberForm(ScopedForm):
     team = forms.ChoiceField(label=_("team"), choices=TeamKind.choices)
     user = ScopedModelChoiceField("support.team_user", label=_("user"), required=False)
     name = forms.CharField(label=_("or a named volunteer"), max_length=50, required=False)
-    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("phone"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "A resident volunteer is found by name and phone and checked for a recent negative test."
+        ),
+    )
     lead = forms.BooleanField(label=_("team lead"), required=False)
 
 

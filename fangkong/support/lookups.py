@@ -36,8 +36,11 @@ register_lookup(
 
 
 def _team_users(user):
-    """Users who work inside the viewer's areas (a scope at or below them): who may join a team there."""
+    """Users who serve the viewer's areas: those scoped in them (at or below) and those scoped above them
+    (the street's doctor, the district's staff), who may join a team there. Never a user who serves only
+    another community."""
     from fangkong.accounts.models import Scope
+    from fangkong.areas.models import STEP
     from fangkong.core.scoping import ALL, path_q, scope_paths
 
     paths = scope_paths(user, "support.add_teammember")
@@ -45,7 +48,8 @@ def _team_users(user):
         return User.objects.filter(is_active=True)
     if not paths:
         return User.objects.none()
-    scopes = Scope.objects.filter(path_q("area_path", paths))
+    above = {p[:i] for p in paths for i in range(STEP, len(p), STEP)}
+    scopes = Scope.objects.filter(path_q("area_path", paths) | Q(area_path__in=above))
     return User.objects.filter(is_active=True, pk__in=scopes.values("user_id"))
 
 

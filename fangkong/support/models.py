@@ -122,8 +122,17 @@ class Team(ScopedModel):
         return f"{self.closure} · {self.get_kind_display()}"
 
 
+class NegativeCheck(models.TextChoices):
+    """What the registry says of a member's negative test (blank for staff users, who are not residents)."""
+
+    NEGATIVE = "negative", _("negative test checked")
+    UNCHECKED = "unchecked", _("test not checked")
+
+
 class TeamMember(ScopedModel):
-    """A user or a named volunteer serving in a team; `lead` marks the team lead."""
+    """A user or a named volunteer serving in a team; `lead` marks the team lead. A named volunteer found
+    among the closure's residents was checked for a recent negative test; one who cannot be found (no
+    phone, not registered here) is marked unchecked."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("team"))
     user = models.ForeignKey(
@@ -146,6 +155,9 @@ class TeamMember(ScopedModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     lead = models.BooleanField(_("team lead"), default=False)
     active = models.BooleanField(_("active"), default=True)
+    test_check = models.CharField(
+        _("negative test"), max_length=10, choices=NegativeCheck.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["team", "-lead", "name"]
@@ -174,6 +186,17 @@ class RequestState(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed by resident")
     CANCELLED = "cancelled", _("cancelled")
 
+
+# Which team serves each type (the board's default assignee and the overdue escalation's team lead).
+KIND_TEAM = {
+    RequestKind.GROCERIES: TeamKind.SUPPLIES,
+    RequestKind.MEDICINE: TeamKind.MEDICINE,
+    RequestKind.PARCELS: TeamKind.PARCELS,
+    RequestKind.RUBBISH: TeamKind.DISINFECTION,
+    RequestKind.PSYCHOLOGICAL: TeamKind.REQUESTS,
+    RequestKind.URGENT_MEDICAL: TeamKind.MEDICINE,
+    RequestKind.OTHER: TeamKind.REQUESTS,
+}
 
 OPEN_STATES = (RequestState.NEW, RequestState.ASSIGNED, RequestState.IN_PROGRESS)
 DONE_STATES = (RequestState.DELIVERED, RequestState.CONFIRMED)

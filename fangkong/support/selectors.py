@@ -15,6 +15,7 @@ from fangkong.areas.models import Area, Level
 
 from .models import (
     DONE_STATES,
+    KIND_TEAM,
     OPEN_STATES,
     Closure,
     DoorKnock,
@@ -77,8 +78,11 @@ def closure_list(*, viewer) -> QuerySet[Closure]:
 
 
 def board(*, viewer, closure: Closure, state: str = "", kind: str = "", limit: int = 150) -> dict:
-    """The team lead's board: open requests of the closure by building (the household's building) and
-    state, vulnerable and urgent first, overdue marked. One query for the rows, one for the counts."""
+    """The team lead's board. Urgent and overdue requests of the whole closure come first, in their own
+    list across buildings (urgent, then overdue, vulnerable households first); then the other requests by
+    building (the household's building), the buildings in the order of their most pressing request, so a
+    vulnerable household comes first whichever building it lives in. One query for the rows, one for the
+    counts, one for the buildings."""
     qs = request_list(viewer=viewer).filter(closure=closure)
     if kind:
         qs = qs.filter(kind=kind)
@@ -87,25 +91,61 @@ def board(*, viewer, closure: Closure, state: str = "", kind: str = "", limit: i
         qs = qs.filter(state=state)
     else:
         qs = qs.filter(state__in=OPEN_STATES)
-    rows = list(overdue_first(qs)[:limit])
+    now = timezone.now()
+    # The limit keeps what must be seen: urgent, then overdue, then vulnerable households, then the rest.
+    rows = list(overdue_first(qs, now=now).order_by("-urgent", "late", "priority", "deadline", "pk")[:limit])
     kinds = {k: str(v) for k, v in RequestKind.choices}
     states = {k: str(v) for k, v in RequestState.choices}
+    building_paths = {r.area_path[:BUILDING_PATH_LEN] for r in rows}
+    found = Area.objects.filter(path__in=building_paths).values_list("path", "name", "pk")
+    names = {p: n for p, n, _pk in found}
+    ids = {p: pk for p, _n, pk in found}
     for r in rows:  # labels looked up once per value, not translated again for every row
         r.kind_label, r.state_label = kinds[r.kind], states[r.state]
-    building_paths = {r.area_path[:BUILDING_PATH_LEN] for r in rows}
-    names = dict(Area.objects.filter(path__in=building_paths).values_list("path", "name"))
+        r.building_name = names.get(r.area_path[:BUILDING_PATH_LEN], "")
+    # One order for the whole board: urgent first, then overdue; each part vulnerable households first.
+    attention = sorted(
+        (r for r in rows if r.urgent or r.overdue),
+        key=lambda r: (not r.urgent, not r.vulnerable, r.deadline, r.pk),
+    )
     by_building = defaultdict(list)
-    for r in rows:
-        by_building[r.area_path[:BUILDING_PATH_LEN]].append(r)
+    for r in rows:  # `rows` is in the board's order: a building comes where its first request does
+        if not (r.urgent or r.overdue):
+            by_building[r.area_path[:BUILDING_PATH_LEN]].append(r)
     buildings = [
-        {"path": p, "name": names.get(p, p), "id": None, "requests": reqs}
-        for p, reqs in sorted(by_building.items(), key=lambda kv: (min(r.priority for r in kv[1]), kv[0]))
+        {"path": p, "name": names.get(p, p), "id": ids.get(p), "requests": reqs}
+        for p, reqs in by_building.items()
     ]
-    ids = dict(Area.objects.filter(path__in=building_paths).values_list("path", "pk"))
-    for b in buildings:
-        b["id"] = ids.get(b["path"])
     total_open = sum(n for s, n in counts.items() if (s == state if state else s in OPEN_STATES))
-    return {"counts": counts, "buildings": buildings, "shown": len(rows), "total_open": total_open}
+    return {
+        "counts": counts,
+        "attention": attention,
+        "buildings": buildings,
+        "shown": len(rows),
+        "total_open": total_open,
+    }
+
+
+def default_members(members: list[TeamMember]) -> dict[str, TeamMember | None]:
+    """The member each request type goes to by default: the first member (the lead first) of the team
+    whose duty the type is; nobody where that team has no member yet."""
+    first: dict[str, TeamMember] = {}
+    for m in members:
+        first.setdefault(m.team.kind, m)
+    return {k: first.get(team) for k, team in KIND_TEAM.items()}
+
+
+def negative_hours(closure: Closure) -> int | None:
+    """The policy's window for a serving resident's negative test, in hours as the notices say it
+    ("48小时内核酸阴性"); the policy counts it in days."""
+    from fangkong.policies.selectors import PolicyMissing, policy_value
+
+    from .services.common import NEGATIVE_DAYS_KEY
+
+    try:
+        return int(policy_value(NEGATIVE_DAYS_KEY, at=timezone.now(), area=closure.area)) * 24
+    except PolicyMissing:
+        return None
 
 
 def members_of(closure: Closure) -> QuerySet[TeamMember]:
@@ -125,6 +165,21 @@ def runner_tasks(*, user) -> QuerySet[Request]:
         .select_related("area__parent", "closure")
         .prefetch_related("steps")
     )
+
+
+def runner_requests(*, user) -> QuerySet[Request]:
+    """The requests a runner may act on by id: their own tasks, and those of the areas where they may see
+    requests (then the service answers "assigned to someone else" inside their own community). An id outside
+    both answers like a missing one."""
+    from fangkong.core.scoping import ALL, path_q, scope_paths
+
+    paths = scope_paths(user, "support.view_request")
+    if paths is ALL:
+        return Request.objects.all()
+    mine = Q(assignee__user=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+    if paths:
+        mine |= path_q("area_path", paths)
+    return Request.objects.filter(mine)
 
 
 def closure_of_user(user) -> QuerySet[Closure]:

@@ -13,7 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -137,6 +137,7 @@ class ClosureDetailView(ScopedDetailView):
             end_form=forms.EndForm(),
             checkpoints=c.checkpoints.all(),
             figures=selectors.closure_figures(c, timezone.localdate()),
+            negative_hours=selectors.negative_hours(c),
         )
         return ctx
 
@@ -467,6 +468,32 @@ def board(request, pk):
     state = state if state in RequestState.values else ""
     data = selectors.board(viewer=request.user, closure=closure, state=state, kind=kind)
     members = list(selectors.members_of(closure))
+    defaults = selectors.default_members(members)
+    # Each box is rendered once per (default member): a board of hundreds of rows would otherwise render
+    # every member per row. The request's current assignee, else its type's team, else nobody.
+    options: dict = {}
+
+    def member_options(chosen):
+        key = chosen.pk if chosen else None
+        if key not in options:
+            options[key] = format_html(
+                '<option value=""{}>—</option>', " selected" if chosen is None else ""
+            ) + format_html_join(
+                "",
+                '<option value="{}"{}>{} · {}</option>',
+                (
+                    (m.pk, " selected" if m.pk == key else "", m.name, m.team.get_kind_display())
+                    for m in members
+                ),
+            )
+        return options[key]
+
+    by_pk = {m.pk: m for m in members}
+    for r in data["attention"] + [r for b in data["buildings"] for r in b["requests"]]:
+        r.member_options = member_options(by_pk.get(r.assignee_id) or defaults.get(r.kind))
+    for b in data["buildings"]:
+        teams = {defaults.get(r.kind) for r in b["requests"]}
+        b["member_options"] = member_options(teams.pop() if len(teams) == 1 else None)
     from .models import RequestKind
 
     return render(
@@ -482,13 +509,7 @@ def board(request, pk):
             "kinds": RequestKind.choices,
             "state_counts": [(v, lbl, data["counts"].get(v, 0)) for v, lbl in RequestState.choices],
             "members": members,
-            # Rendered once: a board of hundreds of rows would otherwise render every member per row.
             "assign_prefix": reverse("support:request-list"),
-            "member_options": format_html_join(
-                "",
-                '<option value="{}">{} · {}</option>',
-                ((m.pk, m.name, m.team.get_kind_display()) for m in members),
-            ),
             "can_change": request.user.has_perm("support.change_request"),
             "now": timezone.now(),
         },
@@ -553,18 +574,9 @@ def runner(request):
 def runner_act(request, pk):
     """One action from the runner page without the queue (and the only way to send a photo)."""
     # The runner's own task, or a request of their community (then the service refuses it clearly).
-    from django.db.models import Q
     from django.http import Http404
 
-    from fangkong.core.scoping import ALL, path_q, scope_paths
-
-    paths = scope_paths(request.user, "support.view_request")
-    mine = Q(assignee__user=request.user)
-    if paths is ALL:
-        mine = Q()
-    elif paths:
-        mine |= path_q("area_path", paths)
-    req = Request.objects.filter(mine, pk=pk).select_related("assignee").first()
+    req = selectors.runner_requests(user=request.user).filter(pk=pk).select_related("assignee").first()
     if req is None:
         raise Http404
     action = request.POST.get("action", "")

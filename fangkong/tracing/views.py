@@ -141,7 +141,12 @@ def case_action(request, pk, action):
             messages.success(request, _("Saved."))
         elif action == "prefill":
             n = services.timeline_prefill(actor=user, case=case)
-            messages.success(request, _("%(n)s timeline entries added.") % {"n": n})
+            if n:
+                messages.success(request, _("%(n)s timeline entries added.") % {"n": n})
+            else:  # opening the case already filled it in: nothing new is not a failure
+                messages.info(
+                    request, _("The timeline is already complete: the scans and registry add nothing new.")
+                )
         elif action == "timeline":
             form = forms.TimelineForm(post, viewer=user)
             if not form.is_valid():

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -76,7 +77,7 @@ class RequestViewSet(ScopedModelViewSet):
         data.is_valid(raise_exception=True)
         member = selectors.members_of(req.closure).filter(pk=data.validated_data["member"]).first()
         if member is None:
-            raise ValidationError({"member": ["Choose a member of this closure's teams."]})
+            raise ValidationError({"member": [_("Choose a member of this closure's teams.")]})
         try:
             req = services.request_assign(actor=request.user, request=req, member=member)
         except DjangoValidationError as exc:

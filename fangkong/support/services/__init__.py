@@ -10,6 +10,7 @@ from .closures import (
     member_eligible,
     team_member_add,
     team_member_remove,
+    volunteer_resident,
 )
 from .common import (
     DEADLINE_KEY,
@@ -56,6 +57,7 @@ __all__ = [
     "member_eligible",
     "team_member_add",
     "team_member_remove",
+    "volunteer_resident",
     "DEADLINE_KEY",
     "NEGATIVE_DAYS_KEY",
     "OVERDUE_TARGETS_KEY",

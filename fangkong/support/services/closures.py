@@ -16,7 +16,7 @@ from fangkong.core.audit import msgid, record, snapshot
 from fangkong.core.models import ChangeLog
 from fangkong.policies.selectors import PolicyMissing, policy_in_force, policy_value
 
-from ..models import OPEN_STATES, Closure, Request, Team, TeamKind, TeamMember
+from ..models import OPEN_STATES, Closure, NegativeCheck, Request, Team, TeamKind, TeamMember
 from .common import NEGATIVE_DAYS_KEY, POLICY_KEYS, _user
 
 CLOSABLE_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID, Level.BUILDING)
@@ -161,29 +161,73 @@ def member_eligible(*, person_id: int | None, at: datetime.datetime, area) -> bo
     return person_id in negative_since([person_id], at - datetime.timedelta(days=days))
 
 
+def volunteer_resident(*, closure: Closure, name: str, phone: str):
+    """The resident of the closed area a named volunteer is: same phone (through the HMAC index) and same
+    name. None when the volunteer cannot be found there (no phone given, not registered, another name)."""
+    from fangkong.core import crypto
+    from fangkong.core.identity import normalise_phone
+    from fangkong.people.models import Person
+
+    digits = normalise_phone(phone) if any(ch.isdigit() for ch in phone or "") else ""
+    if not digits or not name:
+        return None
+    return (
+        Person.objects.filter(
+            area_path__startswith=closure.area_path,
+            phone_hash=crypto.blind_index(digits, kind="phone"),
+            name=name,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _served_paths(user) -> list[str]:
+    from fangkong.accounts.models import Scope
+
+    return list(Scope.objects.filter(user=user).values_list("area_path", flat=True))
+
+
 @transaction.atomic
 def team_member_add(
     *, actor, team: Team, user=None, person=None, name: str = "", phone: str = "", lead: bool = False
 ) -> TeamMember:
-    """A user or a named volunteer joins a team (the closure's area); a resident volunteer needs a recent
-    negative test where testing data exists."""
+    """A user or a named volunteer joins a team (the closure's area). A user must serve the closed area
+    (a scope in it, or above it: the street's doctor). A named volunteer is looked up among the closure's
+    residents: found, they need a recent negative test where testing data exists; not found, they join
+    marked as unchecked, so the team lead sees who could not be checked."""
     if user is not None and not name:
         name = getattr(user, "display_name", "") or user.get_full_name() or user.username
     name = name or (person.name if person else "")
     name = name.strip()[:50]
+    phone = (phone or "").strip()[:20]
     if not name:
         raise ValidationError({"name": _("Give the member's name or choose a user.")})
     if not team.closure.is_open:
         raise ValidationError(_("This closure has ended."))
-    if user is not None and TeamMember.objects.filter(team=team, user=user, active=True).exists():
-        raise ValidationError({"user": _("%(u)s is already in this team.") % {"u": user}})
-    if not member_eligible(person_id=person.pk if person else None, at=timezone.now(), area=team.area):
-        raise ValidationError(
-            {
-                "person": _("%(n)s has no negative test within the policy's window and may not serve yet.")
-                % {"n": name}
-            }
-        )
+    if user is not None:
+        served = _served_paths(user)
+        if not any(team.area_path.startswith(p) or p.startswith(team.area_path) for p in served):
+            # The same answer as the form's for a user it does not offer.
+            raise ValidationError({"user": _("Choose a user who serves this area.")})
+        if TeamMember.objects.filter(team=team, user=user, active=True).exists():
+            raise ValidationError({"user": _("%(u)s is already in this team.") % {"u": user}})
+    check = ""
+    if user is None:
+        person = person or volunteer_resident(closure=team.closure, name=name, phone=phone)
+        check = NegativeCheck.UNCHECKED
+    if person is not None:
+        if not member_eligible(person_id=person.pk, at=timezone.now(), area=team.area):
+            raise ValidationError(
+                {
+                    "person": _(
+                        "%(n)s has no negative test within the policy's window and may not serve yet."
+                    )
+                    % {"n": name}
+                }
+            )
+        if apps.is_installed("fangkong.screening"):
+            check = NegativeCheck.NEGATIVE
     member = TeamMember.objects.create(
         team=team,
         area_id=team.area_id,
@@ -191,8 +235,9 @@ def team_member_add(
         user=user,
         person=person,
         name=name,
-        phone=(phone or "").strip()[:20],
+        phone=phone,
         lead=lead,
+        test_check=check,
     )
     record(
         member,

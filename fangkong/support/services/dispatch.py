@@ -28,6 +28,7 @@ from ..models import (
     Step,
     TeamMember,
 )
+from ..selectors import runner_requests
 from .common import _user
 
 MAX_SYNC = 200
@@ -260,8 +261,9 @@ def runner_sync(*, actor, items: list[dict]) -> list[dict]:
             if not cid:
                 raise ValidationError(_("Every item needs a client_id."))
             try:
-                req = Request.objects.get(pk=int(item.get("request")))
-            except (TypeError, ValueError, Request.DoesNotExist) as exc:
+                # Looked up among what the runner may act on: another community's id reads as unknown.
+                req = runner_requests(user=_user(actor)).get(pk=int(item.get("request")))
+            except (TypeError, ValueError, OverflowError, Request.DoesNotExist) as exc:
                 raise ValidationError(_("Unknown request.")) from exc
             at = parse_datetime(str(item.get("at") or "")) or None
             if at is not None and timezone.is_naive(at):

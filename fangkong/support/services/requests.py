@@ -17,6 +17,7 @@ from fangkong.core.models import ChangeLog
 from fangkong.policies.selectors import PolicyMissing, policy_value
 
 from ..models import (
+    KIND_TEAM,
     OPEN_STATES,
     Closure,
     Escalation,
@@ -25,7 +26,6 @@ from ..models import (
     RequestState,
     RequestStep,
     Step,
-    TeamKind,
     TeamMember,
 )
 from .common import OVERDUE_TARGETS_KEY, URGENT_TARGETS_KEY, _user, deadline_for
@@ -37,16 +37,6 @@ NEED_KINDS = {
     "parcels": RequestKind.PARCELS,
     "rubbish": RequestKind.RUBBISH,
     "psychological": RequestKind.PSYCHOLOGICAL,
-}
-# Which team serves each type (the board's default team and the overdue escalation's team lead).
-KIND_TEAM = {
-    RequestKind.GROCERIES: TeamKind.SUPPLIES,
-    RequestKind.MEDICINE: TeamKind.MEDICINE,
-    RequestKind.PARCELS: TeamKind.PARCELS,
-    RequestKind.RUBBISH: TeamKind.DISINFECTION,
-    RequestKind.PSYCHOLOGICAL: TeamKind.REQUESTS,
-    RequestKind.URGENT_MEDICAL: TeamKind.MEDICINE,
-    RequestKind.OTHER: TeamKind.REQUESTS,
 }
 
 

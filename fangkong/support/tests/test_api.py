@@ -53,3 +53,18 @@ def test_api_runner_sync_and_mine(api, closed):
         == "duplicate"
     )
     assert api.post("/api/support/requests/sync/", {"actions": "x"}, format="json").status_code == 400
+
+
+def test_api_assign_error_speaks_the_callers_language(api, closed):
+    req = services.request_create(
+        actor=None, household=closed.tree.a.household, kind="medicine", source="phone"
+    )
+    api.as_user(closed.lead)
+    resp = api.post(
+        f"/api/support/requests/{req.pk}/assign/",
+        {"member": 999999},
+        format="json",
+        headers={"accept-language": "zh-hans"},
+    )
+    assert resp.status_code == 400
+    assert resp.json()["member"] == ["请选择本封闭区域服务组的成员。"]

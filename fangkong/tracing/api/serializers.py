@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
@@ -64,6 +65,9 @@ class TimelineEntrySerializer(ScopedModelSerializer):
 
 class ContactSerializer(ScopedModelSerializer):
     reasons = serializers.SerializerMethodField()
+    # The case only for who may see it (the contact page hides it the same way): the community that follows
+    # a contact learns the person and why, not which investigation named them.
+    case = serializers.SerializerMethodField()
 
     class Meta:
         model = Contact
@@ -85,6 +89,14 @@ class ContactSerializer(ScopedModelSerializer):
 
     def get_reasons(self, obj) -> list[str]:
         return obj.reasons()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_case(self, obj) -> int | None:
+        visible = getattr(obj, "case_visible", None)
+        if visible is None:  # not annotated (a single object serialized elsewhere): ask the scope
+            user = getattr(self.context.get("request"), "user", None)
+            visible = Case.objects.visible_to(user).filter(pk=obj.case_id).exists()
+        return obj.case_id if visible else None
 
 
 class ConfirmSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -67,6 +68,13 @@ class ContactViewSet(ScopedReadOnlyViewSet):
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
 
+    def get_queryset(self):
+        from django.db.models import Exists, OuterRef
+
+        # One subquery tells, per row, whether the caller may see the case (the serializer hides it if not).
+        cases = Case.objects.visible_to(self.request.user).filter(pk=OuterRef("case_id"))
+        return super().get_queryset().annotate(case_visible=Exists(cases))
+
     @extend_schema(request=ConfirmSerializer, responses=ConfirmResultSerializer)
     @action(detail=False, methods=["post"])
     def confirm(self, request):
@@ -79,7 +87,7 @@ class ContactViewSet(ScopedReadOnlyViewSet):
         unknown = sorted(set(ids) - {c.pk for c in rows})
         if unknown:
             raise drf_serializers.ValidationError(
-                {"contacts": [f"unknown contact {i}" for i in unknown[:20]]}
+                {"contacts": [_("Unknown contact: %(id)s") % {"id": i} for i in unknown[:20]]}
             )
         out = services.contacts_confirm(actor=request.user, contacts=rows, degree=s.validated_data["degree"])
         return Response(
@@ -120,7 +128,7 @@ def _date(value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise drf_serializers.ValidationError({"date": ["YYYY-MM-DD"]}) from None
+        raise drf_serializers.ValidationError({"date": [_("Give a date as YYYY-MM-DD.")]}) from None
 
 
 class GraphViewSet(UserLanguageMixin, viewsets.ViewSet):
@@ -147,12 +155,12 @@ class GraphViewSet(UserLanguageMixin, viewsets.ViewSet):
         area = None
         if q.get("area"):
             if not q["area"].isdigit():
-                raise drf_serializers.ValidationError({"area": ["an id"]})
+                raise drf_serializers.ValidationError({"area": [_("Give the area's number.")]})
             area = Area.objects.filter(pk=int(q["area"])).first()
             if area is None:
-                raise drf_serializers.ValidationError({"area": ["unknown area"]})
+                raise drf_serializers.ValidationError({"area": [_("Unknown area.")]})
         if cluster and not cluster.isdigit():
-            raise drf_serializers.ValidationError({"cluster": ["an id"]})
+            raise drf_serializers.ValidationError({"cluster": [_("Give the cluster's number.")]})
         data = selectors.graph_data(
             viewer=request.user,
             cluster_id=int(cluster) if cluster else None,

@@ -142,3 +142,15 @@ def test_one_click_confirm_and_dismiss_decide_that_row_only(client, investigator
         outbreak["near2"].pk: "dismissed",
         outbreak["neighbour"].pk: "candidate",
     }
+
+
+def test_fill_in_again_says_the_timeline_is_already_complete(client, investigator, outbreak):
+    """Opening the case fills the timeline in; pressing "fill in" afterwards says so, not "0 added"."""
+    from django.contrib.messages import get_messages
+
+    case = _case(investigator, outbreak)
+    assert case.timeline.exists()
+    client.force_login(investigator)
+    resp = client.post(f"/tracing/cases/{case.pk}/prefill/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    said = [str(m) for m in get_messages(resp.wsgi_request)]
+    assert said == ["时间线已完整：扫码和人口库记录中没有新的内容。"], said
