@@ -488,6 +488,27 @@ def import_template(request):
     return xlsx_response(ix.build_template(), "入户摸排登记表.xlsx")
 
 
+class ImportListView(ScopedListView):
+    """Every survey upload the user may see, by state (the workbench lists those awaiting confirmation)."""
+
+    model = ImportBatch
+    title = gettext_lazy("Survey imports")
+    export_name = "survey-imports"
+
+    def get_filterset_class(self):
+        from .filters import ImportBatchFilter
+
+        return ImportBatchFilter
+
+    def get_table_class(self):
+        from .tables import ImportBatchTable
+
+        return ImportBatchTable
+
+    def base_queryset(self):
+        return ImportBatch.objects.select_related("area", "created_by").defer("content")
+
+
 class ImportDetailView(ScopedDetailView):
     """The preview of an upload: counts, the row outcomes, errors; Confirm commits it."""
 
