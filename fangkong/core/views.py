@@ -250,9 +250,15 @@ def home(request):
 @login_required
 def workbench_page(request):
     """The workbench (工作台): the user's to-do lines, overdue first, each one tap to its list."""
+    from fangkong.areas import selectors as area_selectors
+
     from .workbench import workbench
 
     lines = workbench(request.user)
+    # Below the to-dos, the user's own jurisdictions with what lies below them (the way into the tree).
+    cards = [
+        (a, area_selectors.level_counts(area=a)) for a in area_selectors.area_roots_for(request.user)[:20]
+    ]
     scopes = request.user.active_scopes() if not request.user.is_superuser else []
     groups = [
         (when, label, [line for line in lines if line.when == when])
@@ -265,7 +271,13 @@ def workbench_page(request):
     return render(
         request,
         "core/home.html",
-        {"groups": [g for g in groups if g[2]], "lines": lines, "scopes": scopes, "title": _("Workbench")},
+        {
+            "groups": [g for g in groups if g[2]],
+            "lines": lines,
+            "scopes": scopes,
+            "cards": cards,
+            "title": _("Workbench"),
+        },
     )
 
 

@@ -492,6 +492,8 @@ class ImportListView(ScopedListView):
     """Every survey upload the user may see, by state (the workbench lists those awaiting confirmation)."""
 
     model = ImportBatch
+    # Those who import (the upload page's permission): the batches' pages lead back to it.
+    permission_required = "people.add_person"
     title = gettext_lazy("Survey imports")
     export_name = "survey-imports"
 
@@ -507,6 +509,9 @@ class ImportListView(ScopedListView):
 
     def base_queryset(self):
         return ImportBatch.objects.select_related("area", "created_by").defer("content")
+
+    def get_queryset(self):
+        return self.base_queryset().visible_to(self.request.user, "people.add_person")
 
 
 class ImportDetailView(ScopedDetailView):
