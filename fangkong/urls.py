@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from fangkong.accounts.api.views import TokenObtainView, TokenRevokeView
 from fangkong.accounts.views import set_language
 from fangkong.core.api import router
-from fangkong.core.views import home, lookup
+from fangkong.core.views import home, lookup, search_page, workbench_page
 
 # Each app registers its viewsets on the one router (the leak test walks router.registry).
 for app in [
@@ -31,6 +31,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set-language"),
     path("lookup/<str:key>/", lookup, name="lookup"),
+    path("workbench/", workbench_page, name="workbench"),
+    path("search/", search_page, name="search"),
     path("areas/", include("fangkong.areas.urls")),
     path("users/", include("fangkong.accounts.urls")),
     path("policies/", include("fangkong.policies.urls")),

@@ -23,6 +23,14 @@ class FigureValueFilter(ScopedFilterSet):
 
 
 class ItemFilter(ScopedFilterSet):
+    open = django_filters.BooleanFilter(method="filter_open", label=_("open only"))
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        q = {"state__in": [Item.State.OPEN, Item.State.IN_PROGRESS]}
+        return queryset.filter(**q) if value else queryset.exclude(**q)
+
     class Meta:
         model = Item
         fields = ["briefing", "kind", "state"]

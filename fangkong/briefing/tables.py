@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Briefing
+from .models import Briefing, Item
 
 
 class BriefingTable(tables.Table):
@@ -14,3 +14,17 @@ class BriefingTable(tables.Table):
         fields = ["date", "area", "version", "state", "as_of", "generated_at", "generated_by"]
         attrs = {"class": "table", "id": "briefings"}
         empty_text = _("No briefing generated yet.")
+
+
+class ItemTable(tables.Table):
+    """The meeting's decisions and tasks, each owned by an area (the workbench lists the open ones)."""
+
+    text = tables.Column(linkify=True)
+    area = tables.Column(verbose_name=_("owner area"), accessor="area__name")
+    deadline = tables.DateColumn(format="Y-m-d", default="—")
+
+    class Meta:
+        model = Item
+        fields = ["text", "kind", "area", "deadline", "state"]
+        attrs = {"class": "table", "id": "items"}
+        empty_text = _("No decisions or tasks.")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.archive, name="archive"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("generate/", views.generate, name="generate"),
+    path("items/", views.ItemListView.as_view(), name="item-list"),
     path("<int:pk>/", views.detail, name="briefing-detail"),
     path("<int:pk>/briefing.pdf", views.pdf, name="briefing-pdf"),
     path("<int:pk>/briefing.xlsx", views.xlsx, name="briefing-xlsx"),

@@ -17,9 +17,9 @@ from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedListView
 
 from . import documents, forms, selectors, services
-from .filters import BriefingFilter
+from .filters import BriefingFilter, ItemFilter
 from .models import Briefing, Item
-from .tables import BriefingTable
+from .tables import BriefingTable, ItemTable
 
 
 class ArchiveView(ScopedListView):
@@ -32,6 +32,7 @@ class ArchiveView(ScopedListView):
     actions = [
         (gettext_lazy("Dashboard"), "briefing:dashboard", "briefing.view_figurevalue"),
         (gettext_lazy("Generate a briefing"), "briefing:generate", "briefing.add_briefing"),
+        (gettext_lazy("Decisions and tasks"), "briefing:item-list", "briefing.view_item"),
     ]
 
     def base_queryset(self):
@@ -39,6 +40,19 @@ class ArchiveView(ScopedListView):
 
 
 archive = ArchiveView.as_view()
+
+
+class ItemListView(ScopedListView):
+    """Decisions and tasks of the briefings, each under its owner area (scoped like every record)."""
+
+    model = Item
+    filterset_class = ItemFilter
+    table_class = ItemTable
+    title = gettext_lazy("Decisions and tasks")
+    export_name = "briefing-items"
+
+    def base_queryset(self):
+        return Item.objects.select_related("area", "briefing")
 
 
 def _focus(request) -> int | None:

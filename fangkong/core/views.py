@@ -233,15 +233,60 @@ def lookup(request, key: str):
 
 
 def home(request):
-    """Landing page: the user's own jurisdictions with what lies below them."""
+    """Landing page: the page of the user's role where it has one (the gate check page, the runner's
+    deliveries…), otherwise the workbench."""
     from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import render
 
-    from fangkong.areas import selectors as area_selectors
+    from .workbench import landing_for
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    roots = area_selectors.area_roots_for(request.user)
-    cards = [(a, area_selectors.level_counts(area=a)) for a in roots[:20]]
+    target = landing_for(request.user)
+    if target:
+        return redirect(target)
+    return workbench_page(request)
+
+
+@login_required
+def workbench_page(request):
+    """The workbench (工作台): the user's to-do lines, overdue first, each one tap to its list."""
+    from fangkong.areas import selectors as area_selectors
+
+    from .workbench import workbench
+
+    lines = workbench(request.user)
+    # Below the to-dos, the user's own jurisdictions with what lies below them (the way into the tree).
+    cards = [
+        (a, area_selectors.level_counts(area=a)) for a in area_selectors.area_roots_for(request.user)[:20]
+    ]
     scopes = request.user.active_scopes() if not request.user.is_superuser else []
-    return render(request, "core/home.html", {"cards": cards, "scopes": scopes})
+    groups = [
+        (when, label, [line for line in lines if line.when == when])
+        for when, label in (
+            ("overdue", _("Overdue")),
+            ("today", _("Due today")),
+            ("later", _("Other to-dos")),
+        )
+    ]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "groups": [g for g in groups if g[2]],
+            "lines": lines,
+            "scopes": scopes,
+            "cards": cards,
+            "title": _("Workbench"),
+        },
+    )
+
+
+@login_required
+def search_page(request):
+    """The header's one search box: residents, cases, requests, tracking codes — each app's registered
+    search, scoped to what the user may see."""
+    from .workbench import search
+
+    q = request.GET.get("q", "").strip()[:100]
+    results = search(request.user, q) if q else []
+    return render(request, "core/search.html", {"q": q, "results": results, "title": _("Search")})

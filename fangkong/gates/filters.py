@@ -27,10 +27,21 @@ class PassFilter(ScopedFilterSet):
     revoked = django_filters.BooleanFilter(
         field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("revoked")
     )
+    expiring_by = django_filters.DateFilter(method="filter_expiring", label=_("expiring by"))
 
     class Meta:
         model = Pass
         fields = ["person", "number"]
+
+    def filter_expiring(self, queryset, name, value):
+        """Passes still in force that end on or before that day (the workbench's passes expiring)."""
+        from django.utils import timezone
+
+        if value is None:
+            return queryset
+        return queryset.filter(
+            revoked_at__isnull=True, valid_to__gte=timezone.now(), valid_to__date__lte=value
+        )
 
 
 class ReturneeFilter(ScopedFilterSet):

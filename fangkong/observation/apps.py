@@ -8,6 +8,9 @@ class ObservationConfig(AppConfig):
     verbose_name = _("Observation")
 
     def ready(self):
+        from . import workbench as _workbench
+
+        _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
         from fangkong.core.context_processors import EXTRA_NAV
         from fangkong.core.figures import register_section
 

@@ -77,6 +77,10 @@ class RoomFilter(ScopedFilterSet):
 
 class StayFilter(ScopedFilterSet):
     site = django_filters.NumberFilter(field_name="site_id", label=_("site"))
+    # The workbench's stays to discharge: the order behind the stay ends by that day.
+    discharge_by = django_filters.DateFilter(
+        field_name="order__planned_end", lookup_expr="lte", label=_("order ends by")
+    )
 
     class Meta:
         model = Stay

@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.choices import ScopedFilterSet, ScopedModelChoiceFilter, WithinAreaFilter
 
 from . import selectors
-from .models import Person, PersonStatus, StatusChange, Visit, VulnerableEntry
+from .models import ImportBatch, Person, PersonStatus, StatusChange, Visit, VulnerableEntry
+
+# An active ledger entry not visited within this many days is due a visit (the workbench's line).
+VISIT_EVERY_DAYS = 7
 
 
 class PersonFilter(ScopedFilterSet):
@@ -45,10 +48,30 @@ class StatusChangeFilter(ScopedFilterSet):
 class VulnerableEntryFilter(ScopedFilterSet):
     area = WithinAreaFilter(label=_("community"))
     person = ScopedModelChoiceFilter(label=_("resident"))
+    visit_due = django_filters.BooleanFilter(method="filter_visit_due", label=_("visit due"))
 
     class Meta:
         model = VulnerableEntry
         fields = ["area", "category", "active", "person"]
+
+    def filter_visit_due(self, qs, name, value):
+        """Active entries with no visit in the last VISIT_EVERY_DAYS days."""
+        import datetime
+
+        from django.db.models import Exists, OuterRef
+        from django.utils import timezone
+
+        if not value:
+            return qs
+        since = timezone.localdate() - datetime.timedelta(days=VISIT_EVERY_DAYS)
+        recent = Visit.objects.filter(entry=OuterRef("pk"), date__gt=since)
+        return qs.filter(active=True).exclude(Exists(recent))
+
+
+class ImportBatchFilter(ScopedFilterSet):
+    class Meta:
+        model = ImportBatch
+        fields = ["state"]
 
 
 class VisitFilter(ScopedFilterSet):

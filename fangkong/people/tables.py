@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Person, VulnerableEntry
+from .models import ImportBatch, Person, VulnerableEntry
 
 
 class PersonTable(tables.Table):
@@ -57,3 +57,15 @@ class VulnerableEntryTable(tables.Table):
 
     def value_last_visit(self, record):
         return self.render_last_visit(record)
+
+
+class ImportBatchTable(tables.Table):
+    filename = tables.Column(linkify=("people:import-detail", {"pk": tables.A("pk")}))
+    area = tables.Column(verbose_name=_("within area"), accessor="area__name")
+    created_at = tables.DateTimeColumn(verbose_name=_("uploaded at"), format="Y-m-d H:i")
+
+    class Meta:
+        model = ImportBatch
+        fields = ["filename", "area", "state", "row_count", "created_by", "created_at"]
+        attrs = {"class": "table", "id": "import-table"}
+        empty_text = _("No imports.")

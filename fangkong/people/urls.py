@@ -22,6 +22,7 @@ urlpatterns = [
     path("ledger/<int:pk>/edit/", views.EntryEditView.as_view(), name="entry-edit"),
     path("ledger/<int:pk>/visit/", views.VisitAddView.as_view(), name="visit-add"),
     path("import/", views.import_page, name="import"),
+    path("imports/", views.ImportListView.as_view(), name="import-list"),
     path("import/template.xlsx", views.import_template, name="import-template"),
     path("import/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("import/<int:pk>/confirm/", views.ImportCommitView.as_view(), name="import-commit"),

@@ -488,6 +488,32 @@ def import_template(request):
     return xlsx_response(ix.build_template(), "入户摸排登记表.xlsx")
 
 
+class ImportListView(ScopedListView):
+    """Every survey upload the user may see, by state (the workbench lists those awaiting confirmation)."""
+
+    model = ImportBatch
+    # Those who import (the upload page's permission): the batches' pages lead back to it.
+    permission_required = "people.add_person"
+    title = gettext_lazy("Survey imports")
+    export_name = "survey-imports"
+
+    def get_filterset_class(self):
+        from .filters import ImportBatchFilter
+
+        return ImportBatchFilter
+
+    def get_table_class(self):
+        from .tables import ImportBatchTable
+
+        return ImportBatchTable
+
+    def base_queryset(self):
+        return ImportBatch.objects.select_related("area", "created_by").defer("content")
+
+    def get_queryset(self):
+        return self.base_queryset().visible_to(self.request.user, "people.add_person")
+
+
 class ImportDetailView(ScopedDetailView):
     """The preview of an upload: counts, the row outcomes, errors; Confirm commits it."""
 

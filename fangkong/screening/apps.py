@@ -15,6 +15,9 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Mass testing")
 
     def ready(self):
+        from . import workbench as _workbench
+
+        _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
         from fangkong.core.context_processors import EXTRA_NAV
 
         from . import figures, lookups  # noqa: F401  (registrations)

@@ -8,6 +8,9 @@ class SupportConfig(AppConfig):
     verbose_name = _("Closed-community support")
 
     def ready(self):
+        from . import workbench as _workbench
+
+        _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
         from fangkong.core.context_processors import EXTRA_NAV
 
         from . import figures, lookups  # noqa: F401

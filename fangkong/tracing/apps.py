@@ -8,6 +8,9 @@ class TracingConfig(AppConfig):
     verbose_name = _("Investigation")
 
     def ready(self):
+        from . import workbench as _workbench
+
+        _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
         from fangkong.core.context_processors import EXTRA_NAV
 
         from . import figures  # noqa: F401  (registers the briefing section)

@@ -135,3 +135,37 @@ def test_ui_detail_pages(world, client, route, cls):
     for k, status in (("a", 200), ("b", 404), ("c", 404)):
         url = "/" + route.replace("<int:pk>", str(objs[cls.model][k].pk))
         assert client.get(url).status_code == status, (url, k)
+
+
+@pytest.mark.parametrize("who", sorted(EXPECT))
+def test_workbench_counts_only_the_users_areas(world, who):
+    """Every to-do kind (core/workbench.py) counts for a user exactly the rows of its list that lie in
+    the user's areas: the rows the superuser's list holds, narrowed to the scope's paths."""
+    from django.db.models import Q
+
+    from fangkong.accounts.models import User
+    from fangkong.core import workbench as wb
+
+    tree, _objs, users = world
+    root = User.objects.create_superuser("wb-root", password="x")
+    paths = [getattr(tree, k).community.path for k in EXPECT[who][0]]
+    inside = Q()
+    for p in paths:
+        inside |= Q(area_path__startswith=p)
+    for kind in wb.kinds():
+        line = wb.line_for(kind, users[who])
+        everything = wb.list_rows(kind, root)
+        assert line is not None and everything is not None, kind.key
+        assert line.count == everything.filter(inside).count(), kind.key
+    page = _client_for(users[who]).get("/workbench/")
+    assert page.status_code == 200
+    for line in page.context["lines"]:
+        assert line.count == wb.list_rows(line.kind, root).filter(inside).count(), line.kind.key
+
+
+def _client_for(user):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c

@@ -455,3 +455,54 @@ def test_the_seeded_leaks_are_detectable(world, client):
     assert {LEAK["b"]["name"], mask_id(LEAK["b"]["id"])} <= set(_leaks(html, needles))
     if connection.vendor == "postgresql":
         assert str(seeded["b"].pk) in _leaks(html, needles)
+
+
+def _search_terms(world):
+    """What a worker of A might type in the header search to find B's and C's records: the seeded names,
+    ID numbers, phones and initials, record numbers (case BL…, request #…) and tracking codes."""
+    tree, objs, _users, seeded, _needles = world
+    terms = []
+    for k in ("b", "c"):
+        leak = LEAK[k]
+        terms += [leak["name"], leak["id"], leak["phone"], seeded[k].name_initials, leak["area"]]
+        for label, fmt in (("tracing.Case", "BL{:06d}"), ("support.Request", "#{}")):
+            try:
+                terms.append(fmt.format(_obj(objs, label, k).pk))
+            except LookupError:
+                pass
+        try:
+            terms.append(_obj(objs, "gates.ReturneeNotice", k).tracking_code)
+        except LookupError:
+            pass
+    return [t for t in terms if t]
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_header_search_finds_nothing_of_other_communities(world, client, who):
+    """The header's one search box (core/workbench.py searches) answers only the user's own areas."""
+    _tree, objs, users, seeded, needles = world
+    client.force_login(users[who])
+    terms = _search_terms(world)
+    assert len(terms) >= 10
+    for q in terms:
+        resp = client.get(reverse("search"), {"q": q})
+        assert resp.status_code == 200
+        assert not resp.context["results"], (q, who)
+        html = resp.content.decode()
+        echo = [n for n in needles if n not in q and q not in n]  # the page repeats its own query
+        assert not _leaks(html, echo), (q, who)
+    # The same search finds A's own record (the test would pass on a search that finds nothing).
+    mine = _obj(objs, "people.Person", "a")
+    resp = client.get(reverse("search"), {"q": mine.name})
+    assert reverse("people:person-detail", args=[mine.pk]) in resp.content.decode()
+
+
+def test_workbench_shows_nothing_of_other_communities(world, client):
+    """The workbench of a worker of A (and the links behind its lines) name nothing of B or C."""
+    _tree, _objs, users, _seeded, needles = world
+    client.force_login(users["worker_a"])
+    resp = client.get(reverse("workbench"))
+    assert resp.status_code == 200 and not _leaks(resp.content.decode(), needles)
+    for line in resp.context["lines"]:
+        html = client.get(line.url).content.decode()
+        assert not _leaks(html, needles), (line.url, _leaks(html, needles))
