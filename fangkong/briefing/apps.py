@@ -8,12 +8,7 @@ class BriefingConfig(AppConfig):
     verbose_name = _("Leadership briefing")
 
     def ready(self):
-        from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core import menu
 
-        entries = [
-            (_("Dashboard"), "briefing:dashboard", "briefing.view_figurevalue"),
-            (_("Briefings"), "briefing:archive", "briefing.view_briefing"),
-        ]
-        for entry in entries:
-            if entry not in EXTRA_NAV:
-                EXTRA_NAV.append(entry)
+        menu.register("briefing", _("Dashboard"), "briefing:dashboard", "briefing.view_figurevalue", order=70)
+        menu.register("briefing", _("Briefings"), "briefing:archive", "briefing.view_briefing", order=71)

@@ -15,17 +15,10 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Mass testing")
 
     def ready(self):
-        from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core import menu
 
         from . import figures, lookups  # noqa: F401  (registrations)
 
-        entries = [
-            (
-                _("Mass testing"),
-                "screening:home",
-                ("screening.view_campaign", "people.view_statistics"),
-            ),
-        ]
-        for entry in entries:
-            if entry not in EXTRA_NAV:
-                EXTRA_NAV.append(entry)
+        menu.register(
+            "screening", _("Mass testing"), "screening:home", ("screening.view_campaign", "people.view_statistics")
+        )
