@@ -306,14 +306,16 @@ def empty_choices_read_all(form) -> None:
     from django.forms.widgets import NullBooleanSelect
 
     label = getattr(settings, "FILTERS_EMPTY_CHOICE_LABEL", None) or "---------"
-    for field in form.fields.values():
-        widget = field.widget
+    for f in form.fields.values():
+        widget = f.widget
         if isinstance(widget, NullBooleanSelect):
-            widget.choices = [(value, label if value == "unknown" else text) for value, text in widget.choices]
-        elif getattr(field, "empty_label", None) == "---------":
-            field.empty_label = label
-        elif getattr(field, "choices", None) and not isinstance(field, forms.ModelChoiceField):
-            field.choices = [(v, label if v == "" and t == "---------" else t) for v, t in field.choices]
+            widget.choices = [
+                (value, label if value == "unknown" else text) for value, text in widget.choices
+            ]
+        elif getattr(f, "empty_label", None) == "---------":
+            f.empty_label = label
+        elif getattr(f, "choices", None) and not isinstance(f, forms.ModelChoiceField):
+            f.choices = [(v, label if v == "" and t == "---------" else t) for v, t in f.choices]
 
 
 class ScopedRestFilterSet(ScopedFilterSet, django_filters.rest_framework.FilterSet):

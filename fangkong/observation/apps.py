@@ -25,7 +25,9 @@ class ObservationConfig(AppConfig):
             ("observation.view_observationorder", "people.view_statistics"),
             order=30,
         )
-        menu.register("observation", _("Alerts"), "observation:alert-list", "observation.view_alert", order=31)
+        menu.register(
+            "observation", _("Alerts"), "observation:alert-list", "observation.view_alert", order=31
+        )
         # A care group's members: the people who call on households (关爱小组), not the leadership.
         menu.register(
             "observation",

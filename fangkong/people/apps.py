@@ -16,7 +16,9 @@ class PeopleConfig(AppConfig):
         register_section(figures.section())  # its section of the leadership briefing
 
         menu.register("residents", _("Residents"), "people:person-list", "people.view_person", order=10)
-        menu.register("residents", _("Vulnerable ledger"), "people:ledger", "people.view_vulnerableentry", order=11)
+        menu.register(
+            "residents", _("Vulnerable ledger"), "people:ledger", "people.view_vulnerableentry", order=11
+        )
         menu.register(
             "residents", _("Residents by status"), "people:status-counts", "people.view_statistics", order=12
         )

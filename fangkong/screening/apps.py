@@ -20,5 +20,8 @@ class ScreeningConfig(AppConfig):
         from . import figures, lookups  # noqa: F401  (registrations)
 
         menu.register(
-            "screening", _("Mass testing"), "screening:home", ("screening.view_campaign", "people.view_statistics")
+            "screening",
+            _("Mass testing"),
+            "screening:home",
+            ("screening.view_campaign", "people.view_statistics"),
         )

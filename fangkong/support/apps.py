@@ -19,7 +19,9 @@ class SupportConfig(AppConfig):
             ("support.view_closure", "people.view_statistics"),
             order=60,
         )
-        menu.register("closures", _("Service requests"), "support:request-list", "support.view_request", order=61)
+        menu.register(
+            "closures", _("Service requests"), "support:request-list", "support.view_request", order=61
+        )
         menu.register("closures", _("Phone line"), "support:quick-entry", "support.add_request", order=62)
         # The runners of the service teams (community workers, grid members, down-sunk cadres).
         menu.register(
