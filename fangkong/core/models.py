@@ -160,10 +160,13 @@ class ChangeLog(models.Model):
         for key, before, after in self.diff():
             field = None
             if model is not None:
-                try:
-                    field = model._meta.get_field(key.removesuffix("_id") if key.endswith("_id") else key)
-                except FieldDoesNotExist:
-                    field = None
+                # A foreign key is stored as <name>_id; a field may also be named so (client_id).
+                for name in (key, key.removesuffix("_id")):
+                    try:
+                        field = model._meta.get_field(name)
+                        break
+                    except FieldDoesNotExist:
+                        field = None
             label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key
             out.append((label, show(field, before), show(field, after)))
         return out

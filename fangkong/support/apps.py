@@ -32,3 +32,12 @@ class SupportConfig(AppConfig):
             order=63,
         )
         figures.register()
+        # Whom an escalation goes to is a code: the policy pages show its label.
+        from fangkong.policies.display import VALUE_LABELS
+
+        from .models import Escalation
+
+        targets = dict(Escalation.Target.choices)
+        VALUE_LABELS.update(
+            {"support.escalation.overdue_targets": targets, "support.escalation.urgent_targets": targets}
+        )
