@@ -106,3 +106,30 @@ def test_registering_again_replaces_the_entry():
     finally:
         menu.ENTRIES.clear()
         menu.ENTRIES.update(before)
+
+
+def test_statuses_are_badges_and_overdue_rows_stand_out(demo):  # noqa: F811
+    """A list's status column reads as a coloured badge, and an overdue or urgent request's row is flagged."""
+    from django.utils import translation
+
+    from fangkong.support.models import Request
+
+    client = _client(User.objects.get(username="district_admin"))
+    doc = lxml.html.fromstring(client.get(reverse("support:request-list")).content.decode())
+    labels = dict(Request._meta.get_field("state").choices)
+    badges = doc.xpath("//table//span[contains(concat(' ', @class, ' '), ' badge ')]")
+    assert badges
+    with translation.override("zh-hans"):
+        for b in badges:
+            assert b.get("data-status") in labels and b.text_content() == str(labels[b.get("data-status")])
+    requests = {str(r.pk): r for r in Request.objects.all()}
+    flagged = {
+        tr.xpath("./td[1]")[0].text_content().strip(): tr.get("data-flag")
+        for tr in doc.xpath("//tr[@data-flag]")
+    }
+    assert "overdue" in " ".join(flagged.values())
+    for pk, flags in flagged.items():
+        r = requests[pk]
+        assert set(flags.split()) == {f for f, on in (("overdue", r.overdue), ("urgent", r.urgent)) if on}
+    plain = [tr for tr in doc.xpath("//table/tbody/tr[not(@data-flag)]")]
+    assert all(not requests[tr.xpath("./td[1]")[0].text_content().strip()].overdue for tr in plain)
