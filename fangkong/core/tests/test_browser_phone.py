@@ -96,3 +96,31 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
         page.wait_for_load_state("networkidle")
         problems += _measure(page, name)
     assert not problems, "\n".join(problems)
+
+
+def test_menu_folds_on_the_phone_and_drops_down_on_the_desk(page, login, tree, make_user):
+    """Desktop: a group opens as a dropdown, opening another closes it, a click elsewhere closes all and an
+    entry goes to its page. Phone: the whole menu sits behind one button."""
+    make_user("district_admin", tree.district, username="wanglei", display_name="王磊")
+    login(page, "wanglei")
+    gates = page.locator("#nav li[data-group=gates] details")
+    observation = page.locator("#nav li[data-group=observation] details")
+    assert page.locator("#nav a[data-nav='gates:scan-list']").is_hidden()
+    gates.locator("summary").click()
+    assert page.locator("#nav a[data-nav='gates:scan-list']").is_visible()
+    observation.locator("summary").click()
+    assert observation.get_attribute("open") is not None and gates.get_attribute("open") is None
+    page.click("main h1")
+    assert observation.get_attribute("open") is None
+    gates.locator("summary").click()
+    page.click("#nav a[data-nav='gates:scan-list']")
+    page.wait_for_url("**/gates/scans/")
+    assert "current" in page.locator("#nav li[data-group=gates]").get_attribute("class")
+
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    assert page.locator("#nav").is_hidden() and page.locator("label.nav-button").is_visible()
+    page.click("label.nav-button")
+    assert page.locator("#nav").is_visible()
+    page.locator("#nav li[data-group=gates] summary").click()
+    assert page.locator("#nav a[data-nav='gates:check']").is_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= WIDTH
