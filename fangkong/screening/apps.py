@@ -25,3 +25,8 @@ class ScreeningConfig(AppConfig):
             "screening:home",
             ("screening.view_campaign", "people.view_statistics"),
         )
+        # The status a positive pool's members get is a person status code: the policy pages show its label.
+        from fangkong.people.models import PersonStatus
+        from fangkong.policies.display import VALUE_LABELS
+
+        VALUE_LABELS["screening.pool_positive_status"] = dict(PersonStatus.choices)

@@ -134,7 +134,7 @@ def test_list_is_grouped_by_domain_and_shows_no_raw_codes(client, admin):
     assert not CODE_RX.search(body), CODE_RX.search(body)
 
 
-def test_change_log_shows_a_policy_value_in_words(client, admin):
+def test_change_log_shows_a_policy_value_in_words(client, admin, tree):
     import datetime
 
     from django.utils import timezone
@@ -148,6 +148,7 @@ def test_change_log_shows_a_policy_value_in_words(client, admin):
         key="support.escalation.overdue_targets",
         value=["team_lead", "duty_phone"],
         effective_from=timezone.now() + datetime.timedelta(days=1),
+        area=tree.district,
         source="test",
     )
     change = ChangeLog.objects.filter(object_id=str(result.policy.pk), content_type__model="policy").latest(
@@ -161,3 +162,6 @@ def test_change_log_shows_a_policy_value_in_words(client, admin):
     )
     assert "组长、社区值班电话" in diff, diff
     assert "team_lead" not in diff and "duty_phone" not in diff
+    local = timezone.localtime(result.policy.effective_from).strftime("%Y-%m-%d %H:%M")
+    assert local in diff and "T" not in diff.split(local)[0][-3:]  # a time as people write it, not ISO
+    assert "+00:00" not in diff
