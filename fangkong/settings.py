@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"  # tables2's own, with an empty-state row by default
+FILTERS_EMPTY_CHOICE_LABEL = _("All")  # a filter's empty choice reads 全部, not "---------"
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

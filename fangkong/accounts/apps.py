@@ -21,3 +21,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Permissions exist only after migrate; the role table follows them.
         post_migrate.connect(_sync_roles, dispatch_uid="fangkong_roles_sync")
+        from fangkong.core import menu
+
+        menu.register("system", _("Users"), "accounts:user-list", "accounts.view_user", order=81)

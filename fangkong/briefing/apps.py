@@ -11,12 +11,7 @@ class BriefingConfig(AppConfig):
         from . import workbench as _workbench
 
         _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
-        from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core import menu
 
-        entries = [
-            (_("Dashboard"), "briefing:dashboard", "briefing.view_figurevalue"),
-            (_("Briefings"), "briefing:archive", "briefing.view_briefing"),
-        ]
-        for entry in entries:
-            if entry not in EXTRA_NAV:
-                EXTRA_NAV.append(entry)
+        menu.register("briefing", _("Dashboard"), "briefing:dashboard", "briefing.view_figurevalue", order=70)
+        menu.register("briefing", _("Briefings"), "briefing:archive", "briefing.view_briefing", order=71)

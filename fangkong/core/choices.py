@@ -295,7 +295,27 @@ class ScopedFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             limit_fields(form, getattr(self.request, "user", None))
+            empty_choices_read_all(form)
         return self._form
+
+
+def empty_choices_read_all(form) -> None:
+    """A filter's "no choice" reads 全部/All: a yes/no filter's 'unknown' and a choice's '---------' (the
+    setting FILTERS_EMPTY_CHOICE_LABEL covers ChoiceFilter only)."""
+    from django.conf import settings
+    from django.forms.widgets import NullBooleanSelect
+
+    label = getattr(settings, "FILTERS_EMPTY_CHOICE_LABEL", None) or "---------"
+    for f in form.fields.values():
+        widget = f.widget
+        if isinstance(widget, NullBooleanSelect):
+            widget.choices = [
+                (value, label if value == "unknown" else text) for value, text in widget.choices
+            ]
+        elif getattr(f, "empty_label", None) == "---------":
+            f.empty_label = label
+        elif getattr(f, "choices", None) and not isinstance(f, forms.ModelChoiceField):
+            f.choices = [(v, label if v == "" and t == "---------" else t) for v, t in f.choices]
 
 
 class ScopedRestFilterSet(ScopedFilterSet, django_filters.rest_framework.FilterSet):

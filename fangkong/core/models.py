@@ -153,6 +153,15 @@ class ChangeLog(models.Model):
             named = getattr(model, "changelog_value", None)
             if named is not None and field is not None and (text := named(field.name, value)) is not None:
                 return str(text)
+            if isinstance(field, models.DateTimeField) and isinstance(value, str):
+                from django.utils import timezone
+                from django.utils.dateparse import parse_datetime
+
+                moment = parse_datetime(value)  # stored as ISO text: shown as a local time, to the minute
+                if moment is not None:
+                    if timezone.is_aware(moment):
+                        moment = timezone.localtime(moment)
+                    return moment.strftime("%Y-%m-%d %H:%M")
             choices = dict(field.flatchoices) if field is not None and field.choices else {}
             return str(choices.get(value, value))
 
@@ -160,10 +169,13 @@ class ChangeLog(models.Model):
         for key, before, after in self.diff():
             field = None
             if model is not None:
-                try:
-                    field = model._meta.get_field(key.removesuffix("_id") if key.endswith("_id") else key)
-                except FieldDoesNotExist:
-                    field = None
+                # A foreign key is stored as <name>_id; a field may also be named so (client_id).
+                for name in (key, key.removesuffix("_id")):
+                    try:
+                        field = model._meta.get_field(name)
+                        break
+                    except FieldDoesNotExist:
+                        field = None
             label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key
             out.append((label, show(field, before), show(field, after)))
         return out

@@ -11,14 +11,14 @@ class GatesConfig(AppConfig):
         from . import workbench as _workbench
 
         _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
-        from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core import menu
         from fangkong.core.figures import register_section
 
         from . import figures
 
         register_section(figures.section())  # its section of the leadership briefing
 
-        EXTRA_NAV.extend(
+        for order, (label, name, perm) in enumerate(
             [
                 (_("Gate check"), "gates:check", "gates.add_scanevent"),
                 (_("Scans"), "gates:scan-list", "gates.view_scanevent"),
@@ -28,7 +28,8 @@ class GatesConfig(AppConfig):
                 (_("Shifts"), "gates:shift-list", "gates.view_postshift"),
                 (_("Seals"), "gates:seal-list", "gates.view_seal"),
             ]
-        )
+        ):
+            menu.register("gates", label, name, perm, order=20 + order)
         # The gate's status lists are person status codes: the policy pages show their labels.
         from fangkong.people.models import PersonStatus
         from fangkong.policies.display import VALUE_LABELS

@@ -11,7 +11,7 @@ class ObservationConfig(AppConfig):
         from . import workbench as _workbench
 
         _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
-        from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core import menu
         from fangkong.core.figures import register_section
 
         from . import figures
@@ -21,18 +21,24 @@ class ObservationConfig(AppConfig):
 
         from . import policy, services
 
-        entries = [
-            (
-                _("Observation"),
-                "observation:today",
-                ("observation.view_observationorder", "people.view_statistics"),
-            ),
-            (_("Alerts"), "observation:alert-list", "observation.view_alert"),
-            (_("My care list"), "observation:care-daily", None),
-        ]
-        for entry in entries:
-            if entry not in EXTRA_NAV:
-                EXTRA_NAV.append(entry)
+        menu.register(
+            "observation",
+            _("Observation"),
+            "observation:today",
+            ("observation.view_observationorder", "people.view_statistics"),
+            order=30,
+        )
+        menu.register(
+            "observation", _("Alerts"), "observation:alert-list", "observation.view_alert", order=31
+        )
+        # A care group's members: the people who call on households (关爱小组), not the leadership.
+        menu.register(
+            "observation",
+            _("My care list"),
+            "observation:care-daily",
+            roles=("community_worker", "grid_member", "medical_staff", "cadre"),
+            order=32,
+        )
         # A new version of an order-length key moves the open orders it governs, whichever path saves it.
         governor_register(
             name="observation",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import decimal
 
-from django.utils.translation import get_language, npgettext, pgettext
+from django.utils.translation import get_language, npgettext, pgettext, pgettext_lazy
 
 # Labels for list items that are codes of another app (e.g. person statuses), registered by that app in
 # its AppConfig.ready() so this app need not import it: {policy key: {code: label}}.
@@ -47,6 +47,8 @@ def format_value(definition, value) -> str:
     if isinstance(value, list | tuple):
         sep = ", " if _english() else "、"
         return sep.join(_item(definition.key, v) for v in value) if value else "—"
+    if isinstance(value, str) and value in VALUE_LABELS.get(definition.key, {}):
+        return _item(definition.key, value)  # a code of another app (a person status) reads as its label
     if isinstance(value, decimal.Decimal | float) or definition.value_type == "decimal":
         try:  # stored as text ("37.30"): shown without trailing zeros
             value = format(decimal.Decimal(str(value)).normalize(), "f")
@@ -61,3 +63,26 @@ def policy_name(key: str) -> str:
 
     definition = PolicyDefinition.objects.filter(key=key).first()
     return definition.label() if definition else key
+
+
+# The domains of the policy keys (their first part), in the menu's order: the policies page groups by them.
+DOMAINS: list[tuple[tuple[str, ...], object]] = [
+    (("gate", "returnee"), pgettext_lazy("policy domain", "Gates and returnees")),
+    (("observation", "care_group"), pgettext_lazy("policy domain", "Observation and care groups")),
+    (("screening",), pgettext_lazy("policy domain", "Mass testing")),
+    (("tracing",), pgettext_lazy("policy domain", "Investigation")),
+    (("support", "hotline"), pgettext_lazy("policy domain", "Closures and service requests")),
+    (("workplace",), pgettext_lazy("policy domain", "Workplaces")),
+    (("briefing",), pgettext_lazy("policy domain", "Briefing")),
+]
+
+
+def group_by_domain(rows) -> list[tuple[object, list]]:
+    """[(domain title, rows)] for rows of (definition, policy), domains in order, unknown ones last."""
+    groups: dict[int, list] = {}
+    for row in rows:
+        prefix = row[0].key.split(".", 1)[0]
+        index = next((i for i, (prefixes, _t) in enumerate(DOMAINS) if prefix in prefixes), len(DOMAINS))
+        groups.setdefault(index, []).append(row)
+    other = pgettext_lazy("policy domain", "Other")
+    return [(DOMAINS[i][1] if i < len(DOMAINS) else other, groups[i]) for i in sorted(groups)]

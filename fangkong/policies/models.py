@@ -164,6 +164,16 @@ class Policy(models.Model):
     def __str__(self):
         return f"{self.definition.label()} v{self.version}: {self.display_value}"
 
+    @staticmethod
+    def changelog_value(field_name, value):
+        """The change log shows a code in a policy's value (a person status, an escalation target) as its
+        label, as the policy pages do (display.VALUE_LABELS), not as stored."""
+        if field_name != "value" or not isinstance(value, str):
+            return None
+        from .display import VALUE_LABELS
+
+        return next((labels[value] for labels in VALUE_LABELS.values() if value in labels), None)
+
     @property
     def display_value(self) -> str:
         return self.definition.format_value(self.value)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.views import form_errors
 
 from . import selectors, services
+from .display import group_by_domain
 from .forms import PolicyVersionForm
 from .models import PolicyDefinition
 
@@ -17,7 +18,12 @@ def policy_list(request):
     """Every policy key with the version in force now (for the user's home area)."""
     area = request.user.home_area()
     rows = selectors.current_policies(viewer=request.user, area=area)
-    return render(request, "policies/policy_list.html", {"rows": rows, "area": area, "title": _("Policies")})
+    groups = group_by_domain(rows)
+    return render(
+        request,
+        "policies/policy_list.html",
+        {"rows": rows, "groups": groups, "area": area, "title": _("Policies")},
+    )
 
 
 def change_message(result: services.PolicyChangeResult) -> str:

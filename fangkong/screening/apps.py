@@ -18,17 +18,18 @@ class ScreeningConfig(AppConfig):
         from . import workbench as _workbench
 
         _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
-        from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core import menu
 
         from . import figures, lookups  # noqa: F401  (registrations)
 
-        entries = [
-            (
-                _("Mass testing"),
-                "screening:home",
-                ("screening.view_campaign", "people.view_statistics"),
-            ),
-        ]
-        for entry in entries:
-            if entry not in EXTRA_NAV:
-                EXTRA_NAV.append(entry)
+        menu.register(
+            "screening",
+            _("Mass testing"),
+            "screening:home",
+            ("screening.view_campaign", "people.view_statistics"),
+        )
+        # The status a positive pool's members get is a person status code: the policy pages show its label.
+        from fangkong.people.models import PersonStatus
+        from fangkong.policies.display import VALUE_LABELS
+
+        VALUE_LABELS["screening.pool_positive_status"] = dict(PersonStatus.choices)

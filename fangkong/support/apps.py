@@ -11,17 +11,36 @@ class SupportConfig(AppConfig):
         from . import workbench as _workbench
 
         _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
-        from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core import menu
 
         from . import figures, lookups  # noqa: F401
 
-        entries = [
-            (_("Closures"), "support:closure-list", ("support.view_closure", "people.view_statistics")),
-            (_("Service requests"), "support:request-list", "support.view_request"),
-            (_("Phone line"), "support:quick-entry", "support.add_request"),
-            (_("My deliveries"), "support:runner", None),
-        ]
-        for entry in entries:
-            if entry not in EXTRA_NAV:
-                EXTRA_NAV.append(entry)
+        menu.register(
+            "closures",
+            _("Closures"),
+            "support:closure-list",
+            ("support.view_closure", "people.view_statistics"),
+            order=60,
+        )
+        menu.register(
+            "closures", _("Service requests"), "support:request-list", "support.view_request", order=61
+        )
+        menu.register("closures", _("Phone line"), "support:quick-entry", "support.add_request", order=62)
+        # The runners of the service teams (community workers, grid members, down-sunk cadres).
+        menu.register(
+            "closures",
+            _("My deliveries"),
+            "support:runner",
+            roles=("community_worker", "grid_member", "cadre"),
+            order=63,
+        )
         figures.register()
+        # Whom an escalation goes to is a code: the policy pages show its label.
+        from fangkong.policies.display import VALUE_LABELS
+
+        from .models import Escalation
+
+        targets = dict(Escalation.Target.choices)
+        VALUE_LABELS.update(
+            {"support.escalation.overdue_targets": targets, "support.escalation.urgent_targets": targets}
+        )

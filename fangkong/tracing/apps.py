@@ -11,15 +11,14 @@ class TracingConfig(AppConfig):
         from . import workbench as _workbench
 
         _workbench.register()  # its to-do lines, landing and search (core/workbench.py)
-        from fangkong.core.context_processors import EXTRA_NAV
+        from fangkong.core import menu
 
         from . import figures  # noqa: F401  (registers the briefing section)
 
-        entries = [
-            (_("Investigation"), "tracing:case-list", "tracing.view_case"),
-            (_("Contacts to follow"), "tracing:contact-list", "tracing.view_contact"),
-            (_("Risk-area screening"), "tracing:task-list", "tracing.view_screeningtask"),
-        ]
-        for entry in entries:
-            if entry not in EXTRA_NAV:
-                EXTRA_NAV.append(entry)
+        menu.register("tracing", _("Investigation"), "tracing:case-list", "tracing.view_case", order=50)
+        menu.register(
+            "tracing", _("Contacts to follow"), "tracing:contact-list", "tracing.view_contact", order=51
+        )
+        menu.register(
+            "tracing", _("Risk-area screening"), "tracing:task-list", "tracing.view_screeningtask", order=52
+        )

@@ -18,7 +18,7 @@ def test_login_language_tree_walk_and_change_log(page, login, tree, make_user):
 
     page.click("button[data-lang=en]")
     page.wait_for_selector("text=Welcome, 李娜")
-    assert page.locator("nav#nav").inner_text().startswith("Home")
+    assert page.locator("nav#nav summary").first.inner_text().startswith("Residents and areas")
 
     # Walk: street -> community -> grid -> building
     page.click(".cards >> text=卢沟桥街道")

@@ -24,7 +24,7 @@ def _text(html: str) -> str:
 
 def _row(html: str, key: str) -> str:
     doc = lxml.html.fromstring(html)
-    (row,) = doc.xpath(f'//table[@id="policies"]//tr[@data-key="{key}"]')
+    (row,) = doc.xpath(f'//*[@id="policies"]//tr[@data-key="{key}"]')
     return " ".join(row.text_content().split())
 
 
@@ -109,3 +109,59 @@ def test_format_value_units_and_lists():
     with translation.override("zh-hans"):
         assert d.format_value(14) == "14天"
         assert PolicyDefinition(key="a", unit="").format_value(["湖北", "武汉"]) == "湖北、武汉"
+
+
+CODE_RX = re.compile(r"(?<![A-Za-z0-9_.-])[a-z]+_[a-z_]+(?![A-Za-z0-9_.-])")  # home_observation, team_lead
+
+
+def test_list_is_grouped_by_domain_and_shows_no_raw_codes(client, admin):
+    """Issue 19: the policies come grouped by the domain of their key, each value in words (a status or an
+    escalation target by its label, never home_observation or team_lead)."""
+    client.force_login(admin)
+    html = client.get("/policies/").content.decode()
+    doc = lxml.html.fromstring(html)
+    titles = [" ".join(h.text_content().split()) for h in doc.xpath('//*[@id="policies"]//h2')]
+    assert (
+        titles[:2] == ["卡口与返京人员", "观察与关爱小组"] and "核酸检测" in titles and "其他" not in titles
+    )
+    for h2 in doc.xpath('//*[@id="policies"]//h2'):
+        table = h2.getnext()
+        keys = {tr.get("data-key").split(".")[0] for tr in table.xpath(".//tr[@data-key]")}
+        assert keys and len(keys) <= 2, (h2.text_content(), keys)  # one domain per table
+    assert "组长" in _row(html, "support.escalation.overdue_targets")
+    assert "居家观察" in _row(html, "screening.pool_positive_status")
+    body = " ".join(t.text_content() for t in doc.xpath('//*[@id="policies"]//td'))
+    assert not CODE_RX.search(body), CODE_RX.search(body)
+
+
+def test_change_log_shows_a_policy_value_in_words(client, admin, tree):
+    import datetime
+
+    from django.utils import timezone
+
+    from fangkong.core.models import ChangeLog
+    from fangkong.policies import services
+    from fangkong.policies.models import Policy
+
+    result = services.policy_change(
+        actor=admin,
+        key="support.escalation.overdue_targets",
+        value=["team_lead", "duty_phone"],
+        effective_from=timezone.now() + datetime.timedelta(days=1),
+        area=tree.district,
+        source="test",
+    )
+    change = ChangeLog.objects.filter(object_id=str(result.policy.pk), content_type__model="policy").latest(
+        "pk"
+    )
+    assert isinstance(result.policy, Policy)
+    client.force_login(admin)
+    html = client.get(change.get_absolute_url()).content.decode()
+    diff = " ".join(
+        lxml.html.fromstring(html).xpath('//table[contains(@class, "diff")]')[0].text_content().split()
+    )
+    assert "组长、社区值班电话" in diff, diff
+    assert "team_lead" not in diff and "duty_phone" not in diff
+    local = timezone.localtime(result.policy.effective_from).strftime("%Y-%m-%d %H:%M")
+    assert local in diff and "T" not in diff.split(local)[0][-3:]  # a time as people write it, not ISO
+    assert "+00:00" not in diff
