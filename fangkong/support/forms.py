@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 
 from .models import DoorKnock, RequestKind, TeamKind
@@ -16,7 +17,7 @@ class ClosureForm(ScopedForm):
     )
     name = forms.CharField(label=_("name"), max_length=120, required=False)
     reason = forms.CharField(label=_("reason"), max_length=300)
-    start = forms.DateTimeField(
+    start = dates.DateTimeField(
         label=_("closed from"),
         initial=lambda: timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 
 from .models import Classification, Contact, ContactKind, RiskArea, Severity, Whereabouts
@@ -17,8 +18,8 @@ class CaseOpenForm(ScopedForm):
         error_messages={"invalid_choice": _("Choose a resident in your jurisdiction.")},
     )
     lab = forms.CharField(label=_("laboratory"), max_length=120)
-    sample_date = forms.DateField(label=_("sample date"), initial=timezone.localdate, **DATE)
-    onset_date = forms.DateField(label=_("onset date"), required=False, **DATE)
+    sample_date = dates.DateField(label=_("sample date"), initial=timezone.localdate, **DATE)
+    onset_date = dates.DateField(label=_("onset date"), required=False, **DATE)
     classification = forms.ChoiceField(
         label=_("classification"),
         choices=[c for c in Classification.choices if c[0] != Classification.EXCLUDED],
@@ -29,17 +30,17 @@ class CaseUpdateForm(forms.Form):
     classification = forms.ChoiceField(label=_("classification"), choices=Classification.choices)
     severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices, required=False)
     whereabouts = forms.ChoiceField(label=_("where now"), choices=Whereabouts.choices)
-    onset_date = forms.DateField(label=_("onset date"), required=False, **DATE)
+    onset_date = dates.DateField(label=_("onset date"), required=False, **DATE)
 
 
 class TimelineForm(ScopedForm):
-    day = forms.DateField(label=_("day"), **DATE)
+    day = dates.DateField(label=_("day"), **DATE)
     place = ScopedModelChoiceField("areas.place", perm="areas.view_place", label=_("place"), required=False)
     text = forms.CharField(label=_("where / what"), max_length=200, required=False)
-    time_from = forms.TimeField(
+    time_from = dates.TimeField(
         label=_("from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    time_to = forms.TimeField(label=_("to"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    time_to = dates.TimeField(label=_("to"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
 
 
 class NamedContactForm(ScopedForm):
@@ -88,10 +89,10 @@ class RiskAreaForm(ScopedForm):
     area = ScopedModelChoiceField("areas.area", perm="areas.view_area", label=_("area"), required=False)
     place = ScopedModelChoiceField("areas.place", perm="areas.view_place", label=_("place"), required=False)
     region = forms.CharField(label=_("region outside the district"), max_length=60, required=False)
-    valid_from = forms.DateTimeField(
+    valid_from = dates.DateTimeField(
         label=_("from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    valid_to = forms.DateTimeField(
+    valid_to = dates.DateTimeField(
         label=_("to"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -104,5 +105,5 @@ class GraphForm(ScopedForm):
         "tracing.cluster", perm="tracing.view_cluster", label=_("cluster"), required=False
     )
     area = ScopedModelChoiceField("areas.area", perm="tracing.view_case", label=_("area"), required=False)
-    date_from = forms.DateField(label=_("sampled from"), required=False, **DATE)
-    date_to = forms.DateField(label=_("sampled to"), required=False, **DATE)
+    date_from = dates.DateField(label=_("sampled from"), required=False, **DATE)
+    date_to = dates.DateField(label=_("sampled to"), required=False, **DATE)
