@@ -113,6 +113,8 @@ def choices_for(lookup: Lookup, user, perm: str | None = None) -> QuerySet:
     """What `user` may pick: the lookup's scoped queryset, narrowed (never widened) by `perm`."""
     qs = lookup.queryset(user)
     if perm:
+        if not hasattr(qs, "visible_to"):  # ?perm= on a lookup with no scoping of its own (issue 18)
+            raise ImproperlyConfigured(f"{lookup.key} takes no permission")
         qs = qs.visible_to(user, perm)  # chained: both limits hold
     if lookup.select_related:
         qs = qs.select_related(*lookup.select_related)

@@ -94,7 +94,7 @@ def _api_lists(admin) -> list[tuple[str, object, list[str]]]:
         view = viewset(action="list", request=request, format_kwarg=None, kwargs={})
         view.filterset_class_ = None
         names = []
-        if viewset.queryset is not None:
+        if getattr(viewset, "queryset", None) is not None:
             view.filterset_class_ = backend.get_filterset_class(view, viewset.queryset)
             if view.filterset_class_ is not None:
                 names = _filter_names(view.filterset_class_, request)
