@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fangkong.core.middleware.RequestContextMiddleware",
     "fangkong.accounts.middleware.UserLanguageMiddleware",
+    # After the user's language: its 400 for a NUL character is in the reader's language (issue 18).
+    "fangkong.core.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

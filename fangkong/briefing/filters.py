@@ -1,15 +1,15 @@
-import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedFilterSet
 
 from .models import Briefing, FigureValue, Item
 
 
 class BriefingFilter(ScopedFilterSet):
-    date = django_filters.DateFilter(field_name="date", label=_("date"))
-    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("date from"))
-    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("date to"))
+    date = dates.DateFilter(field_name="date", label=_("date"))
+    since = dates.DateFilter(field_name="date", lookup_expr="gte", label=_("date from"))
+    until = dates.DateFilter(field_name="date", lookup_expr="lte", label=_("date to"))
 
     class Meta:
         model = Briefing

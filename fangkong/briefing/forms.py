@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 
 from .models import Item
@@ -10,7 +11,7 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class GenerateForm(forms.Form):
-    date = forms.DateField(label=_("date"), initial=timezone.localdate, widget=DATE)
+    date = dates.DateField(label=_("date"), initial=timezone.localdate, widget=DATE)
     amend = forms.BooleanField(label=_("amend the briefing of this date (a new version)"), required=False)
     reason = forms.CharField(label=_("reason for the amendment"), max_length=300, required=False)
 
@@ -25,7 +26,7 @@ class ItemForm(ScopedForm):
         required=False,
         error_messages={"invalid_choice": _("Choose an area of your jurisdiction.")},
     )
-    deadline = forms.DateField(label=_("deadline"), required=False, widget=DATE)
+    deadline = dates.DateField(label=_("deadline"), required=False, widget=DATE)
 
 
 class ItemStateForm(forms.Form):
@@ -33,4 +34,4 @@ class ItemStateForm(forms.Form):
 
 
 class ArchiveSearchForm(forms.Form):
-    date = forms.DateField(label=_("date"), required=False, widget=DATE)
+    date = dates.DateField(label=_("date"), required=False, widget=DATE)

@@ -27,6 +27,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from . import dates
+
 LIMIT = 20
 
 
@@ -111,6 +113,8 @@ def choices_for(lookup: Lookup, user, perm: str | None = None) -> QuerySet:
     """What `user` may pick: the lookup's scoped queryset, narrowed (never widened) by `perm`."""
     qs = lookup.queryset(user)
     if perm:
+        if not hasattr(qs, "visible_to"):  # ?perm= on a lookup with no scoping of its own (issue 18)
+            raise ImproperlyConfigured(f"{lookup.key} takes no permission")
         qs = qs.visible_to(user, perm)  # chained: both limits hold
     if lookup.select_related:
         qs = qs.select_related(*lookup.select_related)
@@ -230,7 +234,9 @@ class ScopedForm(ScopedFormMixin, forms.Form):
 
 
 class ScopedModelForm(ScopedFormMixin, forms.ModelForm):
-    pass
+    class Meta:
+        # A model's dates and times through the one bounded parser (core.dates), in every subclass.
+        formfield_callback = dates.formfield_for_dbfield
 
 
 # django-filter
@@ -279,12 +285,21 @@ def _fk_filter(f):
     return {"lookup": lookup_for(f.related_model).key}
 
 
+# Generated date filters parse through core.dates too: ?since=2022-02-30 is a field error, not a 500.
+_DATE_FILTERS = {
+    models.DateField: {"filter_class": dates.DateFilter},
+    models.DateTimeField: {"filter_class": dates.DateTimeFilter},
+    models.TimeField: {"filter_class": dates.TimeFilter},
+}
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """A FilterSet whose foreign-key filters (declared or generated from Meta.fields) offer only what the
     requesting user may see, searched by typing. The user comes from `request` (views and DRF pass it)."""
 
     FILTER_DEFAULTS = {
         **django_filters.filterset.FILTER_FOR_DBFIELD_DEFAULTS,
+        **_DATE_FILTERS,
         models.ForeignKey: {"filter_class": ScopedModelChoiceFilter, "extra": _fk_filter},
         models.OneToOneField: {"filter_class": ScopedModelChoiceFilter, "extra": _fk_filter},
         models.ManyToManyField: {"filter_class": ScopedModelMultipleChoiceFilter, "extra": _fk_filter},
@@ -326,6 +341,7 @@ class ScopedRestFilterSet(ScopedFilterSet, django_filters.rest_framework.FilterS
             for k, v in ScopedFilterSet.FILTER_DEFAULTS.items()
             if k in (models.ForeignKey, models.OneToOneField, models.ManyToManyField)
         },
+        **_DATE_FILTERS,
     }
 
 
@@ -361,3 +377,10 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     """Related fields a ModelSerializer generates are scoped too (ScopedRelatedField)."""
 
     serializer_related_field = ScopedRelatedField
+    # A model's dates and times through the one bounded parser (core.dates).
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: dates.DateSerializerField,
+        models.DateTimeField: dates.DateTimeSerializerField,
+        models.TimeField: dates.TimeSerializerField,
+    }

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from . import dates
 from .models import ChangeLog, SensitiveAccess
 
 
@@ -10,7 +11,7 @@ class ChangeLogFilter(django_filters.FilterSet):
     object_id = django_filters.CharFilter(label=_("object id"))
     content_type = django_filters.NumberFilter(field_name="content_type_id", label=_("object type"))
     request_id = django_filters.CharFilter(label=_("request id"))
-    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("since"))
+    since = dates.DateFilter(field_name="time", lookup_expr="date__gte", label=_("since"))
 
     class Meta:
         model = ChangeLog

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -48,6 +49,14 @@ class ImportFileError(ValueError):
     def __init__(self, code: str, **params):
         super().__init__(code)
         self.code, self.params = code, params
+
+
+# Why the reader refuses a file, for the messages of the apps' FILE_ERRORS (marked here, translated when shown).
+FILE_ERRORS = {
+    "nul": gettext_noop(
+        "Row %(row)s contains a NUL character (\\0): this is no text table. Save it again as .xlsx or .csv."
+    ),
+}
 
 
 def check_upload(data: bytes, filename: str) -> None:
@@ -94,6 +103,14 @@ def _decode_csv(data: bytes) -> str:
         return data.decode("gb18030")  # a superset of GBK: what Excel on Chinese Windows writes
 
 
+def _refuse_nul(cells: list[str], rownum: int) -> None:
+    """A NUL character refuses the file (issue 18): PostgreSQL text cannot hold one, and a table that
+    has one is a binary file named .csv, not something to store row by row."""
+    for c in cells:
+        if "\x00" in c:
+            raise ImportFileError("nul", row=rownum)
+
+
 def _rows_from_matrix(
     matrix: Iterable[Iterable], max_rows: int | None = None, aliases: dict | None = None
 ) -> list[dict]:
@@ -101,8 +118,11 @@ def _rows_from_matrix(
     (trailing blank lines, which spreadsheets carry by the thousand, do not count)."""
     it = iter(matrix)
     header = None
+    rownum = 0  # the spreadsheet's row number, for the NUL message
     for raw in it:
+        rownum += 1
         cells = [_cell(v) for v in raw]
+        _refuse_nul(cells, rownum)
         if any(cells):
             header = [_canonical(h, aliases) for h in cells]
             break
@@ -112,7 +132,9 @@ def _rows_from_matrix(
     blank = 0  # blank lines not yet kept: inside the data they keep the row numbers, at the end they go
     filled = 0
     for raw in it:
+        rownum += 1
         cells = [_cell(v) for v in raw]
+        _refuse_nul(cells, rownum)
         row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
         if not any(row.values()):
             blank += 1

@@ -1,14 +1,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedFilterSet, WithinAreaFilter
 
 from .models import FollowUp, Pass, Post, PostShift, ReturneeNotice, ScanEvent, Seal
 
 
 class ScanFilter(ScopedFilterSet):
-    day = django_filters.DateFilter(field_name="scanned_at", lookup_expr="date", label=_("date"))
-    since = django_filters.IsoDateTimeFilter(field_name="scanned_at", lookup_expr="gte", label=_("since"))
+    day = dates.DateFilter(field_name="scanned_at", lookup_expr="date", label=_("date"))
+    since = dates.DateTimeFilter(field_name="scanned_at", lookup_expr="gte", label=_("since"))
     area = WithinAreaFilter(label=_("within area"))
 
     class Meta:
@@ -82,7 +83,7 @@ class PostFilter(ScopedFilterSet):
 
 class ShiftFilter(ScopedFilterSet):
     area = WithinAreaFilter(label=_("within area"))
-    day = django_filters.DateFilter(field_name="start", lookup_expr="date", label=_("date"))
+    day = dates.DateFilter(field_name="start", lookup_expr="date", label=_("date"))
 
     class Meta:
         model = PostShift

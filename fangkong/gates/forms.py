@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area, Level, Place
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 from fangkong.core.identity import IdType
 
@@ -73,7 +74,7 @@ class ReturneeNoticeForm(forms.Form):
     id_number = forms.CharField(label=_("Document number"), max_length=24)
     phone = forms.CharField(label=_("Returnee's phone"), max_length=20, required=False)
     travel_from = forms.CharField(label=_("Coming from"), max_length=60)
-    arrival_date = forms.DateField(
+    arrival_date = dates.DateField(
         label=_("Arrival date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     address = forms.CharField(label=_("Address in the community"), max_length=200, required=False)
@@ -148,7 +149,7 @@ class ShiftForm(ScopedForm):
         "gates.post", perm="gates.add_postshift", queryset=Post.objects.filter(active=True), label=_("Post")
     )
     volunteer = ScopedModelChoiceField("gates.volunteer", label=_("Volunteer"))
-    start = forms.DateTimeField(
+    start = dates.DateTimeField(
         label=_("Start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    end = forms.DateTimeField(label=_("End"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = dates.DateTimeField(label=_("End"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

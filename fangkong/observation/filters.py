@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedFilterSet, WithinAreaFilter
 
 from .models import Alert, HealthReport, ObservationOrder, Room, SickLeaveReport, SiteMember, Stay
@@ -10,8 +11,8 @@ class OrderFilter(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="person__name", lookup_expr="icontains", label=_("name"))
     area = WithinAreaFilter(label=_("within area"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("open only"))
-    ends_before = django_filters.DateFilter(field_name="planned_end", lookup_expr="lte", label=_("ends by"))
-    running_on = django_filters.DateFilter(method="filter_running_on", label=_("running on"))
+    ends_before = dates.DateFilter(field_name="planned_end", lookup_expr="lte", label=_("ends by"))
+    running_on = dates.DateFilter(method="filter_running_on", label=_("running on"))
 
     class Meta:
         model = ObservationOrder

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 from fangkong.policies.forms import PolicyVersionForm
 
@@ -18,7 +19,7 @@ class OrderForm(ScopedForm):
     order_type = forms.ChoiceField(label=_("type"), choices=OrderType.choices)
     reason = forms.ChoiceField(label=_("reason"), choices=OrderReason.choices)
     source = forms.CharField(label=_("source record"), max_length=200, required=False)
-    start = forms.DateField(
+    start = dates.DateField(
         label=_("start"),
         initial=timezone.localdate,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from fangkong.core import dates
 from fangkong.core.language import chinese_by_default
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
@@ -476,8 +477,8 @@ def stay_discharge(request, pk):
 def occupancy(request):
     default = timezone.localdate() - datetime.timedelta(days=6)
     try:
-        start = datetime.date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
+        start = dates.parse_date(request.GET.get("start", "")) or default
+    except ValueError:  # dates.DateError
         start = default
     if abs((start - default).days) > 3660:  # ten years either way; 9999-12-31 + 7 days is no date
         start = default

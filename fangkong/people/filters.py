@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedFilterSet, ScopedModelChoiceFilter, WithinAreaFilter
 
 from . import selectors
@@ -38,7 +39,7 @@ class PersonFilter(ScopedFilterSet):
 class StatusChangeFilter(ScopedFilterSet):
     area = WithinAreaFilter(label=_("within area"))
     person = ScopedModelChoiceFilter(label=_("resident"))
-    since_after = django_filters.DateFilter(field_name="since", lookup_expr="date__gte", label=_("since"))
+    since_after = dates.DateFilter(field_name="since", lookup_expr="date__gte", label=_("since"))
 
     class Meta:
         model = StatusChange
@@ -77,7 +78,7 @@ class ImportBatchFilter(ScopedFilterSet):
 class VisitFilter(ScopedFilterSet):
     area = WithinAreaFilter(label=_("within area"))
     entry = ScopedModelChoiceFilter(label=_("ledger entry"))
-    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("from"))
+    date_after = dates.DateFilter(field_name="date", lookup_expr="gte", label=_("from"))
 
     class Meta:
         model = Visit

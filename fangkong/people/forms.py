@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area, Level
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 from fangkong.core.identity import IdType
 
@@ -52,7 +53,7 @@ class PersonForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=PersonStatus.choices)
-    since = forms.DateTimeField(
+    since = dates.DateTimeField(
         label=_("since"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

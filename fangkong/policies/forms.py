@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 
 
@@ -11,12 +12,12 @@ class PolicyVersionForm(ScopedForm):
     only offers the areas where the viewer may set policy."""
 
     value = forms.CharField(label=_("value"), max_length=200)
-    effective_from = forms.DateTimeField(
+    effective_from = dates.DateTimeField(
         label=_("effective from"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         initial=lambda: timezone.localtime().replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M"),
     )
-    effective_to = forms.DateTimeField(
+    effective_to = dates.DateTimeField(
         label=_("effective to"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     area = ScopedModelChoiceField(

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
 
 from .models import Box, Campaign, Exemption, LaneStaff, Site
@@ -10,7 +11,7 @@ DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
 def dt_field(label, required=True):
-    return forms.DateTimeField(
+    return dates.DateTimeField(
         label=label,
         required=required,
         input_formats=DT_FORMATS,

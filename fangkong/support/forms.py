@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 
 from .models import DoorKnock, RequestKind, TeamKind
@@ -17,7 +18,7 @@ class ClosureForm(ScopedForm):
     )
     name = forms.CharField(label=pgettext_lazy("not a person", "name"), max_length=120, required=False)
     reason = forms.CharField(label=_("reason"), max_length=300)
-    start = forms.DateTimeField(
+    start = dates.DateTimeField(
         label=_("closed from"),
         initial=lambda: timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

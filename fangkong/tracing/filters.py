@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedFilterSet, WithinAreaFilter
 
 from .models import Case, Cluster, Contact, RiskArea, ScreeningTask, Whereabouts
@@ -11,9 +12,7 @@ from .models import Case, Cluster, Contact, RiskArea, ScreeningTask, Whereabouts
 class CaseFilter(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="person__name", lookup_expr="icontains", label=_("name"))
     area = WithinAreaFilter(label=_("within area"))
-    sampled_from = django_filters.DateFilter(
-        field_name="sample_date", lookup_expr="gte", label=_("sampled from")
-    )
+    sampled_from = dates.DateFilter(field_name="sample_date", lookup_expr="gte", label=_("sampled from"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("transfer overdue"))
 
     class Meta:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField, ScopedModelMultipleChoiceField
 
 from .models import Classification, Contact, ContactKind, RiskArea, Severity, Whereabouts
@@ -18,8 +19,8 @@ class CaseOpenForm(ScopedForm):
         error_messages={"invalid_choice": _("Choose a resident in your jurisdiction.")},
     )
     lab = forms.CharField(label=_("laboratory"), max_length=120)
-    sample_date = forms.DateField(label=_("sample date"), initial=timezone.localdate, **DATE)
-    onset_date = forms.DateField(label=_("onset date"), required=False, **DATE)
+    sample_date = dates.DateField(label=_("sample date"), initial=timezone.localdate, **DATE)
+    onset_date = dates.DateField(label=_("onset date"), required=False, **DATE)
     classification = forms.ChoiceField(
         label=_("classification"),
         choices=[c for c in Classification.choices if c[0] != Classification.EXCLUDED],
@@ -30,17 +31,17 @@ class CaseUpdateForm(forms.Form):
     classification = forms.ChoiceField(label=_("classification"), choices=Classification.choices)
     severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices, required=False)
     whereabouts = forms.ChoiceField(label=_("where now"), choices=Whereabouts.choices)
-    onset_date = forms.DateField(label=_("onset date"), required=False, **DATE)
+    onset_date = dates.DateField(label=_("onset date"), required=False, **DATE)
 
 
 class TimelineForm(ScopedForm):
-    day = forms.DateField(label=pgettext_lazy("date", "day"), **DATE)
+    day = dates.DateField(label=pgettext_lazy("date", "day"), **DATE)
     place = ScopedModelChoiceField("areas.place", perm="areas.view_place", label=_("place"), required=False)
     text = forms.CharField(label=_("where / what"), max_length=200, required=False)
-    time_from = forms.TimeField(
+    time_from = dates.TimeField(
         label=_("from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    time_to = forms.TimeField(
+    time_to = dates.TimeField(
         label=pgettext_lazy("time range", "to"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}),
@@ -93,10 +94,10 @@ class RiskAreaForm(ScopedForm):
     area = ScopedModelChoiceField("areas.area", perm="areas.view_area", label=_("area"), required=False)
     place = ScopedModelChoiceField("areas.place", perm="areas.view_place", label=_("place"), required=False)
     region = forms.CharField(label=_("region outside the district"), max_length=60, required=False)
-    valid_from = forms.DateTimeField(
+    valid_from = dates.DateTimeField(
         label=_("from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    valid_to = forms.DateTimeField(
+    valid_to = dates.DateTimeField(
         label=pgettext_lazy("time range", "to"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -109,5 +110,5 @@ class GraphForm(ScopedForm):
         "tracing.cluster", perm="tracing.view_cluster", label=_("cluster"), required=False
     )
     area = ScopedModelChoiceField("areas.area", perm="tracing.view_case", label=_("area"), required=False)
-    date_from = forms.DateField(label=_("sampled from"), required=False, **DATE)
-    date_to = forms.DateField(label=_("sampled to"), required=False, **DATE)
+    date_from = dates.DateField(label=_("sampled from"), required=False, **DATE)
+    date_to = dates.DateField(label=_("sampled to"), required=False, **DATE)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
+from fangkong.core import dates
 from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 
 from ..models import Role, Scope, User
@@ -57,7 +58,7 @@ class UserCreateSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(source="key")
-    created = serializers.DateTimeField()
+    created = dates.DateTimeSerializerField()
     expires = serializers.SerializerMethodField()
 
     def get_expires(self, obj) -> str | None:

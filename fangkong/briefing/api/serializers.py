@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
+from fangkong.core import dates
 from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 
 from ..lookups import OWNER_LEVELS
@@ -26,7 +27,7 @@ class BriefingSerializer(ScopedModelSerializer):
 
 
 class GenerateSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = dates.DateSerializerField()
     amend = serializers.BooleanField(default=False)
     reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 

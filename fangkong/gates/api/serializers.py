@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area, Place
+from fangkong.core import dates
 from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 from fangkong.people.models import Person
 
@@ -51,7 +52,7 @@ class ScanSerializer(ScopedModelSerializer):
         return obj.reason_texts()
 
 
-_DATETIME = serializers.DateTimeField()
+_DATETIME = dates.DateTimeSerializerField()
 _DECIMAL = serializers.DecimalField(max_digits=4, decimal_places=1)
 
 
@@ -94,7 +95,7 @@ class ScanInSerializer(serializers.Serializer):
         max_digits=4, decimal_places=1, min_value=30, max_value=45, required=False, allow_null=True
     )
     direction = serializers.ChoiceField(choices=["in", "out"], default="in")
-    scanned_at = serializers.DateTimeField(required=False, allow_null=True)
+    scanned_at = dates.DateTimeSerializerField(required=False, allow_null=True)
     travel_from = serializers.CharField(max_length=60, required=False, allow_blank=True)
 
     def validate(self, attrs):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from fangkong.core import dates
 from fangkong.core.audit import model_update, record
 from fangkong.core.models import ChangeLog
 from fangkong.policies.selectors import policy_value
@@ -89,7 +90,7 @@ def pass_issue(
             )
     now = timezone.now()
     valid_from = valid_from or now
-    if not now - PASS_START_MAX_PAST <= valid_from <= now + PASS_START_MAX_AHEAD:
+    if not dates.within(valid_from, past=PASS_START_MAX_PAST, ahead=PASS_START_MAX_AHEAD, now=now):
         raise ValidationError(
             {
                 "valid_from": _("A start at most %(past)d days before and %(ahead)d days after today.")

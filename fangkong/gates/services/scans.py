@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from fangkong.core import context, sql
+from fangkong.core import context, dates, sql
 from fangkong.core.audit import record_bulk
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
@@ -219,7 +219,7 @@ def _scan_time(at: datetime.datetime, now: datetime.datetime) -> datetime.dateti
         at = at.astimezone(datetime.UTC)
     except (OverflowError, ValueError):
         return None
-    return at if now - SCAN_MAX_AGE <= at <= now + SCAN_MAX_AHEAD else None
+    return at if dates.within(at, past=SCAN_MAX_AGE, ahead=SCAN_MAX_AHEAD, now=now) else None
 
 
 def _clean_item(item: dict, now: datetime.datetime | None = None) -> tuple[dict, dict]:

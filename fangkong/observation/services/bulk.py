@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from fangkong.core import dates
 from fangkong.core.audit import snapshot
 from fangkong.core.models import ChangeLog
 from fangkong.people.models import Person
@@ -48,7 +49,7 @@ def order_create_bulk(
         return []
     today = timezone.localdate()
     start = start or today
-    if not today - ORDER_START_MAX_PAST <= start <= today + ORDER_START_MAX_AHEAD:
+    if not dates.within(start, past=ORDER_START_MAX_PAST, ahead=ORDER_START_MAX_AHEAD, now=today):
         raise ValidationError(
             {
                 "start": _("A start date at most %(past)d days before and %(ahead)d days after today.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from fangkong.core import dates
 from fangkong.core.audit import msgid, record, snapshot
 from fangkong.core.models import ChangeLog
 from fangkong.people.models import Person, PersonStatus
@@ -133,7 +134,7 @@ def order_create(
         raise ValidationError({"reason": _("Unknown reason.")})
     start = start or timezone.localdate()
     today = timezone.localdate()
-    if not today - ORDER_START_MAX_PAST <= start <= today + ORDER_START_MAX_AHEAD:
+    if not dates.within(start, past=ORDER_START_MAX_PAST, ahead=ORDER_START_MAX_AHEAD, now=today):
         raise ValidationError(
             {
                 "start": _("A start date at most %(past)d days before and %(ahead)d days after today.")

@@ -42,6 +42,7 @@ FILE_ERRORS = {
     "too_many_rows": _lazy("The file has more than %(n)s rows: split it into several files."),
     "no_rows": _lazy("The file has no rows."),
     "missing_columns": _lazy("Missing columns: %(c)s. Use the template."),
+    "nul": _lazy(core_imports.FILE_ERRORS["nul"]),
 }
 
 

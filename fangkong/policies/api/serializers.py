@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
+from fangkong.core import dates
 from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 
 from ..models import Policy, PolicyDefinition
@@ -47,15 +48,15 @@ class PolicyValueSerializer(serializers.Serializer):
     value = serializers.JSONField()
     version = serializers.IntegerField()
     area = serializers.IntegerField(allow_null=True)
-    effective_from = serializers.DateTimeField()
-    effective_to = serializers.DateTimeField(allow_null=True)
+    effective_from = dates.DateTimeSerializerField()
+    effective_to = dates.DateTimeSerializerField(allow_null=True)
     source = serializers.CharField()
 
 
 class PolicyPreviewInputSerializer(serializers.Serializer):
     key = serializers.SlugRelatedField(slug_field="key", queryset=PolicyDefinition.objects.all())
     value = serializers.JSONField()
-    effective_from = serializers.DateTimeField(required=False)
+    effective_from = dates.DateTimeSerializerField(required=False)
     # Only areas where the caller may set policy: another area's id answers like an unknown one.
     area = ScopedRelatedField(
         queryset=Area.objects.all(), perm="policies.add_policy", allow_null=True, required=False
@@ -80,8 +81,8 @@ class PreviewShadowSerializer(serializers.Serializer):
 
 
 class PreviewChangeSerializer(serializers.Serializer):
-    old_end = serializers.DateField()
-    new_end = serializers.DateField()
+    old_end = dates.DateSerializerField()
+    new_end = dates.DateSerializerField()
     count = serializers.IntegerField()
 
 
@@ -101,7 +102,7 @@ class PolicyPreviewSerializer(serializers.Serializer):
     key = serializers.CharField()
     value = serializers.JSONField()
     area = serializers.IntegerField(allow_null=True)
-    effective_from = serializers.DateTimeField()
+    effective_from = dates.DateTimeSerializerField()
     current_version = serializers.IntegerField(allow_null=True)
     moved = serializers.IntegerField()
     governed = GovernedPreviewSerializer(many=True)

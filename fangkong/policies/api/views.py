@@ -5,6 +5,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from fangkong.areas.models import Area
+from fangkong.core import dates
 from fangkong.core.api import ScopedViewSetMixin
 
 from .. import selectors, services
@@ -22,7 +23,7 @@ from .serializers import (
 class _ValueQuery(serializers.Serializer):
     key = serializers.CharField(max_length=100)
     area = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    at = serializers.DateTimeField(required=False)
+    at = dates.DateTimeSerializerField(required=False)
 
 
 class PolicyDefinitionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from fangkong.core import dates
 from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 
 from ..models import (
@@ -62,8 +63,8 @@ class CampaignInSerializer(serializers.Serializer):
     area = ScopedRelatedField(
         queryset=Campaign._meta.get_field("area").related_model.objects.all(), perm="screening.add_campaign"
     )
-    starts = serializers.DateTimeField()
-    ends = serializers.DateTimeField()
+    starts = dates.DateTimeSerializerField()
+    ends = dates.DateTimeSerializerField()
     rule = serializers.ChoiceField(choices=Campaign.Rule.choices, default=Campaign.Rule.EVERYONE)
     rule_params = serializers.DictField(required=False)
 

@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area
+from fangkong.core import dates
 from fangkong.core import imports as core_imports
 from fangkong.core.audit import msgid, record, record_bulk
 from fangkong.core.imports import ImportFileError, RowError
@@ -75,6 +75,7 @@ FILE_ERRORS = {
     "unreadable": gettext_noop("The file cannot be read (%(e)s): upload .xlsx or .csv."),
     "header": gettext_noop("Wrong header: the file needs the columns %(need)s (found: %(found)s)."),
     "empty": gettext_noop("The file has no rows."),
+    "nul": core_imports.FILE_ERRORS["nul"],
 }
 
 
@@ -115,18 +116,10 @@ def file_error_text(code: str, params: dict) -> str:
 
 
 def _parse_time(text: str) -> datetime.datetime | None:
-    text = (text or "").strip()
-    if not text:
+    try:  # the one parser of dates (core.dates): 2022-02-30 or 25:00 is a row error, not a 500
+        return dates.parse_datetime(text)
+    except dates.DateError:
         return None
-    t = parse_datetime(text.replace("/", "-"))
-    if t is None:
-        try:
-            t = datetime.datetime.fromisoformat(text.replace("/", "-"))
-        except ValueError:
-            return None
-    if timezone.is_naive(t):
-        t = timezone.make_aware(t)
-    return t
 
 
 def check_rows(campaign: Campaign, rows: list[dict], report: ResultReport) -> list[tuple]:

@@ -15,11 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from fangkong.core import crypto
+from fangkong.core import crypto, dates
 from fangkong.core.audit import record
 from fangkong.core.identity import normalise_id, normalise_phone
 from fangkong.core.scoping import user_can_see_path
@@ -106,16 +105,12 @@ class _Invalid(Exception):
 
 
 def _parse_sampled_at(raw) -> datetime.datetime:
-    if isinstance(raw, datetime.datetime):
-        t = raw
-    elif raw in (None, ""):
+    if raw is None or raw == "":
         return timezone.now()
-    else:
-        t = parse_datetime(str(raw))
-        if t is None:
-            raise _Invalid("sampled_at", _("Not a date and time."))
-    if timezone.is_naive(t):
-        t = timezone.make_aware(t)
+    try:  # the one parser of dates (core.dates): impossible or out-of-range times are invalid items
+        t = dates.parse_datetime(raw)
+    except dates.DateError as exc:
+        raise _Invalid("sampled_at", exc.message) from None
     if t > timezone.now() + datetime.timedelta(minutes=10):
         raise _Invalid("sampled_at", _("The sampling time lies in the future."))
     return t

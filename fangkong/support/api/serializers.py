@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area, Level
+from fangkong.core import dates
 from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
 
 from ..models import (
@@ -172,7 +173,7 @@ class RunnerActionSerializer(serializers.Serializer):
     request = serializers.IntegerField()
     action = serializers.CharField(max_length=20)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    at = serializers.DateTimeField(required=False)
+    at = dates.DateTimeSerializerField(required=False)
 
 
 class RunnerSyncSerializer(serializers.Serializer):

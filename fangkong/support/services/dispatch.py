@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area
+from fangkong.core import dates
 from fangkong.core.audit import msgid, record, snapshot
 from fangkong.core.models import ChangeLog
 
@@ -265,7 +265,10 @@ def runner_sync(*, actor, items: list[dict]) -> list[dict]:
                 req = runner_requests(user=_user(actor)).get(pk=int(item.get("request")))
             except (TypeError, ValueError, OverflowError, Request.DoesNotExist) as exc:
                 raise ValidationError(_("Unknown request.")) from exc
-            at = parse_datetime(str(item.get("at") or "")) or None
+            try:  # the one parser of dates (core.dates): an impossible time rejects the item
+                at = dates.parse_datetime(item.get("at") or None)
+            except dates.DateError as exc:
+                raise ValidationError(exc.message) from None
             if at is not None and timezone.is_naive(at):
                 at = timezone.make_aware(at)
             if at is not None and at > timezone.now() + datetime.timedelta(minutes=5):

@@ -1,5 +1,3 @@
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from fangkong.core import dates
 from fangkong.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, UserLanguageMixin
 
 from .. import selectors, services
@@ -126,8 +125,8 @@ def _date(value):
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
+        return dates.parse_date(value)
+    except ValueError:  # dates.DateError
         raise drf_serializers.ValidationError({"date": [_("Give a date as YYYY-MM-DD.")]}) from None
 
 
