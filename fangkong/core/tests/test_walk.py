@@ -195,7 +195,9 @@ def test_demo_populates_every_feature(demo):
     assert sm.TargetPerson.objects.filter(result="negative").exists()
     pooled = set(sm.RetestItem.objects.values_list("person_id", flat=True))
     assert sm.TargetPerson.objects.filter(person_id__in=pooled, result="flagged").count() == len(pooled)
-    assert ObservationOrder.objects.filter(person_id__in=pooled, source__startswith="screening.Tube:").exists()
+    assert ObservationOrder.objects.filter(
+        person_id__in=pooled, source__startswith="screening.Tube:"
+    ).exists()
     assert sum(sm.CoverageCount.objects.values_list("to_retest", flat=True)) == len(pooled)
     assert sum(sm.CoverageCount.objects.values_list("positive", flat=True)) == (
         sm.TargetPerson.objects.filter(result="preliminary_positive").count()
