@@ -1,6 +1,7 @@
 """Mass testing's section of the leadership briefing (fangkong.core.figures): per community, for the
 campaigns whose window holds the moment (or that are running), the people to test, tested, results
-pending, positives; and the open transfers of preliminary positives. Read from the maintained counts."""
+pending, people to re-sample (members of a positive pool) and preliminary positives (a positive single
+tube or antigen self-test: never a pool's members); and the open transfers of preliminary positives. Read from the maintained counts."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def screening_figures(as_of, communities) -> dict[int, dict[str, float]]:
 
     by_path = {c.path: c.pk for c in communities}
     out: dict[int, dict[str, float]] = defaultdict(
-        lambda: {"due": 0, "tested": 0, "pending": 0, "positive": 0, "transfers_open": 0}
+        lambda: {"due": 0, "tested": 0, "pending": 0, "to_retest": 0, "positive": 0, "transfers_open": 0}
     )
     live = Campaign.objects.filter(Q(starts__lte=as_of, ends__gte=as_of) | Q(state=Campaign.State.RUNNING))
     rows = (
@@ -29,7 +30,12 @@ def screening_figures(as_of, communities) -> dict[int, dict[str, float]]:
         .annotate(community=Substr("area_path", 1, COMMUNITY_LEN))
         .values("community")
         .annotate(
-            t=Sum("target"), e=Sum("exempt"), s=Sum("sampled"), p=Sum("pending_results"), pos=Sum("positive")
+            t=Sum("target"),
+            e=Sum("exempt"),
+            s=Sum("sampled"),
+            p=Sum("pending_results"),
+            pool=Sum("to_retest"),
+            pos=Sum("positive"),
         )
     )
     for r in rows:
@@ -40,6 +46,7 @@ def screening_figures(as_of, communities) -> dict[int, dict[str, float]]:
         f["due"] += (r["t"] or 0) - (r["e"] or 0)
         f["tested"] += r["s"] or 0
         f["pending"] += r["p"] or 0
+        f["to_retest"] += r["pool"] or 0
         f["positive"] += r["pos"] or 0
     for path, n in (
         TransferTask.objects.filter(state=TransferTask.State.OPEN, created_at__lte=as_of)
@@ -67,10 +74,16 @@ register_section(
             ),
             Figure("pending", gettext_noop("Results pending"), unit=gettext_noop("people")),
             Figure(
-                "positive",
-                gettext_noop("Positive (pool or single)"),
+                "to_retest",
+                gettext_noop("To re-sample (pool positive)"),
                 unit=gettext_noop("people"),
                 link="screening:retest-list",
+            ),
+            Figure(
+                "positive",
+                gettext_noop("Preliminary positive"),
+                unit=gettext_noop("people"),
+                link="screening:transfer-list",
             ),
             Figure(
                 "transfers_open",
@@ -82,7 +95,8 @@ register_section(
         ),
         compute=screening_figures,
         sentence=gettext_noop(
-            "{tested} people tested of {due}; {positive} positive, {transfers_open} transfers open"
+            "{tested} people tested of {due}; {to_retest} to re-sample, {positive} preliminary positive, "
+            "{transfers_open} transfers open"
         ),
     )
 )

@@ -1,4 +1,5 @@
-"""Hand-off of a preliminary positive to case investigation (流调).
+"""Hand-offs to other apps: a preliminary positive to case investigation (流调), the members of a positive
+pool to observation (`on_pool_positive`, below).
 
 `on_preliminary_positive` is called by the results service for a positive single tube and for a positive
 antigen self-test, inside the same transaction. When the tracing app is installed it opens (or finds) the
@@ -37,3 +38,44 @@ def on_preliminary_positive(*, actor, person, sampled_at: datetime.datetime, lab
         params={"ref": ref, "lab": lab},
     )
     return None
+
+
+# Statuses that outrank a pool's: a preliminary positive or a case is not sent back to home observation.
+STRONGER = ("preliminary_positive", "confirmed")
+
+
+def on_pool_positive(*, actor, person_ids: list[int], status: str, sources: dict[int, str]) -> list:
+    """Members of a positive pooled tube get the policy's status (screening.pool_positive_status) the only
+    way a status that means an order may be given: an observation order of that kind, created by the
+    observation service with its policy days, reports and end (source "screening.Tube:<id>"). People who
+    already hold an open order of that kind, or a stronger status, are left as they are; a status no order
+    backs is not set (the retest list and the result 'to re-sample' carry them). Returns the orders."""
+    if not person_ids or not apps.is_installed("fangkong.observation"):
+        return []
+    from fangkong.observation import services as observation
+    from fangkong.observation.models import ObservationOrder, OrderReason, OrderStatus
+    from fangkong.people.models import Person
+
+    order_type = next((t for t, s in observation.PERSON_STATUS.items() if s == status), None)
+    if order_type is None:
+        return []
+    held = set(
+        ObservationOrder.objects.filter(
+            person_id__in=person_ids,
+            order_type=order_type,
+            status__in=[OrderStatus.ACTIVE, OrderStatus.EXTENDED],
+        ).values_list("person_id", flat=True)
+    )
+    people = list(
+        Person.objects.filter(pk__in=person_ids)
+        .exclude(pk__in=held)
+        .exclude(status__in=STRONGER)
+        .order_by("pk")
+    )
+    return observation.order_create_bulk(
+        actor=actor,
+        people=people,
+        order_type=order_type,
+        reason=OrderReason.OTHER,
+        sources=[sources[p.pk] for p in people],
+    )

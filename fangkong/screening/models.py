@@ -129,7 +129,10 @@ class CoverageCount(ScopedModel):
     exempt = models.PositiveIntegerField(_("exempt"), default=0)
     pending_results = models.PositiveIntegerField(_("results pending"), default=0)
     negative = models.PositiveIntegerField(_("negative"), default=0)
-    positive = models.PositiveIntegerField(_("positive"), default=0)
+    # A positive pooled tube makes its members people to re-sample alone (单采复核), not positives; only a
+    # positive single tube or antigen self-test makes a (preliminary) positive.
+    to_retest = models.PositiveIntegerField(_("to re-sample"), default=0)
+    positive = models.PositiveIntegerField(_("preliminary positive"), default=0)
 
     class Meta:
         ordering = ["area_path"]

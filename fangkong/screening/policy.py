@@ -18,6 +18,7 @@ LANE_PER_HOUR = "screening.lane_per_hour"  # int: default throughput of a lane p
 FINISH_HOURS = "screening.finish_hours"  # int: the designated area is finished within these hours
 POOL_POSITIVE_STATUS = "screening.pool_positive_status"  # text: a PersonStatus value
 TRANSFER_HOURS = "screening.transfer_hours"  # int: hours to transfer a preliminary positive
+NOTICE_MINUTES = "screening.notice_minutes"  # int: a slot starts at least this long after it is planned
 
 KEYS = [
     POOLED,
@@ -31,6 +32,7 @@ KEYS = [
     FINISH_HOURS,
     POOL_POSITIVE_STATUS,
     TRANSFER_HOURS,
+    NOTICE_MINUTES,
 ]
 
 

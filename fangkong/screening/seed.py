@@ -2,9 +2,12 @@
 
 A finished campaign in the first demo community five days ago: target, two sampling sites, the staggered
 schedule (when the scheduler is installed), pooled sampling of nearly everyone, boxes sealed, handed over
-and received, a laboratory file with one positive pool (its members on the retest list) and one positive
-single tube (a transfer task), reasons recorded for the untested (away, bed-bound → home visit).
-A running campaign over the first street since two hours ago: its schedule published, a third sampled,
+and received, a laboratory file with one positive pool (its members on the retest list, to re-sample, and
+in home observation by an observation order), one positive single tube (a transfer task) and negative
+tubes (their members' result negative), reasons recorded for the untested (away, bed-bound → home visit).
+Its schedule is not made: a plan made now would place no one (its window has passed).
+A running campaign over the first street since two hours ago: its schedule published (slots from the
+policy's notice lead after now, never in the past), a third sampled,
 tubes open and closed, a box sealed, an antigen self-test reported.
 """
 

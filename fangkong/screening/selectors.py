@@ -12,7 +12,7 @@ from fangkong.areas.models import STEP, Area
 
 from .models import Campaign, CoverageCount, LabResult, Sample, TargetPerson
 
-COUNT_FIELDS = ("target", "sampled", "exempt", "pending_results", "negative", "positive")
+COUNT_FIELDS = ("target", "sampled", "exempt", "pending_results", "negative", "to_retest", "positive")
 LEVEL_LEN = {"street": 3 * STEP, "community": 4 * STEP}
 
 

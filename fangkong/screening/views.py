@@ -18,7 +18,7 @@ from fangkong.areas.models import Area
 from fangkong.core import excel
 from fangkong.core import imports as core_imports
 from fangkong.core.imports import RowError
-from fangkong.core.scoping import get_visible_or_404
+from fangkong.core.scoping import get_visible_or_404, user_can_see_path
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors
 
 from . import documents, forms, selectors, services
@@ -419,7 +419,18 @@ def lane_lookup(request, pk):
         out.append(
             {
                 "people": [
-                    {"person": m.person_id, "name": m.person.name, "state": m.state, "single": m.single_tube}
+                    # A resident of another community (at this site) is named by their signed code: a
+                    # person id outside the writer's jurisdiction is refused like an unknown one.
+                    {
+                        **(
+                            {"person": m.person_id}
+                            if user_can_see_path(request.user, "screening.add_sample", m.area_path)
+                            else {"code": services.resident_token(m)}
+                        ),
+                        "name": m.person.name,
+                        "state": m.state,
+                        "single": m.single_tube,
+                    }
                     for m in household
                 ]
             }
@@ -667,7 +678,8 @@ def coverage(request, pk):
             _("coverage %"),
             _("results pending"),
             _("negative"),
-            _("positive"),
+            _("to re-sample"),
+            _("preliminary positive"),
         ]
         data = [
             [
@@ -678,6 +690,7 @@ def coverage(request, pk):
                 r["rate"],
                 r["pending_results"],
                 r["negative"],
+                r["to_retest"],
                 r["positive"],
             ]
             for r in rows

@@ -190,6 +190,21 @@ def test_demo_populates_every_feature(demo):
     )
     assert {"sealed", "received"} <= set(sm.Box.objects.values_list("state", flat=True))
     assert sm.LabResult.objects.filter(result="positive").exists()
+    # Issue 18: a negative tube's members carry its result; a positive pool's members are to re-sample
+    # (not positives) and in home observation by an order; no slot starts before its plan was made.
+    assert sm.TargetPerson.objects.filter(result="negative").exists()
+    pooled = set(sm.RetestItem.objects.values_list("person_id", flat=True))
+    assert sm.TargetPerson.objects.filter(person_id__in=pooled, result="flagged").count() == len(pooled)
+    assert ObservationOrder.objects.filter(
+        person_id__in=pooled, source__startswith="screening.Tube:"
+    ).exists()
+    assert sum(sm.CoverageCount.objects.values_list("to_retest", flat=True)) == len(pooled)
+    assert sum(sm.CoverageCount.objects.values_list("positive", flat=True)) == (
+        sm.TargetPerson.objects.filter(result="preliminary_positive").count()
+    )
+    assert sm.SlotAssignment.objects.exists()
+    for plan in sm.SchedulePlan.objects.all():
+        assert not plan.slots.filter(start__lt=plan.created_at).exists(), plan
     from fangkong.support.models import (
         Closure,
         DeliveryAttempt,
@@ -235,16 +250,21 @@ def test_every_status_is_backed_by_its_record(demo):
     for person_id, classification in Case.objects.values_list("person_id", "classification"):
         if classification in CASE_STATUS:
             cases.setdefault(person_id, set()).add(CASE_STATUS[classification])
-    # Mass testing: a preliminary positive has its transfer task (应转尽转), a member of a positive pool its
-    # single-tube retest (the status from policy), each with the dated status the results service wrote.
+    # Mass testing: a preliminary positive has its transfer task (应转尽转), with the dated status the
+    # results service wrote. A member of a positive pool is on the retest list; the status the policy
+    # gives them is an observation order's, so it needs that order like anyone's (no retest excuses it).
     screening_backed = {
         PersonStatus.PRELIMINARY_POSITIVE: set(TransferTask.objects.values_list("person_id", flat=True)),
     }
     retest = set(RetestItem.objects.values_list("person_id", flat=True))
+    assert retest  # the demo has a positive pool, so the case below is walked
+    order_backed = set(PERSON_STATUS.values())
     for person in Person.objects.exclude(status=PersonStatus.NORMAL):
         if person.pk in cases:
             assert person.status in cases[person.pk], (person.pk, person.status)
-        elif person.pk in (screening_backed.get(person.status, set()) | retest) and person.pk not in running:
+        elif person.status in order_backed:
+            assert person.status in running.get(person.pk, set()), (person.pk, person.status)
+        elif person.pk in screening_backed.get(person.status, set()) and person.pk not in running:
             assert StatusChange.objects.filter(
                 person=person, status=person.status, source__startswith="screening."
             )

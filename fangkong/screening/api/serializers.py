@@ -91,7 +91,18 @@ class TargetSerializer(ScopedModelSerializer):
 class CoverageSerializer(ScopedModelSerializer):
     Meta = _ro(
         CoverageCount,
-        ["id", "campaign", "area", "target", "sampled", "exempt", "pending_results", "negative", "positive"],
+        [
+            "id",
+            "campaign",
+            "area",
+            "target",
+            "sampled",
+            "exempt",
+            "pending_results",
+            "negative",
+            "to_retest",
+            "positive",
+        ],
     )
 
 

@@ -100,6 +100,7 @@ class CampaignViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             "rate",
             "pending_results",
             "negative",
+            "to_retest",
             "positive",
         )
         return Response(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.core.audit import msgid, record
+from fangkong.core.scoping import user_can_see_path
 
 from ..models import Box, BoxEvent, Campaign, Site, Tube
 
@@ -30,8 +31,12 @@ def _event(box: Box, state: str, actor, person_name: str) -> BoxEvent:
 def box_seal(
     *, actor, site: Site, code: str, barcodes: list[str], lab: str = "", person_name: str = ""
 ) -> Box:
-    """Seal a box with closed tubes of the site. All or nothing: one bad barcode refuses the box."""
+    """Seal a box with closed tubes of the site. All or nothing: one bad barcode refuses the box. A tube
+    of another site answers like an unknown barcode, and a site outside the writer's jurisdiction like an
+    unknown site."""
     campaign: Campaign = site.campaign
+    if actor is not None and not user_can_see_path(actor, "screening.add_box", site.area_path):
+        raise ValidationError({"site": _("Unknown site.")})
     code = (code or "").strip().upper()
     if not code:
         raise ValidationError({"code": _("Give the box code.")})
@@ -45,7 +50,8 @@ def box_seal(
     if not wanted:
         raise ValidationError({"tubes": _("Scan at least one tube.")})
     tubes = {
-        t.barcode: t for t in Tube.objects.select_for_update().filter(campaign=campaign, barcode__in=wanted)
+        t.barcode: t
+        for t in Tube.objects.select_for_update().filter(campaign=campaign, site=site, barcode__in=wanted)
     }
     problems = []
     for b in wanted:
@@ -88,6 +94,8 @@ NEXT = {Box.State.SEALED: Box.State.HANDED_OVER, Box.State.HANDED_OVER: Box.Stat
 def box_advance(*, actor, box: Box, state: str, person_name: str = "") -> Box:
     """Hand a sealed box over (the courier's name) or receive a handed-over box at the lab."""
     box = Box.objects.select_for_update().get(pk=box.pk)
+    if actor is not None and not user_can_see_path(actor, "screening.change_box", box.area_path):
+        raise ValidationError(_("Unknown box."))
     if NEXT.get(box.state) != state:
         raise ValidationError(
             _("A %(from)s box cannot be marked %(to)s.")

@@ -184,9 +184,9 @@ def campaign_target_compute(*, actor, campaign: Campaign) -> int:
         cur.execute(
             """
             INSERT INTO screening_coveragecount
-                (campaign_id, area_id, area_path, target, sampled, exempt, pending_results, negative, positive,
-                 created_at, updated_at)
-            SELECT t.campaign_id, t.building_id, a.path, COUNT(*), 0, 0, 0, 0, 0, %s, %s
+                (campaign_id, area_id, area_path, target, sampled, exempt, pending_results, negative, to_retest,
+                 positive, created_at, updated_at)
+            SELECT t.campaign_id, t.building_id, a.path, COUNT(*), 0, 0, 0, 0, 0, 0, %s, %s
             FROM screening_targetperson t JOIN areas_area a ON a.id = t.building_id
             WHERE t.campaign_id = %s
             GROUP BY t.campaign_id, t.building_id, a.path

@@ -340,22 +340,32 @@ def _write(actor, campaign: Campaign, imp: LabImport, todo: list[tuple], report:
                 batch_size=5000,
             )
             Tube.objects.filter(pk__in=[t[0] for t in todo]).update(state=Tube.State.RESULTED, updated_at=now)
-        # Per-building counts only: a negative person's result is read from their sample's tube when
-        # needed (selectors.negative_since); only positives are written on the person (below).
-        # One UPDATE … FROM for both results.
+        # Per-building counts, one UPDATE … FROM for every result: a positive tube of one person makes a
+        # preliminary positive, a positive pool makes its members people to re-sample (never positives).
         cur.execute(
             """
             UPDATE screening_coveragecount
-            SET pending_results = pending_results - x.n, negative = negative + x.neg, positive = positive + x.pos
+            SET pending_results = pending_results - x.n, negative = negative + x.neg,
+                positive = positive + x.pos, to_retest = to_retest + x.pool
             FROM (SELECT s.building_id, COUNT(*) AS n,
                          COUNT(*) FILTER (WHERE r.result = 'negative') AS neg,
-                         COUNT(*) FILTER (WHERE r.result = 'positive') AS pos
+                         COUNT(*) FILTER (WHERE r.result = 'positive' AND t.count <= 1) AS pos,
+                         COUNT(*) FILTER (WHERE r.result = 'positive' AND t.count > 1) AS pool
                   FROM screening_sample s JOIN screening_labresult r ON r.tube_id = s.tube_id
+                  JOIN screening_tube t ON t.id = s.tube_id
                   WHERE r.source_id = %s GROUP BY s.building_id) x
             WHERE screening_coveragecount.campaign_id = %s AND screening_coveragecount.area_id = x.building_id
             """,
             [imp.pk, campaign.pk],
         )
+    # A negative tube's result is its members' result (the target list filters by it).
+    TargetPerson.objects.filter(
+        campaign=campaign,
+        result=TargetPerson.Result.NONE,
+        person_id__in=Sample.objects.filter(
+            campaign=campaign, tube__result__source=imp, tube__result__result=LabResult.Result.NEGATIVE
+        ).values("person_id"),
+    ).update(result=TargetPerson.Result.NEGATIVE, updated_at=now)
     positives = list(
         LabResult.objects.filter(source=imp, result=LabResult.Result.POSITIVE).select_related("tube")
     )
@@ -388,9 +398,10 @@ def _positives(actor, campaign: Campaign, positives: list[LabResult], report: Re
     for s in samples:
         by_tube.setdefault(s[1], []).append(s)
     result_of = {r.tube_id: r for r in positives}
-    # A tube with several people is a pool (retest each alone); a tube with one person names them.
-    pooled = [s for ss in by_tube.values() if len(ss) > 1 for s in ss]
-    single = [s for ss in by_tube.values() if len(ss) == 1 for s in ss]
+    # A tube with several people is a pool (retest each alone); a tube with one person names them (the
+    # tube's count, as the coverage counts read it).
+    pooled = [s for t, ss in by_tube.items() if result_of[t].tube.count > 1 for s in ss]
+    single = [s for t, ss in by_tube.items() if result_of[t].tube.count <= 1 for s in ss]
     now = timezone.now()
     if pooled:
         communities = _community_ids({s[3] for s in pooled})
@@ -412,15 +423,18 @@ def _positives(actor, campaign: Campaign, positives: list[LabResult], report: Re
         TargetPerson.objects.filter(campaign=campaign, person_id__in=[s[0] for s in pooled]).update(
             result=TargetPerson.Result.FLAGGED, updated_at=now
         )
+        # The policy's status for them is an observation order's (居家观察): it is given through the
+        # observation service, with its policy days, reports and end, never as a bare status.
         status = policy.value(policy.POOL_POSITIVE_STATUS, at=now, area=campaign.area)
-        if status in PersonStatus.values:
-            _status_bulk(
-                actor,
-                [s[0] for s in pooled],
-                status,
-                _("pooled tube positive: single-tube retest"),
-                f"screening.Campaign:{campaign.pk}",
-            )
+        first_tube: dict[int, int] = {}
+        for p, t, _a, _path, _at in pooled:
+            first_tube.setdefault(p, t)
+        handoff.on_pool_positive(
+            actor=actor,
+            person_ids=list(first_tube),
+            status=status,
+            sources={p: f"screening.Tube:{t}" for p, t in first_tube.items()},
+        )
         report.flagged = len(pooled)
     if single:
         hours = int(policy.value(policy.TRANSFER_HOURS, at=now, area=campaign.area))

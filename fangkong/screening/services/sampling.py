@@ -116,7 +116,16 @@ def _parse_sampled_at(raw) -> datetime.datetime:
     return t
 
 
+def _in_scope(actor, path: str) -> bool:
+    """Whether the writer's jurisdiction holds `path` (no actor: the demo and background jobs)."""
+    return actor is None or user_can_see_path(actor, "screening.add_sample", path)
+
+
 def _resolve_target(actor, site: Site, item: dict) -> TargetPerson:
+    """The target an item names. A person id (picked from the lane's scoped lookup) must lie in the
+    writer's jurisdiction, else it answers exactly like an unknown id; a scanned or typed code (the
+    resident in front of the lane, from any community the campaign covers) is taken at a site of the
+    writer's (checked by the batch)."""
     campaign = site.campaign
     target = None
     if item.get("person") not in (None, ""):
@@ -136,13 +145,7 @@ def _resolve_target(actor, site: Site, item: dict) -> TargetPerson:
         target = found[0] if found else None
     else:
         raise _Invalid("person", _("Scan the resident's code or type an ID number or phone."))
-    if target is None:
-        raise _Invalid("person", _("Not in this campaign's target population."))
-    if (
-        actor is not None
-        and not user_can_see_path(actor, "screening.add_sample", target.area_path)
-        and not (user_can_see_path(actor, "screening.add_sample", site.area_path))
-    ):
+    if target is None or (item.get("person") not in (None, "") and not _in_scope(actor, target.area_path)):
         raise _Invalid("person", _("Not in this campaign's target population."))
     return target
 
@@ -168,6 +171,10 @@ def _tube_for(site: Site, barcode: str, target: TargetPerson, now) -> Tube:
         except IntegrityError:
             tube = Tube.objects.select_for_update().get(campaign=campaign, barcode=barcode)
         return tube
+    if tube.site_id != site.pk:  # a tube belongs to its site: its owner and community are not told
+        raise _Invalid(
+            "tube", _("Tube %(code)s cannot be used at this site: take a new tube.") % {"code": barcode}
+        )
     if tube.state != Tube.State.OPEN:
         raise _Invalid("tube", _("Tube %(code)s is already closed: take a new tube.") % {"code": barcode})
     if tube.count >= tube.capacity:
@@ -200,6 +207,10 @@ def _sample_one(actor, site: Site, item: dict) -> ItemResult:
                 raise _Invalid("campaign", _("The campaign is not running."))
             sampled_at = _parse_sampled_at(item.get("sampled_at"))
             target = _resolve_target(actor, site, item)
+            mine = _in_scope(actor, target.area_path)
+            if target.state == TargetPerson.State.SAMPLED and not mine:
+                # Outside the writer's jurisdiction the lane learns only what it needs: no name, time, tube.
+                raise _Invalid("person", _("Already sampled in this campaign."))
             if target.state == TargetPerson.State.SAMPLED:
                 prev = Sample.objects.filter(campaign=site.campaign, person_id=target.person_id).first()
                 raise _Invalid(
@@ -256,7 +267,7 @@ def _sample_one(actor, site: Site, item: dict) -> ItemResult:
         tube_count=tube.count,
         tube_capacity=tube.capacity,
         tube_closed=tube.state != Tube.State.OPEN,
-        name=target.person.name,
+        name=target.person.name if mine else "",
     )
 
 
@@ -266,6 +277,15 @@ def sample_batch_record(*, actor, site: Site, items: list[dict]) -> list[ItemRes
     if len(items) > MAX_BATCH:
         raise ValidationError(_("At most %(n)d samples per request.") % {"n": MAX_BATCH})
     site = Site.objects.select_related("campaign").get(pk=site.pk)  # the campaign's state as it is now
+    if not _in_scope(actor, site.area_path):  # a site outside the writer's jurisdiction is an unknown one
+        return [
+            ItemResult(
+                str((it if isinstance(it, dict) else {}).get("client_id") or ""),
+                "invalid",
+                {"site": [_("Unknown site.")]},
+            )
+            for it in items
+        ]
     return [_sample_one(actor, site, item if isinstance(item, dict) else {}) for item in items]
 
 
@@ -273,6 +293,8 @@ def sample_batch_record(*, actor, site: Site, items: list[dict]) -> list[ItemRes
 def tube_close(*, actor, tube: Tube) -> Tube:
     """The sampler closes a pooled tube before it is full."""
     tube = Tube.objects.select_for_update().get(pk=tube.pk)
+    if actor is not None and not user_can_see_path(actor, "screening.change_tube", tube.area_path):
+        raise ValidationError(_("Unknown tube barcode %(code)s.") % {"code": tube.barcode})
     if tube.state != Tube.State.OPEN:
         raise ValidationError(_("Tube %(code)s is already closed.") % {"code": tube.barcode})
     if tube.count == 0:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from fangkong.areas.models import Area
 from fangkong.core.audit import record
 
+from .. import policy
 from ..models import Campaign, CoverageCount, SchedulePlan, Site, SlotAssignment, TargetPerson
 
 SLOT_MINUTES = 30
@@ -125,6 +126,26 @@ def campaign_inputs(campaign: Campaign):
     return buildings, out_sites, {s.pk for s in sites if s.closed}
 
 
+def first_slot_start(campaign: Campaign, *, now: datetime.datetime, slot_minutes: int) -> datetime.datetime:
+    """The first slot a plan made at `now` may use: not before now plus the policy's notice lead (people
+    must be told before they come), on the campaign's slot grid (from its start), so that a re-plan's
+    slots line up with the published ones. A window with no slot left refuses the plan."""
+    lead = int(policy.value(policy.NOTICE_MINUTES, at=now, area=campaign.area))
+    earliest = now + datetime.timedelta(minutes=max(0, lead))
+    start = campaign.starts
+    if start < earliest:
+        step = datetime.timedelta(minutes=slot_minutes)
+        start += step * -(-(earliest - start) // step)  # whole slots, rounded up
+    if start + datetime.timedelta(minutes=slot_minutes) > campaign.ends:
+        raise ValidationError(
+            _(
+                "No slot is left in the campaign's window: slots start %(lead)s minutes after planning at the earliest."
+            )
+            % {"lead": lead}
+        )
+    return start
+
+
 def published_plan(campaign: Campaign) -> SchedulePlan | None:
     return campaign.plans.filter(published_at__isnull=False).order_by("-version").first()
 
@@ -145,18 +166,14 @@ def plan_generate(*, actor, campaign: Campaign, slot_minutes: int = SLOT_MINUTES
     if not open_sites:
         raise ValidationError(_("Add at least one open sampling site first."))
     now = timezone.now()
-    start = (
-        max(campaign.starts, now.replace(second=0, microsecond=0))
-        if campaign.state == Campaign.State.RUNNING
-        else campaign.starts
-    )
+    start = first_slot_start(campaign, now=now, slot_minutes=slot_minutes)
     fixed: dict[int, tuple[int, datetime.datetime]] = {}
     current = published_plan(campaign)
     if current is not None:
-        # Buildings whose slot has started keep it (site and first slot, their people as planned); the
-        # others are placed again.
+        # Buildings whose slot has started, or starts within the notice lead (they are told and on their
+        # way), keep it (site and first slot, their people as planned); the others are placed again.
         kept: dict[int, list] = {}
-        for s in current.slots.filter(start__lte=now).order_by("start"):
+        for s in current.slots.filter(start__lt=start).order_by("start"):
             kept.setdefault(s.area_id, []).append(s)
         buildings = [b for b in buildings if b.key not in kept]
         for area_id, slots in kept.items():

@@ -167,5 +167,7 @@ def test_campaign_schedule_lane_offline_results_retests_coverage(
     assert set(RetestItem.objects.values_list("person_id", flat=True)) == {p.pk for p in people[:10]}
     page.goto(f"/screening/campaigns/{c.pk}/coverage/")
     totals = page.locator("#coverage-totals")
-    assert totals.get_attribute("data-positive") == "10"
+    # A positive pool makes ten people to re-sample, not ten positives (issue 18).
+    assert totals.get_attribute("data-positive") == "0" and page.inner_text("#total-positive") == "0"
+    assert totals.get_attribute("data-to-retest") == "10" and page.inner_text("#total-to-retest") == "10"
     assert re.search(r"12", page.inner_text("#total-tested"))

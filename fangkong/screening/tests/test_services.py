@@ -169,7 +169,8 @@ def test_lab_results_all_or_nothing_idempotent_and_positives(tree):
     ps[0].refresh_from_db()
     assert ps[0].status == PersonStatus.HOME_OBSERVATION
     cov = _cov(c)
-    assert (cov.pending_results, cov.positive, cov.negative) == (0, 10, 2)
+    # The pool's members are people to re-sample, not positives (no single tube was positive).
+    assert (cov.pending_results, cov.to_retest, cov.positive, cov.negative) == (0, 10, 0, 2)
     # Re-sent: nothing changes.
     imp2 = services.lab_file_import(actor=None, campaign=c, data=good, filename="r.csv")
     assert imp2.ok and imp2.applied == 0 and imp2.unchanged == 2

@@ -156,7 +156,7 @@ def test_boxes_lab_file_retests_coverage_untested(client, tree, make_user):
     assert all(p.name in table for p in ps[:10]) and ps[10].name not in table
     assert RetestItem.objects.count() == 10
     cov = client.get(f"/screening/campaigns/{c.pk}/coverage/").content.decode()
-    assert 'data-positive="10"' in cov
+    assert 'data-positive="0"' in cov and 'data-to-retest="10"' in cov
     xlsx = client.get(f"/screening/campaigns/{c.pk}/coverage/?level=building&export=xlsx")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
     # Untested: one person left; a reason recorded from the list.
