@@ -315,7 +315,7 @@ class ScanVisitor(models.Model):
         db_index=False,
     )
     area_path = models.CharField(_("area path"), max_length=64, db_index=True)
-    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.GATE)
+    source = models.CharField(_("how linked"), max_length=8, choices=Source.choices, default=Source.GATE)
 
     objects = ScopedManager()
 

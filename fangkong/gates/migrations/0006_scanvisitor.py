@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
                 ('scanned_at', models.DateTimeField(verbose_name='scanned at')),
                 ('area_path', models.CharField(db_index=True, max_length=64, verbose_name='area path')),
-                ('source', models.CharField(choices=[('gate', 'at the gate'), ('relink', 're-linked later')], default='gate', max_length=8, verbose_name='source')),
+                ('source', models.CharField(choices=[('gate', 'at the gate'), ('relink', 're-linked later')], default='gate', max_length=8, verbose_name='how linked')),
                 ('area', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area', verbose_name='area')),
                 ('person', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person', verbose_name='resident')),
                 ('place', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.place', verbose_name='place')),
