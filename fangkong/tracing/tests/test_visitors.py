@@ -81,7 +81,10 @@ def test_visitor_at_a_community_gate_is_a_candidate_for_the_investigator_only(
     # B's own community sees its resident's visit and the contact; A's worker sees nothing of B.
     worker_b = make_user("community_worker", tree.b.community)
     assert list(ScanVisitor.objects.visible_to(worker_b).values_list("person_id", flat=True)) == [visitor.pk]
+    visits = api.as_user(worker_b).get("/api/gates/visits/").json()["results"]
+    assert [(v["person"], v["place_name"]) for v in visits] == [(visitor.pk, "镇国寺门岗")]
     worker_a = make_user("community_worker", tree.a.community)
+    assert api.as_user(worker_a).get("/api/gates/visits/").json()["results"] == []
     assert not ScanVisitor.objects.visible_to(worker_a).exists()
     assert not ScanVisitor.objects.visible_to(make_user("gate_volunteer", tree.a.community)).exists()
     assert set(ScanEvent.objects.visible_to(worker_a).values_list("person_id", flat=True)) == {
