@@ -140,3 +140,22 @@ def test_relink_through_a_notice_hmac_and_the_command(tree, make_user, capsys):
     assert "linked 1 scan(s): 0 from a follow-up naming the resident, 1 from the HMAC" in printed
     assert "left unlinked: 0 scan(s)" in printed
     assert ScanVisitor.objects.get().person == visitor
+
+
+def test_check_page_answers_as_for_an_unknown_code_and_keeps_the_visitor(client, tree, make_user):
+    gate = make_gate(tree.a.community)
+    visitor, number = resident(tree.b.household, name="宛平来客", status="close_contact")
+    client.force_login(make_user("gate_volunteer", tree.a.community))
+    html = client.post(f"/gates/check/?place={gate.pk}", {"code": number, "direction": "in"}).content.decode()
+    unknown = client.post(f"/gates/check/?place={gate.pk}", {"code": UNKNOWN, "direction": "in"})
+    assert "宛平来客" not in html and "宛平" not in html
+    # The verdict block reads exactly as for a code registered nowhere.
+
+    def block(h):
+        i = h.index('id="verdict"')
+        return h[i : h.index("</ul>", i)]
+
+    assert "verdict-reasons" in block(html) and block(html) == block(unknown.content.decode())
+    link = ScanVisitor.objects.get()
+    assert link.person == visitor and link.area_path == visitor.area_path
+    assert ScanEvent.objects.get(pk=link.scan_id).person_id is None
