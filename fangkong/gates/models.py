@@ -265,6 +265,76 @@ class ScanEvent(models.Model):
         return [reason_text(code) for code in self.reasons or []]
 
 
+class ScanVisitor(models.Model):
+    """Who a scan at a gate outside their own community was (issue 18): the scan itself keeps no person
+    (the gate's community must not learn who is registered where), so the link lives here, scoped by the
+    PERSON's area. Their own community and upward see it (`visible_to`); the investigation reads it
+    for co-presence and the timeline. No gate page, list, serializer or export reads this table.
+
+    Append-only like the scan, with the scan's place and time copied so that co-presence needs no join
+    back to the partitioned scan table."""
+
+    scope_path_field = "area_path"
+
+    class Source(models.TextChoices):
+        GATE = "gate", _("at the gate")
+        RELINK = "relink", _("re-linked later")
+
+    id = models.BigAutoField(primary_key=True)
+    # No database foreign keys, as on the scan table (the scan's key is (id, scanned_at) there).
+    scan = models.ForeignKey(
+        ScanEvent,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        verbose_name=_("scan"),
+        db_constraint=False,
+        db_index=False,
+    )
+    scanned_at = models.DateTimeField(_("scanned at"))
+    place = models.ForeignKey(
+        "areas.Place",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("place"),
+        db_constraint=False,
+        db_index=False,
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("resident"),
+        db_constraint=False,
+        db_index=False,
+    )
+    area = models.ForeignKey(
+        "areas.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("area"),
+        db_constraint=False,
+        db_index=False,
+    )
+    area_path = models.CharField(_("area path"), max_length=64, db_index=True)
+    source = models.CharField(_("how linked"), max_length=8, choices=Source.choices, default=Source.GATE)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-scanned_at", "-id"]
+        verbose_name = _("visit at another gate")
+        verbose_name_plural = _("visits at other gates")
+        constraints = [models.UniqueConstraint(fields=["scan", "scanned_at"], name="scanvisitor_scan_unique")]
+        indexes = [
+            models.Index(fields=["place", "scanned_at"], name="scanvisitor_place_time"),
+            models.Index(fields=["person", "scanned_at"], name="scanvisitor_person_time"),
+            models.Index(fields=["area_path", "scanned_at"], name="scanvisitor_path_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.place_id} {self.scanned_at:%Y-%m-%d %H:%M}"
+
+
 class ReturneeNotice(ScopedModel):
     """返京人员: advance notice (or a gate refusal), review, inspection, decision, letter, hand-off."""
 

@@ -18,7 +18,17 @@ from fangkong.core import crypto, sql
 from fangkong.core.identity import RESIDENT_ID_RE, mask_id, mask_phone, normalise_id, normalise_phone
 from fangkong.people.models import Person, PersonStatus
 
-from .models import FollowUp, Pass, PlaceCode, PostShift, ReturneeNotice, ScanEvent, Seal, Verdict
+from .models import (
+    FollowUp,
+    Pass,
+    PlaceCode,
+    PostShift,
+    ReturneeNotice,
+    ScanEvent,
+    ScanVisitor,
+    Seal,
+    Verdict,
+)
 from .verdicts import GateRules, GateVerdict, decide
 
 PASS_SALT = "fangkong.gates.pass"
@@ -460,6 +470,13 @@ def current_shift(*, user, at: datetime.datetime | None = None) -> PostShift | N
 
 def scan_list(*, viewer) -> QuerySet[ScanEvent]:
     return ScanEvent.objects.visible_to(viewer).select_related("place", "person", "volunteer", "post")
+
+
+def visit_list(*, viewer) -> QuerySet[ScanVisitor]:
+    """Scans of the viewer's residents at gates of other communities (the scan there names nobody):
+    scoped by the person's area, so the gate's community never reads this, their own community and
+    upward do."""
+    return ScanVisitor.objects.visible_to(viewer).select_related("place", "person", "scan")
 
 
 def refusal_list(*, viewer) -> QuerySet[ScanEvent]:

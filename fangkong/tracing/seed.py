@@ -1,12 +1,14 @@
 """Demo investigation: a small outbreak with a chain, written through the services (seed_demo calls
 `seed_activity(ctx)` after the gates and observation demo fortnight).
 
-At the first demo community's gate, a resident who later tests positive scans in yesterday morning; two
-people (one from the next community) pass the same gate within minutes. Their scans go in through the
-gates service like any other. The screening hand-off opens the case (its timeline fills from the scans
-and the registry), the candidates are listed with their reasons and confirmed in one action (observation
-orders in bulk), one of them tests positive in turn (a second case linked to the first), both join a
-cluster; a risk area and a region get their 大数据排查."""
+At the first demo community's gate, a resident who later tests positive scans in yesterday morning; a
+neighbour and a visitor from the next community pass the same gate within minutes (the gate's scan of
+the visitor names nobody; the visitor link finds them), and a resident of the next community meets the
+case at the street's market. Their scans go in through the gates service like any other. The
+screening hand-off opens the case (its timeline fills from the scans and the registry), the candidates
+are listed with their reasons and confirmed in one action (observation orders in bulk), one of them
+tests positive in turn (a second case linked to the first), both join a cluster; a risk area and a
+region get their 大数据排查."""
 
 from __future__ import annotations
 
@@ -58,6 +60,9 @@ def seed_activity(ctx) -> None:
     others = _normal(home, exclude_areas=[case_person.area_id])
     near_home = others[0]
     near_next = _normal(nextdoor, exclude_areas=[case_person.area_id], exclude=[near_home.pk])[0]
+    # A resident of the next community passing the case's own community gate: the gate's scan names
+    # nobody (not registered there), the visitor link lets the investigation find them (issue 18).
+    visitor = _normal(nextdoor, exclude_areas=[case_person.area_id], exclude=[near_home.pk, near_next.pk])[0]
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
 
@@ -84,6 +89,7 @@ def seed_activity(ctx) -> None:
         items=[
             item(case_person, _at(yesterday, 8, 30)),
             item(near_home, _at(yesterday, 8, 36)),
+            item(visitor, _at(yesterday, 8, 41), "in"),
             item(case_person, _at(yesterday, 17, 5), "in", market),
             item(near_next, _at(yesterday, 17, 13), "in", market),
             item(case_person, _at(yesterday - datetime.timedelta(days=2), 18, 5), "in"),

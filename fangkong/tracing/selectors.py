@@ -30,10 +30,10 @@ def task_list(*, viewer) -> QuerySet[ScreeningTask]:
 # ------------------------------------------------------------------ co-presence
 
 
-def _scan_table() -> str:
-    from fangkong.gates.models import ScanEvent
+def _scan_tables() -> tuple[str, str]:
+    from fangkong.gates.models import ScanEvent, ScanVisitor
 
-    return ScanEvent._meta.db_table
+    return ScanEvent._meta.db_table, ScanVisitor._meta.db_table
 
 
 def copresence_pairs(
@@ -41,36 +41,56 @@ def copresence_pairs(
 ) -> list[tuple]:
     """Rows (case person, other person, place id, case scan time, other scan time) of every pair of scans
     at the same place whose stays overlap by at least `min_overlap` minutes: a scan stands for a stay of
-    `window` minutes, so two stays overlap by window − |Δt|, i.e. |Δt| ≤ window − min_overlap. One
-    self-join of the scan table on (place, scanned_at) — the gates index scanevent_place_time."""
+    `window` minutes, so two stays overlap by window − |Δt|, i.e. |Δt| ≤ window − min_overlap.
+
+    A person is present through a scan that names them (at a gate of their own community) or through
+    a visitor link (gates.ScanVisitor: a gate elsewhere, where the scan itself names nobody), so both
+    sides of the self-join are the union of the two; each branch is an index range scan on
+    (place, scanned_at) or (person, scanned_at)."""
     if not person_ids or min_overlap > window:
         return []
     delta = window - min_overlap
-    table = _scan_table()
+    scans, visitors = _scan_tables()
+    # Both sides read the union; PostgreSQL pulls a UNION ALL subquery up into an append of index scans.
+    others = (
+        f"(SELECT person_id, place_id, scanned_at FROM {scans} WHERE person_id IS NOT NULL "
+        f"UNION ALL SELECT person_id, place_id, scanned_at FROM {visitors})"
+    )
     if connection.vendor == "postgresql":
+        cases = (
+            f"(SELECT person_id, place_id, scanned_at FROM {scans} "
+            "WHERE person_id = ANY(%s) AND scanned_at >= %s AND scanned_at < %s "
+            f"UNION ALL SELECT person_id, place_id, scanned_at FROM {visitors} "
+            "WHERE person_id = ANY(%s) AND scanned_at >= %s AND scanned_at < %s)"
+        )
         sql = f"""
             SELECT c.person_id, o.person_id, c.place_id, c.scanned_at, o.scanned_at
-            FROM {table} c
-            JOIN {table} o
+            FROM {cases} c
+            JOIN {others} o
               ON o.place_id = c.place_id
              AND o.scanned_at BETWEEN c.scanned_at - make_interval(mins => %s)
                                   AND c.scanned_at + make_interval(mins => %s)
-             AND o.person_id IS NOT NULL AND o.person_id <> c.person_id
-            WHERE c.person_id = ANY(%s) AND c.scanned_at >= %s AND c.scanned_at < %s
+             AND o.person_id <> c.person_id
         """
-        params = [delta, delta, list(person_ids), start, end]
+        ids = list(person_ids)
+        params = [ids, start, end, ids, start, end, delta, delta]
     else:  # SQLite (the embedded demo): the same join, times compared as Julian days
         marks = ",".join(["%s"] * len(person_ids))
+        cases = (
+            f"(SELECT person_id, place_id, scanned_at FROM {scans} "
+            f"WHERE person_id IN ({marks}) AND scanned_at >= %s AND scanned_at < %s "
+            f"UNION ALL SELECT person_id, place_id, scanned_at FROM {visitors} "
+            f"WHERE person_id IN ({marks}) AND scanned_at >= %s AND scanned_at < %s)"
+        )
         sql = f"""
             SELECT c.person_id, o.person_id, c.place_id, c.scanned_at, o.scanned_at
-            FROM {table} c
-            JOIN {table} o
+            FROM {cases} c
+            JOIN {others} o
               ON o.place_id = c.place_id
              AND abs(julianday(o.scanned_at) - julianday(c.scanned_at)) * 1440.0 <= %s + 1e-6
-             AND o.person_id IS NOT NULL AND o.person_id <> c.person_id
-            WHERE c.person_id IN ({marks}) AND c.scanned_at >= %s AND c.scanned_at < %s
+             AND o.person_id <> c.person_id
         """
-        params = [delta, *person_ids, start, end]
+        params = [*person_ids, start, end, *person_ids, start, end, delta]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()

@@ -15,6 +15,7 @@ from ..models import (
     PostShift,
     ReturneeNotice,
     ScanEvent,
+    ScanVisitor,
     Seal,
     SealCheck,
 )
@@ -161,6 +162,19 @@ class PassSerializer(ScopedModelSerializer):
             "created_at",
         ]
         extra_kwargs = {"valid_from": {"required": False}}
+
+
+class ScanVisitorSerializer(ScopedModelSerializer):
+    """A resident's scan at another community's gate, for their own community and upward (the scan
+    there names nobody; `scan` is its id)."""
+
+    place_name = serializers.CharField(source="place.name", read_only=True)
+    scan = serializers.IntegerField(source="scan_id", read_only=True)
+
+    class Meta:
+        model = ScanVisitor
+        fields = ["id", "scan", "person", "area", "place", "place_name", "scanned_at", "source"]
+        read_only_fields = fields
 
 
 class PlaceCodeSerializer(ScopedModelSerializer):

@@ -3,6 +3,7 @@ from fangkong.core.api import router
 from . import views
 
 router.register("gates/scans", views.ScanViewSet, basename="gates-scan")
+router.register("gates/visits", views.ScanVisitorViewSet, basename="gates-scanvisitor")
 router.register("gates/passes", views.PassViewSet, basename="gates-pass")
 router.register("gates/place-codes", views.PlaceCodeViewSet, basename="gates-placecode")
 router.register("gates/posts", views.PostViewSet, basename="gates-post")

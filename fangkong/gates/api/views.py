@@ -20,6 +20,7 @@ from ..models import (
     PostShift,
     ReturneeNotice,
     ScanEvent,
+    ScanVisitor,
     Seal,
     SealCheck,
 )
@@ -101,6 +102,17 @@ class ScanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def by_day(self, request):
         rows = selectors.scans_by_place_and_day(viewer=request.user)
         return Response([{**r, "day": r["day"].isoformat() if r["day"] else None} for r in rows])
+
+
+class ScanVisitorViewSet(ScopedReadOnlyViewSet):
+    """Scans of the viewer's residents at gates of other communities (scoped by the resident's area: the
+    gate's community never sees these). Read-only: the scan service writes them."""
+
+    queryset = ScanVisitor.objects.all()
+    serializer_class = s.ScanVisitorSerializer
+
+    def base_queryset(self):
+        return ScanVisitor.objects.select_related("place")
 
 
 class PassViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):

@@ -73,6 +73,7 @@ from .scans import (
     scan_self_register,
     stored_result,
 )
+from .visitors import scan_relink
 
 __all__ = [
     "MAX_BATCH",
@@ -109,6 +110,7 @@ __all__ = [
     "scan_record",
     "scan_self_register",
     "stored_result",
+    "scan_relink",
     "_followups_for_refusals",
     "_followup_for_refusal",
     "FOLLOWUP_STEPS",

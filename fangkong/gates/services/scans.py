@@ -27,6 +27,7 @@ from ..models import (
     Direction,
     FollowUp,
     ScanEvent,
+    ScanVisitor,
     Verdict,
 )
 from ..verdicts import GateRules, decide, is_outsider
@@ -108,26 +109,54 @@ PG_TYPES = {
 }
 
 
-def _insert_scans(rows: list[dict]) -> dict[uuid.UUID, int]:
+# A visitor (a resident of another community) is stored apart from the scan: (person id, area id, area
+# path) keyed by client id, written to ScanVisitor in the same statement (or COPY) as the scan.
+Visitors = dict[uuid.UUID, tuple[int, int, str]]
+VISITOR_COLUMNS = ["scan_id", "scanned_at", "place_id", "person_id", "area_id", "area_path", "source"]
+
+
+def _insert_scans(rows: list[dict], visitors: Visitors | None = None) -> dict[uuid.UUID, int]:
     """One INSERT … ON CONFLICT DO NOTHING for all rows; returns {client_id: id} of the rows written.
+    `visitors` ({client_id: (person id, area id, area path)}) are linked to the rows written, never to
+    a duplicate (its link was written with it).
 
     On PostgreSQL the rows travel as one JSON document (INSERT … SELECT FROM json_array_elements): one
     parameter whatever the batch size, encoded by the json module's C encoder and parsed by the server,
     so neither the driver nor Django formats 17,000 values one by one, and one prepared statement."""
     if not rows:
         return {}
+    visitors = visitors or {}
     table, cols = ScanEvent._meta.db_table, ", ".join(SCAN_COLUMNS)
     if connection.vendor == "postgresql":
         if len(rows) >= COPY_FROM:
-            return _copy_scans(rows)
+            return _copy_scans(rows, visitors)
         # A few rows: each a JSON array in SCAN_COLUMNS order, one prepared statement, one round trip.
-        doc = json.dumps([[r.get(c) for c in SCAN_COLUMNS] for r in rows], default=_json_default)
         picks = ", ".join(
             f"(r->{i})" if c == "reasons" else f"(r->>{i})::{PG_TYPES[c]}" for i, c in enumerate(SCAN_COLUMNS)
         )
+        if not any(r["client_id"] in visitors for r in rows):
+            doc = json.dumps([[r.get(c) for c in SCAN_COLUMNS] for r in rows], default=_json_default)
+            sql_text = (
+                f"INSERT INTO {table} ({cols}) SELECT {picks} FROM jsonb_array_elements(%s::jsonb) r "
+                "ON CONFLICT DO NOTHING RETURNING id, client_id"
+            )
+            return {cid: pk for pk, cid in sql.fetch(sql_text, [doc])}
+        # With a visitor: the link goes in the same statement (a data-modifying CTE), so a single scan
+        # still costs one round trip, and only the rows actually written get a link.
+        n = len(SCAN_COLUMNS)
+        doc = json.dumps(
+            [[r.get(c) for c in SCAN_COLUMNS] + list(visitors.get(r["client_id"], ())) for r in rows],
+            default=_json_default,
+        )
         sql_text = (
-            f"INSERT INTO {table} ({cols}) SELECT {picks} FROM jsonb_array_elements(%s::jsonb) r "
-            "ON CONFLICT DO NOTHING RETURNING id, client_id"
+            f"WITH d AS (SELECT r FROM jsonb_array_elements(%s::jsonb) r), "
+            f"ins AS (INSERT INTO {table} ({cols}) SELECT {picks} FROM d "
+            "ON CONFLICT DO NOTHING RETURNING id, client_id, scanned_at, place_id), "
+            f"vis AS (INSERT INTO {ScanVisitor._meta.db_table} ({', '.join(VISITOR_COLUMNS)}) "
+            f"SELECT ins.id, ins.scanned_at, ins.place_id, (d.r->>{n})::bigint, (d.r->>{n + 1})::bigint, "
+            f"d.r->>{n + 2}, '{ScanVisitor.Source.GATE}' FROM ins JOIN d ON (d.r->>0)::uuid = ins.client_id "
+            f"WHERE jsonb_array_length(d.r) > {n}) "
+            "SELECT id, client_id FROM ins"
         )
         return {cid: pk for pk, cid in sql.fetch(sql_text, [doc])}
     # SQLite: one multi-row VALUES (a demo batch is small).
@@ -144,7 +173,29 @@ def _insert_scans(rows: list[dict]) -> dict[uuid.UUID, int]:
         + ", ".join([one] * len(rows))
         + " ON CONFLICT DO NOTHING RETURNING id, client_id"
     )
-    return {uuid.UUID(str(cid)): pk for pk, cid in sql.fetch(sql_text, params)}
+    with transaction.atomic() if visitors else contextlib.nullcontext():
+        written = {uuid.UUID(str(cid)): pk for pk, cid in sql.fetch(sql_text, params)}
+        links = _visitor_values(rows, written, visitors)
+        if links:
+            ScanVisitor.objects.bulk_create(
+                [ScanVisitor(**dict(zip(VISITOR_COLUMNS, v, strict=True))) for v in links]
+            )
+    return written
+
+
+def _visitor_values(rows: list[dict], written: dict[uuid.UUID, int], visitors: Visitors) -> list[list]:
+    """VISITOR_COLUMNS values for the visitors among the rows written."""
+    return [
+        [
+            written[r["client_id"]],
+            r["scanned_at"],
+            r["place_id"],
+            *visitors[r["client_id"]],
+            ScanVisitor.Source.GATE,
+        ]
+        for r in rows
+        if r["client_id"] in visitors and r["client_id"] in written
+    ]
 
 
 # From this many rows a batch streams through COPY (values formatted by psycopg's C code, no SQL text
@@ -155,8 +206,9 @@ COPY_FROM = 20
 STAGING = "gates_scan_staging"
 
 
-def _copy_scans(rows: list[dict]) -> dict[uuid.UUID, int]:
+def _copy_scans(rows: list[dict], visitors: Visitors | None = None) -> dict[uuid.UUID, int]:
     table, cols = ScanEvent._meta.db_table, ", ".join(SCAN_COLUMNS)
+    visitors = visitors or {}
     values = [[json.dumps(r[c]) if c == "reasons" else r.get(c) for c in SCAN_COLUMNS] for r in rows]
     connection.ensure_connection()
     raw = connection.connection
@@ -170,17 +222,20 @@ def _copy_scans(rows: list[dict]) -> dict[uuid.UUID, int]:
                 with cur.copy(f"COPY {table} (id, {cols}) FROM STDIN") as copy:
                     for pk, v in zip(ids, values, strict=True):
                         copy.write_row([pk, *v])
-            return {r["client_id"]: pk for pk, r in zip(ids, rows, strict=True)}
+            copied = True
         except psycopg.errors.UniqueViolation:
-            pass
-        # The staging table lives as long as the connection (ON COMMIT DELETE ROWS empties it);
-        # remembered on the driver connection, so a reconnect creates it again.
-        if not getattr(raw, "_fangkong_staging", False):
-            cur.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "
-                f"SELECT {cols} FROM {table} WITH NO DATA"
-            )
-            raw._fangkong_staging = True
+            copied = False
+        if copied:
+            found = {r["client_id"]: pk for pk, r in zip(ids, rows, strict=True)}
+            _copy_visitors(cur, _visitor_values(rows, found, visitors))
+            return found
+        # The staging table lives as long as the connection (ON COMMIT DELETE ROWS empties it). Created
+        # IF NOT EXISTS on every retry (rare) rather than remembered: a transaction that rolls back
+        # takes the table it created with it, and a remembered flag would then point at nothing.
+        cur.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "
+            f"SELECT {cols} FROM {table} WITH NO DATA"
+        )
         with cur.copy(f"COPY {STAGING} ({cols}) FROM STDIN") as copy:
             for v in values:
                 copy.write_row(v)
@@ -190,7 +245,15 @@ def _copy_scans(rows: list[dict]) -> dict[uuid.UUID, int]:
         )
         found = {cid: pk for pk, cid in cur.fetchall()}
         cur.execute(f"TRUNCATE {STAGING}")  # inside an outer transaction ON COMMIT comes later
+        _copy_visitors(cur, _visitor_values(rows, found, visitors))
         return found
+
+
+def _copy_visitors(cur, values: list[list]) -> None:
+    if values:
+        with cur.copy(f"COPY {ScanVisitor._meta.db_table} ({', '.join(VISITOR_COLUMNS)}) FROM STDIN") as copy:
+            for v in values:
+                copy.write_row(v)
 
 
 def _json_default(v):
@@ -361,6 +424,7 @@ def scan_batch_record(
     ok = [(i, r) for i, r in pending if not r.status]
     rules_cache: dict = {}
     rows = []
+    visitors: Visitors = {}
     volunteer_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     for item, res in ok:
         place, at = item["place_obj"], item["scanned_at"]
@@ -382,6 +446,8 @@ def scan_batch_record(
         item["codes"] = verdict.codes
         if is_outsider(person, rules_cache[key]):
             # Decided on all data, answered and stored as the gate may know it: no person, no status.
+            # Who it was goes to ScanVisitor, scoped by the person's own area (tracing reads it there).
+            item["visitor"] = (person.pk, person.area_id, person.area_path)
             verdict, person = verdict.for_outsider(), None
         res.verdict, res.place = verdict.as_dict(), place
         if verdict.result == Verdict.ALLOW and person is not None and _may_name(actor, person):
@@ -411,10 +477,12 @@ def scan_batch_record(
         )
     # Two items of one batch with the same client id: the first wins, the second is a duplicate.
     seen, unique_rows = set(), []
-    for r in rows:
+    for r, (item, _res) in zip(rows, ok, strict=True):
         if r["client_id"] not in seen:
             seen.add(r["client_id"])
             unique_rows.append(r)
+            if item.get("visitor"):
+                visitors[r["client_id"]] = item["visitor"]
     refusals = [
         (item, res)
         for item, res in ok
@@ -423,7 +491,7 @@ def scan_batch_record(
     fevers = [(item, res) for item, res in ok if "fever" in res.verdict["codes"]]
     # One statement, so no transaction of our own unless follow-ups are written with it.
     with transaction.atomic() if refusals or fevers else contextlib.nullcontext():
-        written = _insert_scans(unique_rows)
+        written = _insert_scans(unique_rows, visitors)
         by_client = {r["client_id"]: r for r in unique_rows}
         for _item, res in ok:
             res.status = "accepted" if res.client_id in written else "duplicate"

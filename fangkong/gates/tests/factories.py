@@ -16,6 +16,7 @@ from fangkong.gates.models import (
     PostShift,
     ReturneeNotice,
     ScanEvent,
+    ScanVisitor,
     Seal,
     SealCheck,
 )
@@ -78,6 +79,21 @@ def make_scan(area):
         reasons=["no_pass"],
         scanned_at=now,
         received_at=now,
+    )
+
+
+@register_factory(ScanVisitor)
+def make_visit(area):
+    """A resident of `area` linked to a scan that names nobody (the leak test scopes the link only)."""
+    person = make_person(area)
+    scan = make_scan(area)
+    return ScanVisitor.objects.create(
+        scan_id=scan.pk,
+        scanned_at=scan.scanned_at,
+        place_id=scan.place_id,
+        person=person,
+        area=person.area,
+        area_path=person.area_path,
     )
 
 

@@ -161,7 +161,7 @@ def case_assign(*, actor, case: Case, users) -> Case:
 def timeline_prefill(*, actor, case: Case) -> int:
     """Timeline rows from the person's gate scans over the look-back window and from the registry
     (the household; the workplace when recorded). Running it again adds only what is new."""
-    from fangkong.gates.models import ScanEvent
+    from fangkong.gates.models import ScanEvent, ScanVisitor
 
     start, end = tpolicy.lookback(case)
     t0 = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
@@ -169,8 +169,12 @@ def timeline_prefill(*, actor, case: Case) -> int:
     scans = ScanEvent.objects.filter(
         person_id=case.person_id, scanned_at__gte=t0, scanned_at__lt=t1
     ).values_list("pk", "place_id", "place__name", "scanned_at", "direction")
+    # Scans at gates of other communities name nobody; the visitor link says they were the case's.
+    visits = ScanVisitor.objects.filter(
+        person_id=case.person_id, scanned_at__gte=t0, scanned_at__lt=t1
+    ).values_list("scan_id", "place_id", "place__name", "scanned_at", "scan__direction")
     rows = []
-    for pk, place_id, place_name, at, direction in scans:
+    for pk, place_id, place_name, at, direction in [*scans, *visits]:
         local = timezone.localtime(at)
         rows.append(
             TimelineEntry(

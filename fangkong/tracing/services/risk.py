@@ -69,7 +69,7 @@ def screening_run(*, actor, risk_area: RiskArea) -> dict:
     """大数据排查 of one risk area: everyone whose scans put them in the area or place during its window,
     and arrivals from it as the gates recorded them (travel_from), each with the action the policy asks,
     as tasks of the community of their household. Running it again adds no duplicates."""
-    from fangkong.gates.models import ReturneeNotice, ScanEvent
+    from fangkong.gates.models import ReturneeNotice, ScanEvent, ScanVisitor
 
     action = risk_action(risk_area.level, at=risk_area.valid_from)
     if action not in ScreeningTask.Action.values:
@@ -78,16 +78,23 @@ def screening_run(*, actor, risk_area: RiskArea) -> dict:
     scans = ScanEvent.objects.filter(
         person__isnull=False, scanned_at__gte=risk_area.valid_from, scanned_at__lt=end
     )
+    # Visitors from other communities: their scans name nobody, the visitor link names them.
+    visits = ScanVisitor.objects.filter(scanned_at__gte=risk_area.valid_from, scanned_at__lt=end)
     if risk_area.place_id:
         scans = scans.filter(place_id=risk_area.place_id)
+        visits = visits.filter(place_id=risk_area.place_id)
     elif risk_area.area_id:
         scans = scans.filter(area_path__startswith=risk_area.area.path)
+        visits = visits.filter(place__area_path__startswith=risk_area.area.path)
     else:
         scans = scans.filter(travel_from__contains=risk_area.region)
+        visits = visits.filter(scan__travel_from__contains=risk_area.region)
     evidence: dict[int, dict] = {}
-    for pid, place_name, at in scans.order_by("scanned_at").values_list(
-        "person_id", "place__name", "scanned_at"
-    ):
+    found = [
+        *scans.values_list("person_id", "place__name", "scanned_at"),
+        *visits.values_list("person_id", "place__name", "scanned_at"),
+    ]
+    for pid, place_name, at in sorted(found, key=lambda r: r[2]):
         evidence.setdefault(
             pid, {"place": place_name, "at": timezone.localtime(at).isoformat(timespec="minutes")}
         )
