@@ -19,8 +19,15 @@ import time
 
 from bench import common
 
-SCANS = {"small": 500_000, "default": 10_000_000, "large": 10_000_000}
-GRAPH = {"small": (2_000, 10_000), "default": (20_000, 100_000), "large": (20_000, 100_000)}
+SCANS = {"tiny": 3_000, "small": 500_000, "default": 10_000_000, "large": 10_000_000}
+# Cases of the many-cases co-presence figure (at tiny a few: 3,000 scans at 24 places overlap densely).
+CASES = {"tiny": 10, "small": 100, "default": 100, "large": 100}
+GRAPH = {
+    "tiny": (100, 500),
+    "small": (2_000, 10_000),
+    "default": (20_000, 100_000),
+    "large": (20_000, 100_000),
+}
 BULK = 1_000
 DAYS = 14
 
@@ -81,7 +88,8 @@ def _insert_scans(n: int) -> int:
     return Place.objects.count()
 
 
-def _case_people(k: int) -> list[int]:
+def _case_people(k: int, scans: int) -> list[int]:
+    """k people spread over the bench scans (every n-th scan, n small enough for k of them at any scale)."""
     from django.db import connection
 
     from fangkong.gates.models import ScanEvent
@@ -89,8 +97,8 @@ def _case_people(k: int) -> list[int]:
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT DISTINCT person_id FROM {ScanEvent._meta.db_table} "
-            "WHERE request_id = 'bench:tracing' AND id %% 997 = 0 LIMIT %s",
-            [k],
+            "WHERE request_id = 'bench:tracing' AND id %% %s = 0 LIMIT %s",
+            [max(1, min(997, scans // (4 * k))), k],
         )
         return [r[0] for r in cur.fetchall()]
 
@@ -160,7 +168,7 @@ def _copresence(scale: str):
     from fangkong.tracing import policy as tpolicy
 
     window, min_overlap = tpolicy.window()
-    people = _case_people(100)
+    people = _case_people(CASES[scale], SCANS[scale])
     cases = _open_cases(people)
     for label, chosen, target in (("copresence_1", cases[:1], "< 1"), ("copresence_100", cases, "< 10")):
         ids = [c.person_id for c in chosen]
@@ -307,7 +315,8 @@ def _bulk(scale: str):
     from fangkong.tracing import documents, services
     from fangkong.tracing.models import Contact
 
-    case = _open_cases(_case_people(101)[100:101])[0]
+    k = CASES[scale]
+    case = _open_cases(_case_people(k + 1, SCANS[scale])[k : k + 1])[0]  # not one of _copresence's cases
     people = list(
         Person.objects.exclude(pk=case.person_id).order_by("?").only("pk", "area_id", "area_path")[:BULK]
     )
