@@ -108,12 +108,12 @@ def migrate() -> float:
 # households, ~5,000 residents each): 100,000 residents. default and large: the whole 2M district.
 SEED_PLANS = {
     # "tiny" is CI's smoke run (every group once, in seconds): it proves the groups still run against the
-    # current rules, not how fast they are. 4 communities, 800 households, 2,000 residents.
+    # current rules, not how fast they are. 4 communities, 384 households, 1,000 residents.
     "tiny": {
         "scale": "bench_tiny",
-        "residents": 2_000,
-        "shape": dict(streets=2, communities_per_street=2, grids=2, buildings=5, entrances=2, households=10),
-        "note": "SCALE=tiny: smoke run on 2,000 residents (figures not meaningful)",
+        "residents": 1_000,
+        "shape": dict(streets=2, communities_per_street=2, grids=1, buildings=4, entrances=2, households=12),
+        "note": "SCALE=tiny: smoke run on 1,000 residents (figures not meaningful)",
     },
     "small": {
         "scale": "bench_small",

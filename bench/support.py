@@ -24,7 +24,8 @@ import time
 from bench import common
 
 REQUESTS = {"tiny": 30, "small": 300, "default": 3000, "large": 3000}
-RUNNERS = 30
+RUNNERS = {"tiny": 3, "small": 30, "default": 30, "large": 30}
+PAGES = {"tiny": 3, "small": 40, "default": 40, "large": 40}  # timed loads of each page
 CONCURRENCY = 20
 SECONDS = {"tiny": 1, "small": 8, "default": 15, "large": 20}
 
@@ -32,7 +33,7 @@ SECONDS = {"tiny": 1, "small": 8, "default": 15, "large": 20}
 def run(scale: str):
     common.ensure_district(scale)
     ctx = _setup(scale)
-    yield from _pages(ctx)
+    yield from _pages(ctx, scale)
     yield from _resident_filing(ctx, scale)
 
 
@@ -71,7 +72,7 @@ def _setup(scale: str) -> dict:
     common.say(f"  declared in {t['s']:.1f}s: {closure.affected} residents, {closure.vulnerable} vulnerable")
     team = closure.teams.get(kind="medicine")
     runners = []
-    for i in range(RUNNERS):
+    for i in range(RUNNERS[scale]):
         u = User.objects.filter(username=f"bench-runner-{i}").first() or accounts.user_create(
             actor=None, username=f"bench-runner-{i}", password="bench-pass-123"
         )
@@ -88,7 +89,7 @@ def _setup(scale: str) -> dict:
     for i in range(n):
         pk, path = households[i % len(households)]
         vul = i % 5 == 0
-        assignee = runners[i % RUNNERS] if i % 4 else None
+        assignee = runners[i % len(runners)] if i % 4 else None
         rows.append(
             Request(
                 area_id=pk,
@@ -136,7 +137,7 @@ def _setup(scale: str) -> dict:
     }
 
 
-def _pages(ctx):
+def _pages(ctx, scale):
     from django.test import Client
 
     closure = ctx["closure"]
@@ -157,7 +158,9 @@ def _pages(ctx):
         r = lead.get("/support/closures/")
         assert r.status_code == 200, r.status_code
 
-    times = common.interleaved({"board": board, "tasks": tasks, "baseline": baseline}, n=40, warmup=3)
+    times = common.interleaved(
+        {"board": board, "tasks": tasks, "baseline": baseline}, n=PAGES[scale], warmup=3
+    )
     b, t = common.summary_ms(times["board"]), common.summary_ms(times["tasks"])
     base = common.summary_ms(times["baseline"])
     yield common.result(
