@@ -48,7 +48,11 @@ def _setup(scale: str) -> dict:
     from fangkong.support import services
     from fangkong.support.models import Closure, Request, RequestStep, TeamMember
 
-    closed = list(Closure.objects.filter(ended_at__isnull=True).values_list("area_path", flat=True))
+    closed = list(  # a --reuse run's own closure is ended below, not a reason to pick another street
+        Closure.objects.filter(ended_at__isnull=True)
+        .exclude(reason="bench: 封闭管理")
+        .values_list("area_path", flat=True)
+    )
     # The first street with no open closure in it (the demo seed closes one community).
     street = next(
         a

@@ -21,7 +21,7 @@ from bench import common
 
 SCANS = {"tiny": 500, "small": 500_000, "default": 10_000_000, "large": 10_000_000}
 # Cases of the many-cases co-presence figure (a few at tiny, where every scan shares a place with many).
-CASES = {"tiny": 5, "small": 100, "default": 100, "large": 100}
+CASES = {"tiny": 2, "small": 100, "default": 100, "large": 100}
 GRAPH = {
     "tiny": (100, 500),
     "small": (2_000, 10_000),
