@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 SCALE ?= default
 ONLY ?=
 SEED ?= 1
+# Test workers (pytest-xdist, one test database each): the machine's cores, at most 4. One app alone:
+# `make test PYTEST_ARGS=fangkong/people`; serially: `make test PYTEST_ARGS="-n0 fangkong/people"`.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 export DJANGO_SETTINGS_MODULE := fangkong.settings
 
 .PHONY: run test install lint bench demo messages clean-db
@@ -35,7 +38,7 @@ test: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) scripts/test_database.py $(PY) manage.py check --fail-level WARNING
 	$(PY) scripts/test_database.py $(PY) manage.py makemigrations --check --dry-run
-	$(PY) scripts/test_database.py $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) scripts/test_database.py $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check --fix .

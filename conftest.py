@@ -3,6 +3,14 @@ import os
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploads go to a directory of this run (of this worker, under pytest-xdist), not the checkout's."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def tree(db):
     from fangkong.core.testing import build_tree

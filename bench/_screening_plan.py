@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
 from bench import common  # noqa: E402
 
 SHAPES = {
+    "tiny": {"residents": 2_000, "buildings": 40, "sites": 2},
     "small": {"residents": 20_000, "buildings": 200, "sites": 5},
     "default": {"residents": 2_000_000, "buildings": 20_000, "sites": 55},
     "large": {"residents": 2_000_000, "buildings": 20_000, "sites": 55},

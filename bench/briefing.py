@@ -25,9 +25,9 @@ import time
 
 from bench import common
 
-ORDERS = {"small": 20_000, "default": 100_000, "large": 100_000}
+ORDERS = {"tiny": 500, "small": 20_000, "default": 100_000, "large": 100_000}
 DAYS = 30
-N = {"small": 30, "default": 30, "large": 30}
+N = {"tiny": 3, "small": 30, "default": 30, "large": 30}
 
 
 def run(scale: str):

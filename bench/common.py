@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/fangkong_bench"
-SCALES = ("small", "default", "large")
+SCALES = ("tiny", "small", "default", "large")
 
 # Filled by ensure_district(): how the data of this run was made (the registry reports it as a benchmark).
 STATE: dict = {}
@@ -104,9 +104,17 @@ def migrate() -> float:
 # ---------------------------------------------------------------------------------------------------------
 # The district each scale benchmarks on
 
-# SCALE → how the data is generated. "small" builds 20 communities shaped like the district's (2,000
+# SCALE → how the data is generated. "tiny" is the smoke run. "small" builds 20 communities shaped like the district's (2,000
 # households, ~5,000 residents each): 100,000 residents. default and large: the whole 2M district.
 SEED_PLANS = {
+    # "tiny" is CI's smoke run (every group once, in seconds): it proves the groups still run against the
+    # current rules, not how fast they are. 4 communities, 384 households, 1,000 residents.
+    "tiny": {
+        "scale": "bench_tiny",
+        "residents": 1_000,
+        "shape": dict(streets=2, communities_per_street=2, grids=1, buildings=4, entrances=2, households=12),
+        "note": "SCALE=tiny: smoke run on 1,000 residents (figures not meaningful)",
+    },
     "small": {
         "scale": "bench_small",
         "residents": 100_000,

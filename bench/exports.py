@@ -14,7 +14,7 @@ import io
 from bench import common
 
 ROWS = 3000
-ITERATIONS = {"small": 5, "default": 5, "large": 5}
+ITERATIONS = {"tiny": 1, "small": 5, "default": 5, "large": 5}
 
 
 def run(scale: str):

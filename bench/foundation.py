@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bench import common
 
-ITERATIONS = {"small": 30, "default": 50, "large": 100}
+ITERATIONS = {"tiny": 3, "small": 30, "default": 50, "large": 100}
 
 
 def _client(user):

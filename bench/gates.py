@@ -32,6 +32,7 @@ from bench import common
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = {
+    "tiny": {"batches": 2, "codes": 200, "single_seconds": 1, "verdicts": 30},
     "small": {"batches": 8, "codes": 2000, "single_seconds": 8, "verdicts": 300},
     "default": {"batches": 20, "codes": 5000, "single_seconds": 15, "verdicts": 1000},
     "large": {"batches": 50, "codes": 10000, "single_seconds": 30, "verdicts": 3000},

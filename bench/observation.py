@@ -19,8 +19,8 @@ import time
 
 from bench import common
 
-ORDERS = {"small": 10_000, "default": 100_000, "large": 100_000}
-ROUNDS = {"small": 3, "default": 3, "large": 3}
+ORDERS = {"tiny": 300, "small": 10_000, "default": 100_000, "large": 100_000}
+ROUNDS = {"tiny": 1, "small": 3, "default": 3, "large": 3}
 KEY = "observation.returnee.days"
 
 

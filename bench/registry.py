@@ -22,8 +22,8 @@ from pathlib import Path
 
 from bench import common
 
-LIST_ITERATIONS = {"small": 30, "default": 50, "large": 100}
-IMPORT_ROWS = {"small": 10_000, "default": 100_000, "large": 100_000}
+LIST_ITERATIONS = {"tiny": 3, "small": 30, "default": 50, "large": 100}
+IMPORT_ROWS = {"tiny": 200, "small": 10_000, "default": 100_000, "large": 100_000}
 PAGE = 50
 
 
@@ -199,6 +199,7 @@ def survey_rows(n: int, seed: int = 7) -> tuple[list[dict], list[tuple[int, str]
     from fangkong.areas.models import STEP, Area, Level
     from fangkong.core.identity import check_digit, region_codes
     from fangkong.people import imports as ix
+    from fangkong.people.models import Person
     from fangkong.people.seed import MOBILE_PREFIXES, PROVINCES, _make_name
 
     rng = random.Random(seed)
@@ -213,6 +214,12 @@ def survey_rows(n: int, seed: int = 7) -> tuple[list[dict], list[tuple[int, str]
     )  # fmt: skip
     if len(households) < wanted:
         raise RuntimeError(f"only {len(households)} households for {n} rows")
+    # A household has one head (户主): the survey names a head only where the household has none yet
+    # (seeded households mostly have one), everyone else joins as family.
+    headed = set(
+        Person.objects.filter(area_id__in=[h[0] for h in households], relation=Person.Relation.OWNER)
+        .values_list("area_id", flat=True)
+    )  # fmt: skip
     names = dict(Area.objects.filter(level__in=[Level.STREET, Level.COMMUNITY, Level.BUILDING, Level.ENTRANCE])
                  .values_list("path", "name"))  # fmt: skip
     codes = sorted(
@@ -239,7 +246,7 @@ def survey_rows(n: int, seed: int = 7) -> tuple[list[dict], list[tuple[int, str]
                 ix.ID_NUMBER: number,
                 ix.PHONE: rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}",
                 ix.PERSON_TYPE: "流动",
-                ix.RELATION: "户主" if k == 0 else "家属",
+                ix.RELATION: "户主" if k == 0 and household_id not in headed else "家属",
                 ix.LANDLORD_ID: "",
                 ix.STREET: names[path[: 3 * STEP]],
                 ix.COMMUNITY: names[path[: 4 * STEP]],

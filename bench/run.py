@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     for name in selected:
         common.say(f"== {name} (scale={args.scale})")
+        t_group = time.perf_counter()
         try:
             module = importlib.import_module(f"bench.{name}")
             for row in module.run(args.scale) or []:
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                     "error": traceback.format_exc(limit=3)[-500:],
                 }
             )
+        common.say(f"   {name}: {time.perf_counter() - t_group:.0f}s")
     writer.close()
     common.say(
         f"{writer.count} results in {time.perf_counter() - t0:.0f}s -> {writer.path.relative_to(ROOT)}"

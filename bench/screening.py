@@ -24,8 +24,8 @@ import uuid
 
 from bench import common
 
-TUBES = {"small": 10_000, "default": 100_000, "large": 100_000}
-POSITIVE = {"small": 100, "default": 1_000, "large": 1_000}
+TUBES = {"tiny": 100, "small": 10_000, "default": 100_000, "large": 100_000}
+POSITIVE = {"tiny": 5, "small": 100, "default": 1_000, "large": 1_000}
 PER_TUBE = 10
 REQUESTS = 30
 

@@ -19,9 +19,18 @@ import time
 
 from bench import common
 
-SCANS = {"small": 500_000, "default": 10_000_000, "large": 10_000_000}
-GRAPH = {"small": (2_000, 10_000), "default": (20_000, 100_000), "large": (20_000, 100_000)}
-BULK = 1_000
+SCANS = {"tiny": 500, "small": 500_000, "default": 10_000_000, "large": 10_000_000}
+# Cases of the many-cases co-presence figure (a few at tiny, where every scan shares a place with many).
+CASES = {"tiny": 2, "small": 100, "default": 100, "large": 100}
+GRAPH = {
+    "tiny": (100, 500),
+    "small": (2_000, 10_000),
+    "default": (20_000, 100_000),
+    "large": (20_000, 100_000),
+}
+# Contacts closed at once (observation orders and the merged letter PDF).
+REPEATS = {"tiny": 1, "small": 3, "default": 3, "large": 3}  # timed runs of each figure (the median)
+BULK = {"tiny": 50, "small": 1_000, "default": 1_000, "large": 1_000}
 DAYS = 14
 
 
@@ -81,7 +90,8 @@ def _insert_scans(n: int) -> int:
     return Place.objects.count()
 
 
-def _case_people(k: int) -> list[int]:
+def _case_people(k: int, scans: int) -> list[int]:
+    """k people spread over the bench scans (every n-th scan, n small enough for k of them at any scale)."""
     from django.db import connection
 
     from fangkong.gates.models import ScanEvent
@@ -89,8 +99,8 @@ def _case_people(k: int) -> list[int]:
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT DISTINCT person_id FROM {ScanEvent._meta.db_table} "
-            "WHERE request_id = 'bench:tracing' AND id %% 997 = 0 LIMIT %s",
-            [k],
+            "WHERE request_id = 'bench:tracing' AND id %% %s = 0 LIMIT %s",
+            [max(1, min(997, scans // (4 * k))), k],
         )
         return [r[0] for r in cur.fetchall()]
 
@@ -160,12 +170,12 @@ def _copresence(scale: str):
     from fangkong.tracing import policy as tpolicy
 
     window, min_overlap = tpolicy.window()
-    people = _case_people(100)
+    people = _case_people(CASES[scale], SCANS[scale])
     cases = _open_cases(people)
     for label, chosen, target in (("copresence_1", cases[:1], "< 1"), ("copresence_100", cases, "< 10")):
         ids = [c.person_id for c in chosen]
         ours, bare, found, pairs = [], [], 0, 0
-        for _ in range(3):
+        for _ in range(REPEATS[scale]):
             b, pairs = _bare_join(ids, window, min_overlap)
             bare.append(b)
             s, found = _ours(chosen)
@@ -255,7 +265,7 @@ def _graph(scale: str):
     client = Client()
     client.force_login(admin)
     times, size, nodes = [], 0, 0
-    for _ in range(3):
+    for _ in range(REPEATS[scale]):
         t0 = time.perf_counter()
         resp = client.get("/api/tracing/graph/", HTTP_ACCEPT="application/json")
         body = resp.content
@@ -307,9 +317,12 @@ def _bulk(scale: str):
     from fangkong.tracing import documents, services
     from fangkong.tracing.models import Contact
 
-    case = _open_cases(_case_people(101)[100:101])[0]
+    k = CASES[scale]
+    case = _open_cases(_case_people(k + 1, SCANS[scale])[k : k + 1])[0]  # not one of _copresence's cases
     people = list(
-        Person.objects.exclude(pk=case.person_id).order_by("?").only("pk", "area_id", "area_path")[:BULK]
+        Person.objects.exclude(pk=case.person_id)
+        .order_by("?")
+        .only("pk", "area_id", "area_path")[: BULK[scale]]
     )
     out = {}
     try:
@@ -354,6 +367,6 @@ def _bulk(scale: str):
         confirm_seconds=round(out["confirm"], 2),
         pdf_seconds=round(out["pdf"], 2),
         pdf_bytes=out["bytes"],
-        note="services.contacts_confirm of 1,000 candidates (observation.order_create each, in one transaction) "
-        "+ documents.letters_pdf of the 1,000 orders (one PDF), rolled back",
+        note=f"services.contacts_confirm of {BULK[scale]:,} candidates (observation.order_create each, in one "
+        f"transaction) + documents.letters_pdf of the {BULK[scale]:,} orders (one PDF), rolled back",
     )

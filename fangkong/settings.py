@@ -141,6 +141,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+if TESTING:
+    # PBKDF2's million rounds per password were most of the cost of every test that makes a user or logs
+    # in; the tests check which password lets whom in, not what a hash costs to compute.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "fangkong" / "locale"]
@@ -239,7 +244,12 @@ FANGKONG_APP_NAME = _("Fangkong")
 # Per-process memory by default; Redis when REDIS_URL is set (shared by all web processes).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # Parallel test workers share the server, not their keys (rate limits, cached dashboards).
+            "KEY_PREFIX": os.environ.get("PYTEST_XDIST_WORKER", ""),
+        }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fangkong"}
     )
