@@ -1,3 +1,4 @@
+import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import dates
