@@ -74,6 +74,19 @@ def seed_final(ctx) -> None:
         deadline=today + datetime.timedelta(days=2),
     )
     services.item_update(actor=None, item=task, state=Item.State.IN_PROGRESS)
+    # The street coordinator's own task, entered without naming an owner: it is the street's, not the
+    # district's whose briefing it was added to.
+    from fangkong.accounts.models import User
+
+    coordinator = User.objects.filter(username="street_lgq").first()
+    if coordinator is not None:
+        services.item_add(
+            actor=coordinator,
+            briefing=yesterday,
+            kind=Item.Kind.TASK,
+            text="卢沟桥街道：封控小区服务保障人员核酸证明逐人核验",
+            deadline=today + datetime.timedelta(days=1),
+        )
     # A correction after the fact: yesterday's briefing amended (the figures of the day as they are now).
     services.briefing_generate(actor=None, date=yesterday.date, amend=True, reason="补录卡口登记数据后更正")
     ctx.say(f"  {len(made)} daily briefings, {Item.objects.count()} decisions and tasks")

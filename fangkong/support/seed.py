@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fangkong.areas import services as area_services
@@ -54,6 +55,23 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+def _tested_resident(community: Area) -> Person | None:
+    """A resident of the estate with a negative result inside the policy's window, if screening has one."""
+    from django.apps import apps
+
+    if not apps.is_installed("fangkong.screening"):
+        return None
+    from fangkong.screening.selectors import negative_since
+
+    ids = list(
+        Person.objects.filter(area_path__startswith=community.path)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:2000]
+    )
+    found = negative_since(ids, timezone.now() - datetime.timedelta(days=1))
+    return Person.objects.filter(pk__in=found).order_by("pk").first() if found else None
+
+
 def seed_activity(ctx) -> None:
     from fangkong.accounts.demo import demo_accounts_create
 
@@ -90,7 +108,19 @@ def seed_activity(ctx) -> None:
         actor=lead, team=teams["medicine"], user=runner_user, phone="13800003333"
     )
     for kind, name, is_lead in VOLUNTEERS:
+        # Not residents of the estate: they join marked "test not checked" (the closure page shows it).
         services.team_member_add(actor=lead, team=teams[kind], name=name, lead=is_lead, phone="13900000000")
+    # The street's family doctor serves the estate's medicine team (a user scoped above the community).
+    doctor = users.get("doctor_lgq")
+    if doctor is not None:
+        try:
+            services.team_member_add(actor=lead, team=teams["medicine"], user=doctor, phone="13800004444")
+        except ValidationError:
+            pass  # the first demo community lies in another street
+    # A resident volunteer with a negative test from the screening demo: checked against the registry.
+    resident = _tested_resident(community)
+    if resident is not None:
+        services.team_member_add(actor=lead, team=teams["supplies"], person=resident, name=resident.name)
     households = list(
         Area.objects.filter(
             path__startswith=community.path,

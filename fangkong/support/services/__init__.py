@@ -4,6 +4,7 @@ writes its change-log record. A package by topic; this module re-exports every n
 
 from .closures import (
     CLOSABLE_LEVELS,
+    _served_paths,
     closure_counts,
     closure_declare,
     closure_end,
@@ -34,7 +35,6 @@ from .dispatch import (
 )
 from .knocks import knock_list_generate, knock_record
 from .requests import (
-    KIND_TEAM,
     NEED_KINDS,
     _contact,
     _escalate,
@@ -51,6 +51,7 @@ from .supplies import _checkpoint_of, _quantity, distribute, lot_receive, stock_
 
 __all__ = [
     "CLOSABLE_LEVELS",
+    "_served_paths",
     "closure_counts",
     "closure_declare",
     "closure_end",
@@ -76,7 +77,6 @@ __all__ = [
     "step_record",
     "knock_list_generate",
     "knock_record",
-    "KIND_TEAM",
     "NEED_KINDS",
     "_contact",
     "_escalate",

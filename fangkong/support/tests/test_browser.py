@@ -105,3 +105,31 @@ def test_closure_medicine_line_end_to_end(page, login, live_server, tree, make_u
     assert page.locator("#f-same-day").inner_text() == "100%"
     assert page.locator("#f-states [data-state=confirmed]").inner_text().endswith("1")
     page.wait_for_selector("#support-chart[data-ready='1']")
+
+
+def _board_stands_out(page, login, board):
+    """Urgent and overdue rows are coloured apart from the others, come first, and the page does not
+    scroll sideways."""
+    login(page, "lead")
+    page.goto(f"/support/closures/{board.closure.pk}/board/")
+    first = page.locator("tr[data-request]").first
+    assert first.get_attribute("data-request") == str(board.reqs["urgent"].pk)
+
+    def colour(kind):
+        row = page.locator(f"tr[data-request='{board.reqs[kind].pk}']")
+        return row.evaluate(
+            "r => [getComputedStyle(r).backgroundColor, getComputedStyle(r.cells[0]).backgroundColor]"
+        )
+
+    plain, urgent, overdue = colour("plain"), colour("urgent"), colour("overdue")
+    assert urgent != plain and overdue != plain and urgent != overdue, (plain, urgent, overdue)
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], width
+
+
+def test_board_urgent_and_overdue_rows_stand_out_on_a_phone(phone_page, login, board):
+    _board_stands_out(phone_page, login, board)
+
+
+def test_board_urgent_and_overdue_rows_stand_out_on_a_desktop(page, login, board):
+    _board_stands_out(page, login, board)
