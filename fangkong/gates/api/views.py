@@ -35,6 +35,8 @@ class ScanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = ScanEvent.objects.all()
     serializer_class = s.ScanSerializer
     filterset_class = ScanFilter
+    # A NUL in one scan rejects that scan (services._clean_item), not the batch (core.middleware).
+    nul_per_item = True
 
     def base_queryset(self):
         return ScanEvent.objects.select_related("place")
