@@ -132,6 +132,17 @@ def _samples(campaign, n_tubes: int) -> int:
                WHERE status <> 'normal' AND id IN (SELECT person_id FROM people_statuschange
                                                    WHERE source LIKE 'screening.Campaign:%%')"""
         )
+        # Members of positive pools are in home observation by an order (source "screening.Tube:<id>"):
+        # end those orders too, or the next run skips the people who already hold one.
+        cur.execute(
+            """UPDATE people_person SET status = 'normal'
+               WHERE status <> 'normal' AND id IN (SELECT person_id FROM observation_observationorder
+                                                   WHERE source LIKE 'screening.Tube:%%')"""
+        )
+        cur.execute(
+            """UPDATE observation_observationorder SET status = 'ended'
+               WHERE source LIKE 'screening.Tube:%%' AND status IN ('planned', 'active', 'extended')"""
+        )
         for t in ("screening_tube", "screening_sample", "screening_targetperson", "screening_coveragecount"):
             cur.execute(f"ANALYZE {t}")
     common.say(f"screening: {n_tubes} tubes, {samples} samples inserted in {time.perf_counter() - t0:.1f}s")
