@@ -137,3 +137,26 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, browser) ends with the database flushed; Django restores what
+    migrations loaded (roles, policy versions) only when the next transactional test starts. Serially
+    pytest-django runs those tests last, but a pytest-xdist worker runs a file's tests together and
+    then other files: restore right after the flush, so that the tests that follow find it."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for conn in connections.all(initialized_only=True):
+            content = getattr(conn, "_test_serialized_contents", None)
+            if content:
+                conn.creation.deserialize_db_from_string(content)
