@@ -12,6 +12,7 @@ class BriefingConfig(AppConfig):
 
         entries = [
             (_("Dashboard"), "briefing:dashboard", "briefing.view_figurevalue"),
+            (_("Command screen"), "briefing:command", "briefing.view_figurevalue"),
             (_("Briefings"), "briefing:archive", "briefing.view_briefing"),
         ]
         for entry in entries:
