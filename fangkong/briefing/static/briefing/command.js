@@ -91,7 +91,7 @@
       grid: {left: 30, right: 90, top: 20, bottom: 50, containLabel: false},  // room for the names
       xAxis: {type: "value", scale: true, show: false}, yAxis: {type: "value", scale: true, show: false},
       visualMap: {min: 0, max: max, dimension: 2, orient: "horizontal", left: "center", bottom: 0,
-                  calculable: true, inRange: {color: ["#f3e3e3", "#c8161d"]}, text: [String(max), "0"]},
+                  calculable: true, inRange: {color: ["#f3e3e3", "#c8161d"]}},
       series: [{type: "scatter", symbolSize: function (v) { return 14 + 26 * v[2] / max; }, data: points,
                 label: {show: true, position: "right", formatter: "{b}", fontSize: 11, color: "#333"}}]
     }, true);
