@@ -55,7 +55,7 @@ def _chart(section: dict, font: str, width: float):
     d = Drawing(width, 170)
     d.add(String(0, 158, section["headline"][0]["label"], fontName=font, fontSize=9))
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 30, 40, width - 40, 105
+    chart.x, chart.y, chart.width, chart.height = 50, 40, width - 50, 105  # axis labels inside
     chart.data = [values]
     chart.bars[0].fillColor = colors.HexColor(RED)
     chart.valueAxis.valueMin = 0
@@ -67,6 +67,25 @@ def _chart(section: dict, font: str, width: float):
     chart.categoryAxis.labels.boxAnchor = "ne"
     d.add(chart)
     return d
+
+
+def _cell(text: str, style, inner: float):
+    """A table cell whose number stays whole: reportlab's CJK wrapping breaks anywhere, "1234567" too, so
+    the cell is wrapped by core.pdf.wrap (between Chinese characters, never inside a number) and its font
+    shrinks until its widest number fits the column."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    from fangkong.core.pdf import _tokens, wrap
+
+    widest = max((stringWidth(t, style.fontName, style.fontSize) for t in _tokens(text)), default=0)
+    size = style.fontSize if widest <= inner else max(style.fontSize * inner / widest, 4)
+    fitted = ParagraphStyle(f"{style.name}-{size:.2f}", parent=style, fontSize=size, leading=size * 1.25)
+    lines = wrap(text, style.fontName, size, inner)
+    return Paragraph("<br/>".join(escape(line) for line in lines), fitted)
 
 
 def briefing_pdf(data: dict) -> bytes:
@@ -99,7 +118,7 @@ def briefing_pdf(data: dict) -> bytes:
     centre = ParagraphStyle("centre", parent=base, alignment=TA_CENTER)
     h2 = ParagraphStyle("h2", parent=base, fontSize=13, leading=20, spaceBefore=8)
     body = ParagraphStyle("body", parent=base, firstLineIndent=21)
-    cellstyle = ParagraphStyle("cell", parent=base, fontSize=8, leading=10)
+    cellstyle = ParagraphStyle("cell", parent=base, fontSize=8, leading=10, wordWrap=None)
 
     story = [
         Paragraph(_("Epidemic prevention and control briefing"), masthead),
@@ -130,25 +149,30 @@ def briefing_pdf(data: dict) -> bytes:
         story.append(Paragraph(f"{s['numeral']}{s['title']}", h2))
         if s["sentence"]:
             story.append(Paragraph(s["sentence"], body))
-        head = [Paragraph(_("area"), cellstyle), *[Paragraph(c, cellstyle) for c in s["columns"]]]
+        n = len(s["columns"]) + 1
+        first = 26 * mm
+        widths = [first] + [(width - first) / max(n - 1, 1)] * (n - 1)
 
-        def cells(cs):
+        def para(text, col, widths=widths):
+            return _cell(str(text), cellstyle, widths[col] - 12)  # less the default padding
+
+        head = [para(_("area"), 0), *[para(c, i) for i, c in enumerate(s["columns"], start=1)]]
+
+        def cells(cs, para=para):
             out = []
-            for c in cs:
-                text = c["text"]
+            for i, c in enumerate(cs, start=1):
+                text = str(c["text"])
                 if c["change_text"]:
                     text += f" ({c['change_text']})"
                 if c["amended"]:
                     text += " ※" + _("was %s") % c["was"]
-                out.append(Paragraph(text, cellstyle))
+                out.append(para(text, i))
             return out
 
-        rows = [head, [Paragraph(data["headline_label"], cellstyle), *cells(s["headline"])]]
+        rows = [head, [para(data["headline_label"], 0), *cells(s["headline"])]]
         for r in s["rows"]:
-            rows.append([Paragraph(r["area"].name, cellstyle), *cells(r["cells"])])
-        n = len(head)
-        first = 26 * mm
-        table = Table(rows, colWidths=[first] + [(width - first) / max(n - 1, 1)] * (n - 1), repeatRows=1)
+            rows.append([para(r["area"].name, 0), *cells(r["cells"])])
+        table = Table(rows, colWidths=widths, repeatRows=1)
         style = [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3e3e3")),

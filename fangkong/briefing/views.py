@@ -288,3 +288,33 @@ def dashboard(request):
         "briefing/dashboard.html",
         {"title": _("Dashboard"), "briefing": briefing, "focus": focus, **cached},
     )
+
+
+@login_required
+def command(request):
+    """The command screen (指挥大屏): one page for the meeting room and the phone; its script polls
+    `command_data` every minute."""
+    if not request.user.has_perm("briefing.view_figurevalue"):
+        raise PermissionDenied
+    from . import live
+
+    return render(
+        request,
+        "briefing/command.html",
+        {"title": _("Command screen"), "refresh_seconds": live.LIVE_SECONDS},
+    )
+
+
+@login_required
+def command_data(request):
+    """Today's figures (at most a minute old), the morning's briefing beside them, the trend of past
+    days and the communities on the map, for the viewer's areas."""
+    from django.http import JsonResponse
+
+    if not request.user.has_perm("briefing.view_figurevalue"):
+        raise PermissionDenied
+    from . import live
+
+    resp = JsonResponse(live.command(viewer=request.user))
+    resp["Cache-Control"] = "private, no-store"
+    return resp

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 from fangkong.core.workbench import Kind, Landing, register_kind, register_landing
 
 # Where the leadership lands; the live command screen will take its place (one line).
-LEADERSHIP_LANDING = "briefing:dashboard"
+LEADERSHIP_LANDING = "briefing:command"  # the live command screen (issue 19)
 
 
 def register() -> None:

@@ -61,3 +61,69 @@ def cjk_font() -> str:
 
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
     return FALLBACK
+
+
+# Characters that must not begin a line (Chinese punctuation closing a clause or a bracket): they stay
+# with the character before them.
+_NO_START = set("，。、；：？！）》」』】”’%,.;:?!)]")
+_NO_END = set("（《「『【“‘([")  # and these do not end one: they stay with the character after them
+# Runs of these stay whole (a number, a code, a Latin word): a line never breaks inside "1234" or "v12".
+_WORD = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.+-_/#@%:")
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for ch in text:
+        if out and ((ch in _WORD and out[-1][-1] in _WORD) or ch in _NO_START or out[-1][-1] in _NO_END):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` in lines no wider than `width` points. reportlab's simpleSplit breaks only at spaces, so a
+    Chinese sentence (no spaces) ran off the right edge of the page; here a line may break between any
+    two Chinese characters, never inside a number or a Latin word unless that alone is wider than a line."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    for para in str(text).split("\n"):
+        line = ""
+        for tok in _tokens(para):
+            if stringWidth(line + tok, font, size) <= width:
+                line += tok
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            line = tok.lstrip()
+            while stringWidth(line, font, size) > width and len(line) > 1:  # a word wider than a line
+                cut = len(line) - 1
+                while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line.rstrip())
+    return lines
+
+
+DISEASE = "documents.disease"
+AUTHORITY = "documents.authority"
+LEGAL_BASIS = "documents.legal_basis"
+
+
+LETTERHEAD = {"disease": DISEASE, "authority": AUTHORITY, "legal_basis": LEGAL_BASIS}
+
+
+def letterheads(at=None):
+    """A function area path → {disease, authority, legal_basis}: what a document states, from policy
+    for the document's area (a district may issue under its own name), never from code. Three queries
+    however many letters are printed."""
+    from fangkong.policies.selectors import policy_values_by_area, value_for_path
+
+    values = {name: policy_values_by_area(key, at=at) for name, key in LETTERHEAD.items()}
+
+    def for_path(path: str = "") -> dict[str, str]:
+        return {name: str(value_for_path(v, path) or "") for name, v in values.items()}
+
+    return for_path

@@ -41,14 +41,15 @@ def _banner(c: canvas.Canvas, text: str, *, height: float, size: int) -> None:
 def _centred(c: canvas.Canvas, text: str, y: float, size: float, *, margin: float = 8 * mm) -> float:
     """Centred text that stays on the page: shrunk down to 70 % for a long name or address, then
     wrapped; returns the baseline of its last line."""
-    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from fangkong.core.pdf import wrap
 
     w = c._pagesize[0]
     room = w - 2 * margin
     size = max(size * 0.7, min(size, size * room / max(stringWidth(text, _font(), size), 1)))
     c.setFont(_font(), size)
-    lines = simpleSplit(text, _font(), size, room) or [""]
+    lines = wrap(text, _font(), size, room)
     for i, line in enumerate(lines):
         c.drawCentredString(w / 2, y - i * size * 1.2, line)
     return y - (len(lines) - 1) * size * 1.2
@@ -67,12 +68,14 @@ def poster_pdf(*, place_name: str, area_name: str, url: str, version: int) -> by
     w, h = A4
     c.setTitle(f"场所码 {place_name}")
     _banner(c, "场所码 · 扫码登记", height=40 * mm, size=30)
-    _centred(c, place_name, h - 58 * mm, 26)
-    _centred(c, area_name, h - 68 * mm, 14)
+    # A long name wraps: what follows moves down rather than over it.
+    y = _centred(c, place_name, h - 58 * mm, 26)
+    y = _centred(c, area_name, y - 10 * mm, 14)
+    top = min(h - 75 * mm, y - 6 * mm)
     size = 120 * mm
-    _draw_qr(c, url, (w - size) / 2, h - 75 * mm - size, size)
+    _draw_qr(c, url, (w - size) / 2, top - size, size)
     c.setFont(font, 15)
-    y = h - 85 * mm - size
+    y = top - 10 * mm - size
     for line in (
         "请用手机扫码登记：验证、测温、扫码、登记",
         "首次登记填写姓名和身份证号，本机自动记住",
@@ -202,11 +205,11 @@ def letter_pdf(*, notice, conditions: list[str], community: str, inspection=None
         "",
         f"日期：{timezone.localdate():%Y年%m月%d日}",
     ]
-    from reportlab.lib.utils import simpleSplit
+    from fangkong.core.pdf import wrap
 
     for line in lines:
-        # Long lines wrap inside the margins; a long letter goes on to a second page.
-        for part in simpleSplit(line, font, 12, w - 40 * mm) or [""]:
+        # Long lines wrap inside the margins (between Chinese characters too); a long letter goes on.
+        for part in wrap(line, font, 12, w - 40 * mm):
             if y < 20 * mm:
                 c.showPage()
                 c.setFont(font, 12)

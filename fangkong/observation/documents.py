@@ -116,10 +116,9 @@ def certificate_lines(stay) -> list[str]:
 def certificate_pdf(stay) -> bytes:
     """解除集中观察证明 (reportlab, embedded CJK font from core.pdf)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
-    from fangkong.core.pdf import cjk_font
+    from fangkong.core.pdf import cjk_font, wrap
 
     font = cjk_font()
     buf = io.BytesIO()
@@ -131,17 +130,26 @@ def certificate_pdf(stay) -> bytes:
     c.setFont(font, 12)
     c.drawRightString(width - 72, height - 130, f"编号：{stay.certificate_number}")
     y = height - 170
-    for line in certificate_lines(stay):
+
+    def put(text, right=False):
         # A long reason wraps inside the margins; a long test list goes on to another page.
-        for part in simpleSplit(line, font, 12, width - 144) or [""]:
-            if y < 150:
+        nonlocal y
+        for part in wrap(text, font, 12, width - 144):
+            if y < 72:
                 c.showPage()
                 c.setFont(font, 12)
-                y = height - 72
-            c.drawString(72, y, part)
+                y = height - 72 - 12  # the baseline: the characters' tops stay under the margin
+            if right:
+                c.drawRightString(width - 72, y, part)
+            else:
+                c.drawString(72, y, part)
             y -= 22
-    c.drawRightString(width - 72, y - 40, f"{stay.site.name}（盖章）")
-    c.drawRightString(width - 72, y - 66, f"{timezone.localdate():%Y年%m月%d日}")
+
+    for line in certificate_lines(stay):
+        put(line)
+    y -= 18
+    put(f"{stay.site.name}（盖章）", right=True)
+    put(f"{timezone.localdate():%Y年%m月%d日}", right=True)
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -38,22 +38,20 @@ def notice_pdf(*, campaign, building_name: str, slots: list, url: str) -> bytes:
     w, h = A4
     c.setTitle(f"核酸检测通知 {building_name}")
     _banner(c, "核酸检测通知 · 错峰分流", height=36 * mm, size=28)
-    _centred(c, campaign.name, h - 52 * mm, 20)
-    _centred(c, building_name, h - 64 * mm, 18)
-    y = h - 80 * mm
+    y = _centred(c, campaign.name, h - 52 * mm, 20, margin=15 * mm)
+    y = _centred(c, building_name, max(y - 12 * mm, 0), 18, margin=15 * mm)
+    y -= 16 * mm
     c.setFont(font, 15)
     if not slots:
         c.drawCentredString(w / 2, y, "时段待定，请留意社区通知")
         y -= 10 * mm
     for s in slots:
+        # A long site name or address shrinks, then wraps, inside the page (gates._centred).
         start, end = timezone.localtime(s.start), timezone.localtime(s.end)
-        c.drawCentredString(w / 2, y, f"{start:%m月%d日 %H:%M}–{end:%H:%M}  {s.site.place.name}")
+        y = _centred(c, f"{start:%m月%d日 %H:%M}–{end:%H:%M}  {s.site.place.name}", y, 15, margin=15 * mm)
         y -= 8 * mm
         if s.site.place.address:
-            c.setFont(font, 11)
-            c.drawCentredString(w / 2, y, s.site.place.address)
-            c.setFont(font, 15)
-            y -= 8 * mm
+            y = _centred(c, s.site.place.address, y, 11, margin=15 * mm) - 8 * mm
     size = 85 * mm
     _draw_qr(c, url, (w - size) / 2, y - size - 4 * mm, size)
     y = y - size - 14 * mm

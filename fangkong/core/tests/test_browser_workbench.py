@@ -1,6 +1,6 @@
 """The workbench as three roles meet it in Chromium: the community worker's 工作台 (overdue first, one tap
 to the list with as many rows as the count said, the header search), the gate volunteer on the gate
-check page and the leadership on the dashboard, each with the workbench one tap away."""
+check page and the leadership on the command screen, each with the workbench one tap away."""
 
 import datetime
 
@@ -62,10 +62,10 @@ def test_gate_volunteer_lands_on_the_gate_check_page(page, login, tree, make_use
     assert page.locator("#wb-empty").is_visible()  # nothing of the gate's lists is theirs to do
 
 
-def test_leadership_lands_on_the_dashboard(page, login, tree, make_user):
+def test_leadership_lands_on_the_command_screen(page, login, tree, make_user):
     make_user("leadership_viewer", tree.district, username="hejun")
     login(page, "hejun")
-    page.wait_for_url("**/briefing/dashboard/")
+    page.wait_for_url("**/briefing/command/")
     page.click(".hsearch-bench")
     page.wait_for_url("**/workbench/")
     assert page.locator("h1").inner_text().startswith("欢迎")

@@ -57,6 +57,7 @@ NOT_LINKED = {
     "gates:inspection-photo": "thumbnail on a returnee page's inspection; the demo uploads no photos",
     # Endpoints behind HTMX search boxes: they answer fragments, not pages.
     "lookup": "the scoped search behind every type-to-search choice (core.choices)",
+    "briefing:command-data": "the JSON the command screen's script polls (its data-url attribute)",
     "gates:returnee-households": "the household search of the returnee signing form",
     "tracing:graph-data": "the JSON the chain graph page fetches (its data-url)",
     "tracing:task-done": "button on each open screening task",

@@ -18,7 +18,7 @@ from fangkong.core import workbench as wb
 LANDS = {
     "gate_zgs": "/gates/check/",
     "tracer": "/tracing/",
-    "leader": "/briefing/dashboard/",
+    "leader": "/briefing/command/",
     "grid_zgs1": "/support/runner/",  # the demo's runner (a member of the medicine team)
 }
 

@@ -87,7 +87,7 @@ def test_leadership_sees_figures_without_personal_data(client, tree, make_user):
     assert today.status_code == 200 and 'id="population"' in html
     assert "隐私张三" not in html and 'id="open-alerts"' not in html
 
-    nav = client.get("/", follow=True).content.decode()  # the leadership lands on the dashboard
+    nav = client.get("/", follow=True).content.decode()  # the leadership lands on the command screen
     assert "/people/counts/" in nav and "/observation/" in nav
     assert client.get("/people/").status_code == 403
     assert client.get(f"/people/{person.pk}/").status_code in (403, 404)
