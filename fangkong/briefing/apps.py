@@ -14,5 +14,7 @@ class BriefingConfig(AppConfig):
         from fangkong.core import menu
 
         menu.register("briefing", _("Dashboard"), "briefing:dashboard", "briefing.view_figurevalue", order=70)
-        menu.register("briefing", _("Command screen"), "briefing:command", "briefing.view_figurevalue", order=69)
+        menu.register(
+            "briefing", _("Command screen"), "briefing:command", "briefing.view_figurevalue", order=69
+        )
         menu.register("briefing", _("Briefings"), "briefing:archive", "briefing.view_briefing", order=71)
