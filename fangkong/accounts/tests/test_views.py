@@ -16,7 +16,7 @@ def test_login_page_is_chinese_by_default_and_english_on_request(client, db):
 def test_language_choice_persists_for_the_user(client, tree, make_user):
     user = make_user("community_worker", tree.a.community)
     client.force_login(user)
-    assert "首页" in client.get("/").content.decode()
+    assert "工作台" in client.get("/").content.decode()
     resp = client.post("/language/", {"language": "en", "next": "/areas/"})
     assert resp.status_code == 302 and resp["Location"] == "/areas/"
     assert User.objects.get(pk=user.pk).language == "en"
@@ -25,7 +25,7 @@ def test_language_choice_persists_for_the_user(client, tree, make_user):
     client.cookies.clear()
     client.force_login(user)
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
-    assert "Home" in html and "首页" not in html
+    assert "Workbench" in html and "工作台" not in html
 
 
 def test_language_switch_rejects_foreign_redirects(client, db):

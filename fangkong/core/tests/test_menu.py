@@ -20,7 +20,8 @@ MAX_GROUPS = 8
 
 def _menu(client: Client, lang: str = "zh-hans"):
     """(groups, links) of the menu on the home page: each group's title, each entry's url name and href."""
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    # follow: a role with a landing page (gate, runner, leadership) is sent on from home
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=lang, follow=True).content.decode()
     nav = lxml.html.fromstring(html).get_element_by_id("nav")
     groups = nav.xpath("./ul[@class='menu']/li")
     links = [(a.get("data-nav"), a.get("href")) for a in nav.iter("a")]

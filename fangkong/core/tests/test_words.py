@@ -115,7 +115,7 @@ def test_confirmed_contact_page_reads_confirmed_not_diagnosed(client, tree, make
     Contact.objects.filter(pk=contact.pk).update(state=Contact.State.CONFIRMED)
     client.force_login(make_user("community_worker", tree.a.community))
     html = client.get(f"/tracing/contacts/{contact.pk}/").content.decode()
-    assert f"{contact.person.name} · 已判定" in html
+    assert f"{contact.person.name} · " in html and 'data-status="confirmed">已判定</span>' in html
     assert "确诊" not in html
     assert "同住一户" in html  # found in the household, not the bare 户 of an address
 

@@ -31,11 +31,18 @@ def test_order_start_far_away_form_says_why(client, tree, make_user):
     person = make_person(tree.a.household)
     resp = client.post(
         "/observation/orders/add/",
-        {"person": person.pk, "order_type": "home", "reason": "returnee", "start": "9999-12-31"},
+        {"person": person.pk, "order_type": "home", "reason": "returnee", "start": "2090-12-31"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert resp.status_code == 400
     assert "开始日期须在今天之前 60 天" in resp.content.decode()
+    # Past the calendar's bounds the one date parser (core.dates) says so before the service is asked.
+    resp = client.post(
+        "/observation/orders/add/",
+        {"person": person.pk, "order_type": "home", "reason": "returnee", "start": "9999-12-31"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert resp.status_code == 400 and "日期须在" in resp.content.decode()
     assert not ObservationOrder.objects.exists()
 
 
