@@ -52,27 +52,28 @@ class NoStoreMiddleware:
 NUL_MESSAGE = _lazy("The request contains a NUL character (\\0), which no field accepts.")
 
 
-def _has_nul(data) -> bool:
-    """Whether a QueryDict or a parsed JSON value holds a NUL in a key or a value."""
+def has_nul(data) -> bool:
+    """Whether a QueryDict or a parsed JSON value holds a NUL in a key or a value. Batch endpoints that
+    judge each item on their own (`nul_per_item`) call it per item."""
     if isinstance(data, str):
         return "\x00" in data
     if isinstance(data, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in data.items())
+        return any(has_nul(k) or has_nul(v) for k, v in data.items())
     if isinstance(data, list):
-        return any(_has_nul(v) for v in data)
+        return any(has_nul(v) for v in data)
     if hasattr(data, "lists"):  # a QueryDict
         return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in data.lists())
     return False
 
 
-def _body_has_nul(request) -> bool:
+def _bodyhas_nul(request) -> bool:
     ctype = request.content_type or ""
     if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         # Fields only: uploaded files are binary, and their readers refuse a NUL themselves (core.imports).
         from django.http.multipartparser import MultiPartParserError
 
         try:
-            return _has_nul(request.POST)
+            return has_nul(request.POST)
         except MultiPartParserError:
             return False  # a broken upload: the view's own reading answers it
     if ctype == "application/json" or ctype.endswith("+json"):
@@ -82,7 +83,7 @@ def _body_has_nul(request) -> bool:
         if b"\\u0000" not in body:  # the fast path: no escaped NUL, nothing to parse
             return False
         try:
-            return _has_nul(json.loads(body))
+            return has_nul(json.loads(body))
         except ValueError:
             return False  # not JSON: the view says so
     return False
@@ -99,7 +100,7 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or _has_nul(request.GET):
+        if "\x00" in request.path or has_nul(request.GET):
             return self.refuse(request)
         return self.get_response(request)
 
@@ -108,9 +109,14 @@ class RefuseNulMiddleware:
         # from an offline queue: one bad scan must not sink, or endlessly retry, the other 999) says
         # `nul_per_item = True` and refuses a NUL in its item itself.
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
-        if getattr(view_func, "nul_per_item", False) or getattr(view_class, "nul_per_item", False):
+        per_item = getattr(view_func, "nul_per_item", False) or getattr(view_class, "nul_per_item", False)
+        if per_item is True:
             return None
-        return self.refuse(request) if _body_has_nul(request) else None
+        if per_item:  # a viewset names its batch actions: {"batch", "sync"}
+            action = (getattr(view_func, "actions", None) or {}).get(request.method.lower())
+            if action in per_item:
+                return None
+        return self.refuse(request) if _bodyhas_nul(request) else None
 
     @staticmethod
     def refuse(request):

@@ -627,6 +627,9 @@ def runner_sync(request):
     return JsonResponse({"results": services.runner_sync(actor=request.user, items=items)})
 
 
+runner_sync.nul_per_item = True  # an offline backlog: one item with a NUL is rejected alone (the service)
+
+
 # -- door-knock action -------------------------------------------------------------------------------------
 
 

@@ -153,3 +153,54 @@ def test_campaign_window_past_the_calendar_in_the_form(client, tree, make_user):
     assert resp.status_code == 400
     form = resp.context["form"]
     assert "starts" in form.errors and "ends" in form.errors
+
+
+# -- a NUL inside one item of an offline backlog rejects that item alone ------------------------------
+
+
+def test_nul_in_one_sample_of_a_lane_batch_rejects_that_sample_alone(api, tree, make_user):
+    ps = people(tree, 2)
+    c = campaign(tree)
+    s = site(c, tree)
+    api.as_user(make_user("medical_staff", tree.a.community))
+    good = {**item(ps[0], "TUBE000001"), "site": s.pk}
+    bad = {**item(ps[1], "TUBE000001"), "site": s.pk, "client_id": "nul\x00item"}
+    resp = api.post("/api/screening/samples/batch/", {"samples": [bad, good]}, format="json")
+    assert resp.status_code == 200
+    first, second = resp.json()["results"]
+    assert first["status"] == "invalid" and "空字符" in json.dumps(first["errors"], ensure_ascii=False)
+    assert first["client_id"] == "nulitem" and second["status"] == "accepted"
+    assert list(Sample.objects.values_list("person_id", flat=True)) == [ps[0].pk]
+
+
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_nul_in_one_runner_action_rejects_that_action_alone(client, api, closed, via):
+    from fangkong.support import services
+
+    reqs = [
+        services.request_create(
+            actor=None, household=closed.tree.a.household, kind="medicine", source="phone"
+        )
+        for _ in range(2)
+    ]
+    for req in reqs:
+        services.request_assign(actor=closed.lead, request=req, member=closed.runner)
+    steps = [r.steps.count() for r in reqs]
+    actions = [
+        {"client_id": "a1", "request": reqs[0].pk, "action": "card_collected", "note": "bad\x00note"},
+        {"client_id": "a2", "request": reqs[1].pk, "action": "card_collected"},
+    ]
+    if via == "page":
+        client.force_login(closed.runner_user)
+        resp = client.post(
+            reverse("support:runner-sync"), json.dumps({"actions": actions}), content_type="application/json"
+        )
+    else:
+        resp = api.as_user(closed.runner_user).post(
+            "/api/support/requests/sync/", {"actions": actions}, format="json"
+        )
+    assert resp.status_code == 200, resp.content
+    first, second = resp.json()["results"]
+    assert first["status"] == "rejected" and "空字符" in first["message"]
+    assert second["status"] == "ok"
+    assert [r.steps.count() for r in reqs] == [steps[0], steps[1] + 1]

@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from fangkong.core.api import ScopedReadOnlyViewSet
+from fangkong.core.middleware import NUL_MESSAGE, has_nul
 from fangkong.core.scoping import get_visible_or_404
 
 from .. import selectors, services
@@ -221,6 +222,8 @@ class SampleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Samples. POST batch/ records up to 500 from the lane (the offline queue's protocol): each item
     answers accepted, duplicate (its client id is known) or invalid with its errors, in item order."""
 
+    nul_per_item = {"batch", "create"}  # the lane's offline backlog: a NUL rejects its item alone (_record)
+
     queryset = Sample.objects.all()
     serializer_class = s.SampleSerializer
     filterset_class = SampleFilter
@@ -238,6 +241,15 @@ class SampleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         results = []
         for raw in items:
             item = raw if isinstance(raw, dict) else {}
+            if has_nul(item):
+                results.append(
+                    {
+                        "client_id": str(item.get("client_id", "")).replace("\x00", "")[:64],
+                        "status": "invalid",
+                        "errors": {"non_field_errors": [str(NUL_MESSAGE)]},
+                    }
+                )
+                continue
             key = str(item.get("site", ""))
             if key not in sites:
                 site = None

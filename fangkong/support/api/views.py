@@ -45,6 +45,7 @@ class RequestViewSet(ScopedModelViewSet):
     """Service requests. POST files one (idempotent with a client_id) through services.request_create."""
 
     queryset = Request.objects.all()
+    nul_per_item = {"sync"}  # the runner's offline backlog: a NUL rejects its item alone (the service)
     serializer_class = s.RequestSerializer
     filterset_class = RequestFilter
     http_method_names = ["get", "post", "head", "options"]

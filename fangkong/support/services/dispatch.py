@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from fangkong.areas.models import Area
 from fangkong.core import dates
 from fangkong.core.audit import msgid, record, snapshot
+from fangkong.core.middleware import NUL_MESSAGE, has_nul
 from fangkong.core.models import ChangeLog
 
 from ..models import (
@@ -260,6 +261,8 @@ def runner_sync(*, actor, items: list[dict]) -> list[dict]:
         try:
             if not cid:
                 raise ValidationError(_("Every item needs a client_id."))
+            if has_nul(item):  # refused here, not for the whole backlog (RefuseNulMiddleware lets it by)
+                raise ValidationError(NUL_MESSAGE)
             try:
                 # Looked up among what the runner may act on: another community's id reads as unknown.
                 req = runner_requests(user=_user(actor)).get(pk=int(item.get("request")))
