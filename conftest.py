@@ -160,3 +160,8 @@ def pytest_runtest_teardown(item, nextitem):
             content = getattr(conn, "_test_serialized_contents", None)
             if content:
                 conn.creation.deserialize_db_from_string(content)
+        # And the policy versions the data migrations load (idempotent): a worker may have created its
+        # database without serialized contents, and later files need the policies in force.
+        from fangkong.core.testing import migrated_data_reload
+
+        migrated_data_reload()

@@ -74,6 +74,7 @@ DOMAINS: list[tuple[tuple[str, ...], object]] = [
     (("support", "hotline"), pgettext_lazy("policy domain", "Closures and service requests")),
     (("workplace",), pgettext_lazy("policy domain", "Workplaces")),
     (("briefing",), pgettext_lazy("policy domain", "Briefing")),
+    (("documents",), pgettext_lazy("policy domain", "Documents")),
 ]
 
 
