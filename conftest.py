@@ -42,6 +42,7 @@ def api(db):
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's Chromium. In CI (FANGKONG_REQUIRE_BROWSER=1) its absence fails."""
+    _heavy_files_first(items)
     if os.path.exists(os.environ.get("FANGKONG_CHROMIUM", "/usr/bin/chromium")):
         return
     if os.environ.get("FANGKONG_REQUIRE_BROWSER") == "1":
@@ -165,3 +166,31 @@ def pytest_runtest_teardown(item, nextitem):
         from fangkong.core.testing import migrated_data_reload
 
         migrated_data_reload()
+
+
+# The files that take longest (the demo seeded and crawled, every page rendered, schemathesis, the demo's
+# browser tests): scheduled first, so that pytest-xdist's --dist loadfile fills the other worker with the
+# many short files meanwhile, instead of ending on one long file while the other worker idles.
+HEAVY_FIRST = (
+    "core/tests/test_walk.py",
+    "core/tests/test_scoping_pages.py",
+    "core/tests/test_api_schemathesis.py",
+    "core/tests/test_scoping_leaks.py",
+    "core/tests/test_hostile_fuzz.py",
+    "briefing/tests/test_command_browser.py",
+    "briefing/tests/test_browser.py",
+    "core/tests/test_menu.py",
+    "core/tests/test_workbench.py",
+    "gates/tests/test_reliability.py",
+)
+
+
+def _heavy_files_first(items):
+    """After pytest-django's own ordering (its hook runs first), stable within each group."""
+    rank = {path: i for i, path in enumerate(HEAVY_FIRST)}
+
+    def key(item):
+        path = item.nodeid.split("::", 1)[0].removeprefix("fangkong/")
+        return rank.get(path, len(rank))
+
+    items.sort(key=key)
