@@ -80,6 +80,8 @@ def _setup(scale: str) -> dict:
         u = User.objects.filter(username=f"bench-runner-{i}").first() or accounts.user_create(
             actor=None, username=f"bench-runner-{i}", password="bench-pass-123"
         )
+        if not u.scopes.filter(area=street).exists():  # a team member must serve the closed area
+            accounts.scope_add(actor=None, user=u, area=street, role=Role.objects.get(code="grid_member"))
         runners.append(services.team_member_add(actor=lead, team=team, user=u))
     n = REQUESTS[scale]
     households = list(
