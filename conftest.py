@@ -151,8 +151,8 @@ def pytest_runtest_teardown(item, nextitem):
     transactional = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())) or (
         marker is not None and marker.kwargs.get("transaction")
     )
-    if not transactional:
-        return
+    if not transactional or nextitem is None:
+        return  # nextitem None: the worker's last test, its test database is being destroyed
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 

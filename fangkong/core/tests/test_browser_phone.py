@@ -109,8 +109,12 @@ def test_menu_folds_on_the_phone_and_drops_down_on_the_desk(page, login, tree, m
     gates.locator("summary").click()
     assert page.locator("#nav a[data-nav='gates:scan-list']").is_visible()
     observation.locator("summary").click()
+    # menu.js closes the other groups on the <details> "toggle" event, which fires after the click
+    # returns: wait for it (up to the page's timeout) instead of reading the attribute at once.
+    page.wait_for_function("() => !document.querySelector('#nav li[data-group=gates] details').open")
     assert observation.get_attribute("open") is not None and gates.get_attribute("open") is None
     page.click("main h1")
+    page.wait_for_function("() => !document.querySelector('#nav li[data-group=observation] details').open")
     assert observation.get_attribute("open") is None
     gates.locator("summary").click()
     page.click("#nav a[data-nav='gates:scan-list']")
