@@ -11,6 +11,14 @@ def _media_root(tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_flush():
+    """A transactional test's closing flush empties only the tables that hold rows (core/testdb.py)."""
+    from fangkong.core.testdb import install_fast_flush
+
+    install_fast_flush()
+
+
 @pytest.fixture
 def tree(db):
     from fangkong.core.testing import build_tree
