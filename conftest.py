@@ -19,6 +19,16 @@ def _fast_flush():
     install_fast_flush()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _demo_seeded_once(tmp_path_factory):
+    """`seed_demo` seeds once per run and later calls on the same database state load its result
+    (core/testdb.py); the result is kept beside the workers' temporary directories, shared by them."""
+    from fangkong.core.testdb import install_demo_cache
+
+    base = tmp_path_factory.getbasetemp()
+    install_demo_cache((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "demo-cache")
+
+
 @pytest.fixture
 def tree(db):
     from fangkong.core.testing import build_tree
