@@ -1,0 +1,1 @@
+"""The workforce viewsets on the one router."""
