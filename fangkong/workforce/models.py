@@ -431,3 +431,50 @@ class RestDay(ScopedModel):
 
     def __str__(self):
         return f"{self.worker} · {self.date}"
+
+
+class WorkerHealthReport(ScopedModel):
+    """A worker's daily health report (issue 20): temperature and symptoms, on the observation app's report
+    form. `flagged` (fever at the gate's line, or any symptom) puts it on the community's workbench."""
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="health_reports", verbose_name=_("worker")
+    )
+    date = models.DateField(_("date"))
+    temperature = models.DecimalField(_("temperature (℃)"), max_digits=3, decimal_places=1)
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    fever = models.BooleanField(_("fever"), default=False)
+    flagged = models.BooleanField(_("flagged to the community"), default=False, db_index=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+
+    class Meta:
+        ordering = ["-date", "worker"]
+        verbose_name = _("worker health report")
+        verbose_name_plural = _("worker health reports")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "date"], name="workerhealthreport_one_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.worker} · {self.date}"
+
+    @classmethod
+    def changelog_value(cls, field: str, value):
+        if field == "symptoms":
+            from fangkong.observation.models import Symptom
+
+            return dict(Symptom.choices).get(value, value)
+        return None
+
+    def symptom_labels(self) -> list[str]:
+        from fangkong.observation.models import Symptom
+
+        names = dict(Symptom.choices)
+        return [str(names.get(s, s)) for s in self.symptoms or []]

@@ -3,6 +3,16 @@
 A package by topic (one module each); this module re-exports every name so callers keep
 `services.x(...)`."""
 
+from .care import care_issue_record, insurance_enrol, rest_day_record
+from .health import health_report_submit, negative_test_enforce
 from .workers import community_of, worker_for_user
 
-__all__ = ["community_of", "worker_for_user"]
+__all__ = [
+    "community_of",
+    "worker_for_user",
+    "insurance_enrol",
+    "care_issue_record",
+    "rest_day_record",
+    "health_report_submit",
+    "negative_test_enforce",
+]

@@ -1,0 +1,131 @@
+"""Demo care and health (issue 20), through the services: the workforce's seed calls `seed_care(ctx)`
+once its workers and rosters exist. Insurance for most deployed workers (a few left uninsured, flagged),
+rest days taken by some (others overdue), meals and equipment issued at the posts over three days,
+today's health reports (one with a fever, flagged), a worker in the closure's supplies team and one on a
+sampling lane."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from . import services
+from .models import Worker
+
+MAX_WORKERS = 60
+
+
+def seed_care(ctx=None) -> dict:
+    from fangkong.gates.models import Post, PostShift
+
+    today = timezone.localdate()
+    workers = list(
+        Worker.objects.filter(status=Worker.Status.ACTIVE, assignments__end__isnull=True)
+        .select_related("area")
+        .order_by("pk")
+        .distinct()[:MAX_WORKERS]
+    )
+    own = list(Worker.objects.filter(user__isnull=False, status=Worker.Status.ACTIVE).order_by("pk"))
+    counts = {"insured": 0, "rest": 0, "issued": 0, "reports": 0}
+    for i, w in enumerate(workers):
+        if i % 9 == 4 and w.user_id is None:
+            continue  # left uninsured: the workbench flags them
+        services.insurance_enrol(
+            actor=None,
+            worker=w,
+            insurer="中国人寿财产保险",
+            policy_number=f"RS2020{w.pk:08d}",
+            start=today - datetime.timedelta(days=20),
+            end=today + datetime.timedelta(days=70),
+        )
+        counts["insured"] += 1
+    for w in own:
+        if not w.insurances.exists():
+            services.insurance_enrol(
+                actor=None,
+                worker=w,
+                insurer="中国人寿财产保险",
+                policy_number=f"RS2020{w.pk:08d}",
+                start=today - datetime.timedelta(days=20),
+                end=today + datetime.timedelta(days=70),
+            )
+    for i, w in enumerate(workers):
+        if i % 3 == 0:
+            services.rest_day_record(actor=None, worker=w, date=today - datetime.timedelta(days=2 + i % 4))
+            counts["rest"] += 1
+        elif i % 3 == 1:
+            services.rest_day_record(
+                actor=None, worker=w, date=today + datetime.timedelta(days=1 + i % 5), taken=False
+            )
+    posts = list(Post.objects.filter(pk__in=PostShift.objects.values("post_id")).order_by("pk")[:12]) or list(
+        Post.objects.order_by("pk")[:6]
+    )
+    for n, post in enumerate(posts):
+        for days_ago in (2, 1, 0):
+            services.care_issue_record(
+                actor=None,
+                post=post,
+                date=today - datetime.timedelta(days=days_ago),
+                meals=6 + (n + days_ago) % 4,
+                masks=12 + 2 * ((n + days_ago) % 5),
+                suits=(n + days_ago) % 3,
+                gloves=8 + (n % 4),
+            )
+            counts["issued"] += 1
+    reporters = own + [w for w in workers if w not in own][:12]
+    for i, w in enumerate(reporters):
+        fever = i == len(own)  # the first worker without an account reports a fever (flagged)
+        try:
+            services.health_report_submit(
+                actor=None,
+                worker=w,
+                temperature="37.8" if fever else f"36.{4 + i % 5}",
+                symptoms=["cough"] if fever else [],
+            )
+            counts["reports"] += 1
+        except ValidationError:
+            continue
+    _support_and_lanes(workers)
+    return counts
+
+
+def _support_and_lanes(workers) -> None:
+    """A worker joins the open closure's supplies team and one stands on a sampling lane (issue 20: the
+    other apps draw their people from the registry). Skipped quietly where the demo has neither."""
+    from django.apps import apps
+
+    if apps.is_installed("fangkong.support"):
+        from fangkong.support import services as support_services
+        from fangkong.support.models import Closure, Team
+
+        closure = Closure.objects.filter(ended_at__isnull=True).order_by("pk").first()
+        if closure is not None:
+            team = Team.objects.filter(closure=closure, kind="supplies").first()
+            for w in workers:
+                if team is None:
+                    break
+                if not (
+                    closure.area_path.startswith(w.area_path) or w.area_path.startswith(closure.area_path)
+                ):
+                    continue
+                try:
+                    support_services.team_member_add(actor=None, team=team, worker=w)
+                    break
+                except ValidationError:
+                    continue
+    if apps.is_installed("fangkong.screening"):
+        from fangkong.screening import services as screening_services
+        from fangkong.screening.models import Site
+
+        site = Site.objects.order_by("pk").first()
+        if site is not None:
+            for w in workers:
+                try:
+                    screening_services.lane_staff_add(
+                        actor=None, site=site, lane=1, role="registrar", worker=w
+                    )
+                    break
+                except ValidationError:
+                    continue
