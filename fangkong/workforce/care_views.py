@@ -235,7 +235,7 @@ def figures_page(request):
         "labels": {
             "deployed": _("deployed"),
             "needed": _("needed"),
-            "attendance": _("attendance %"),
+            "attendance": _("attendance rate"),
             "title": _("Workers deployed, needed and attendance"),
         },
     }

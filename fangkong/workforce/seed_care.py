@@ -21,12 +21,14 @@ def seed_care(ctx=None) -> dict:
     from fangkong.gates.models import Post, PostShift
 
     today = timezone.localdate()
+    # Deployed workers first (an open assignment), then the rest of the active registry.
     workers = list(
-        Worker.objects.filter(status=Worker.Status.ACTIVE, assignments__end__isnull=True)
+        Worker.objects.filter(status=Worker.Status.ACTIVE)
         .select_related("area")
-        .order_by("pk")
+        .order_by("-assignments__start", "pk")
         .distinct()[:MAX_WORKERS]
     )
+    workers = list(dict.fromkeys(workers))
     own = list(Worker.objects.filter(user__isnull=False, status=Worker.Status.ACTIVE).order_by("pk"))
     counts = {"insured": 0, "rest": 0, "issued": 0, "reports": 0}
     for i, w in enumerate(workers):
@@ -129,3 +131,38 @@ def _support_and_lanes(workers) -> None:
                     break
                 except ValidationError:
                     continue
+
+
+def demo_cadre(users) -> None:
+    """The demo cadre (accounts/demo.py) is a registered worker with a shift now at a post of their
+    community, one tomorrow, insurance and today's health report: their own page (我的值守) shows it."""
+    from fangkong.gates.models import Post
+    from fangkong.gates.services import shift_create
+
+    from .services import worker_for_user
+
+    cadre = next((u for u in users if u.username == "cadre_zgs"), None)
+    if cadre is None or Worker.objects.filter(user=cadre).exists():
+        return
+    scope = cadre.active_scopes()[0] if cadre.active_scopes() else None
+    if scope is None:
+        return
+    worker = worker_for_user(actor=None, user=cadre, area=scope.area)
+    now = timezone.localtime()
+    post = Post.objects.filter(area_path__startswith=scope.area.path, active=True).order_by("pk").first()
+    if post is not None:
+        start = now.replace(minute=0, second=0, microsecond=0) - datetime.timedelta(hours=2)
+        shift_create(actor=None, post=post, worker=worker, start=start, end=start + datetime.timedelta(hours=8))
+        tomorrow = start + datetime.timedelta(days=1)
+        shift_create(actor=None, post=post, worker=worker, start=tomorrow, end=tomorrow + datetime.timedelta(hours=8))
+    today = timezone.localdate()
+    services.insurance_enrol(
+        actor=None,
+        worker=worker,
+        insurer="中国人寿财产保险",
+        policy_number=f"RS2020{worker.pk:08d}",
+        start=today - datetime.timedelta(days=20),
+        end=today + datetime.timedelta(days=70),
+    )
+    services.rest_day_record(actor=None, worker=worker, date=today - datetime.timedelta(days=3))
+    services.health_report_submit(actor=cadre, worker=worker, temperature="36.5", symptoms=[])
