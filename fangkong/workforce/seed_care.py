@@ -152,9 +152,13 @@ def demo_cadre(users) -> None:
     post = Post.objects.filter(area_path__startswith=scope.area.path, active=True).order_by("pk").first()
     if post is not None:
         start = now.replace(minute=0, second=0, microsecond=0) - datetime.timedelta(hours=2)
-        shift_create(actor=None, post=post, worker=worker, start=start, end=start + datetime.timedelta(hours=8))
+        shift_create(
+            actor=None, post=post, worker=worker, start=start, end=start + datetime.timedelta(hours=8)
+        )
         tomorrow = start + datetime.timedelta(days=1)
-        shift_create(actor=None, post=post, worker=worker, start=tomorrow, end=tomorrow + datetime.timedelta(hours=8))
+        shift_create(
+            actor=None, post=post, worker=worker, start=tomorrow, end=tomorrow + datetime.timedelta(hours=8)
+        )
     today = timezone.localdate()
     services.insurance_enrol(
         actor=None,

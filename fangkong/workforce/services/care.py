@@ -22,7 +22,7 @@ from ..models import CareIssue, Insurance, RestDay, Worker
 MAX_ISSUED = 2000
 
 
-def _user(actor):
+def _actor_user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
@@ -123,13 +123,18 @@ def care_issue_record(
     if issue is not None:
         model_update(
             issue,
-            {**counts, "issued_by": _user(actor) or issue.issued_by},
+            {**counts, "issued_by": _actor_user(actor) or issue.issued_by},
             actor=actor,
             message=gettext_noop("counts issued corrected"),
         )
         return issue
     issue = CareIssue.objects.create(
-        post=post, date=date, area_id=post.area_id, area_path=post.area_path, issued_by=_user(actor), **counts
+        post=post,
+        date=date,
+        area_id=post.area_id,
+        area_path=post.area_path,
+        issued_by=_actor_user(actor),
+        **counts,
     )
     record(issue, ChangeLog.Action.CREATE, actor=actor)
     return issue

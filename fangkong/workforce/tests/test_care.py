@@ -9,7 +9,7 @@ import decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.core.models import ChangeLog
 from fangkong.workforce import care_selectors, figures, services
@@ -23,6 +23,13 @@ from fangkong.workforce.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages compared as written (the English msgid)."""
+    with translation.override("en"):
+        yield
 
 
 def mk_worker(area, name="周涛", user=None, person=None, **extra):
