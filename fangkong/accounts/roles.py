@@ -23,6 +23,7 @@ ROLES: dict[str, dict] = {
             "tracing.*",
             "screening.*",
             "support.*",
+            "workforce.*",
         ],
     },
     "street_coordinator": {
@@ -44,6 +45,7 @@ ROLES: dict[str, dict] = {
             "tracing.change_screeningtask",
             "screening.*",
             "support.*",
+            "workforce.*",
         ],
     },
     "community_worker": {
@@ -75,6 +77,15 @@ ROLES: dict[str, dict] = {
             "screening.change_retestitem",
             "screening.change_transfertask",
             "support.*",
+            # The community's team: its workers, self-registration links and reviews, its needs.
+            "workforce.view_*",
+            "workforce.add_worker",
+            "workforce.change_worker",
+            "workforce.reveal_identity",
+            "workforce.add_registrationlink",
+            "workforce.change_registrationlink",
+            "workforce.add_deploymentrequest",
+            "workforce.change_deploymentrequest",
         ],
     },
     "grid_member": {

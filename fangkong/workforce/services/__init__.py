@@ -1,8 +1,110 @@
-"""Writes of the workforce. Each function is one transaction and writes its change-log record.
+"""Writes of the workforce. Each function is one transaction and writes its change-log record; every
+area or record a write names is checked against what the writer may change (another community's answers
+like a missing one).
 
 A package by topic (one module each); this module re-exports every name so callers keep
 `services.x(...)`."""
 
-from .workers import community_of, worker_for_user
+from .deployment import (
+    JOINED,
+    DeployResult,
+    _check_community,
+    _refresh_requests,
+    _update_teams,
+    allocate,
+    assign_by_criteria,
+    assignment_create,
+    assignment_end,
+    available_workers,
+    clean_duties,
+    request_cancel,
+    request_create,
+)
+from .imports import (
+    IMPORT_FILE_ERRORS,
+    MAX_IMPORT_ROWS,
+    WorkerImportResult,
+    _check_row,
+    _file_error,
+    _skills,
+    worker_import,
+)
+from .links import (
+    LINK_CLOSED,
+    LINK_DAYS_DEFAULT,
+    LINK_DAYS_MAX,
+    LinkClosed,
+    open_link,
+    registration_link_create,
+    registration_link_revoke,
+    registration_review,
+    self_register,
+)
+from .workers import (
+    DUPLICATE,
+    EDITABLE,
+    REVEALABLE,
+    _actor,
+    _duplicate,
+    _save,
+    check_area,
+    clean_skills,
+    community_of,
+    identity_fields,
+    may_reveal,
+    worker_create,
+    worker_for_user,
+    worker_link_user,
+    worker_release,
+    worker_reveal,
+    worker_update,
+)
 
-__all__ = ["community_of", "worker_for_user"]
+__all__ = [
+    "DUPLICATE",
+    "DeployResult",
+    "EDITABLE",
+    "IMPORT_FILE_ERRORS",
+    "JOINED",
+    "LINK_CLOSED",
+    "LINK_DAYS_DEFAULT",
+    "LINK_DAYS_MAX",
+    "LinkClosed",
+    "MAX_IMPORT_ROWS",
+    "REVEALABLE",
+    "WorkerImportResult",
+    "_actor",
+    "_check_community",
+    "_check_row",
+    "_duplicate",
+    "_file_error",
+    "_refresh_requests",
+    "_save",
+    "_skills",
+    "_update_teams",
+    "allocate",
+    "assign_by_criteria",
+    "assignment_create",
+    "assignment_end",
+    "available_workers",
+    "check_area",
+    "clean_duties",
+    "clean_skills",
+    "community_of",
+    "identity_fields",
+    "may_reveal",
+    "open_link",
+    "registration_link_create",
+    "registration_link_revoke",
+    "registration_review",
+    "request_cancel",
+    "request_create",
+    "self_register",
+    "worker_create",
+    "worker_for_user",
+    "worker_import",
+    "worker_link_user",
+    "worker_release",
+    "worker_reveal",
+    "worker_update",
+]
