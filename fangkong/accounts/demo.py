@@ -50,10 +50,4 @@ def demo_accounts_create(password: str = DEMO_PASSWORD) -> list:
             user = services.user_create(actor=None, username=username, password=password, display_name=name)
             services.scope_add(actor=None, user=user, area=demo_area(where), role=Role.objects.get(code=role))
         users.append(user)
-    from django.apps import apps
-
-    if apps.is_installed("fangkong.workforce"):  # the demo cadre's own duty page (issue 20)
-        from fangkong.workforce.seed_care import demo_cadre
-
-        demo_cadre(users)
     return users

@@ -77,7 +77,20 @@ ROLES: dict[str, dict] = {
             "screening.change_retestitem",
             "screening.change_transfertask",
             "support.*",
-            "workforce.*",
+            # The community's team: its workers, self-registration links and reviews, its needs.
+            "workforce.view_*",
+            "workforce.add_worker",
+            "workforce.change_worker",
+            "workforce.reveal_identity",
+            "workforce.add_registrationlink",
+            "workforce.change_registrationlink",
+            "workforce.add_deploymentrequest",
+            "workforce.change_deploymentrequest",
+            # Care and health of the team (wf3): insurance, meals and equipment, rest days, health reports.
+            "workforce.add_insurance",
+            "workforce.add_careissue",
+            "workforce.add_restday",
+            "workforce.add_workerhealthreport",
         ],
     },
     "grid_member": {

@@ -8,7 +8,16 @@ class WorkforceConfig(AppConfig):
     verbose_name = _("Workforce")
 
     def ready(self):
+        from . import workbench as _workbench
+
+        _workbench.register()  # its to-do lines and search (core/workbench.py)
         from fangkong.core import menu
+
+        # The workforce staffs the posts: its pages sit in the gates group (SPLIT.md).
+        menu.register("gates", _("Workers"), "workforce:worker-list", "workforce.view_worker", order=40)
+        menu.register(
+            "gates", _("Deployment"), "workforce:deployment", "workforce.view_deploymentrequest", order=41
+        )
         from fangkong.core.figures import register_section
 
         from . import care_workbench, figures
@@ -21,20 +30,20 @@ class WorkforceConfig(AppConfig):
             _("Rest and care of workers"),
             "workforce:care-overview",
             "workforce.view_worker",
-            order=26,
+            order=42,
         )
         menu.register(
             "gates",
             _("Meals and equipment issued"),
             "workforce:care-issue-list",
             "workforce.view_careissue",
-            order=27,
+            order=43,
         )
         menu.register(
             "gates",
             _("Workforce figures"),
             "workforce:figures",
             ("workforce.view_worker", "people.view_statistics"),
-            order=28,
+            order=44,
         )
         menu.register("gates", _("My duty"), "workforce:my-duty", roles=("cadre", "gate_volunteer"), order=19)

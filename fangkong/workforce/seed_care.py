@@ -89,8 +89,28 @@ def seed_care(ctx=None) -> dict:
             counts["reports"] += 1
         except ValidationError:
             continue
+    _overdue_rest(workers, today)
+    demo_cadre()
     _support_and_lanes(workers)
     return counts
+
+
+def _overdue_rest(workers, today) -> None:
+    """Two workers who stood at a post eight days running with no rest (轮休 overdue on the workbench)."""
+    from fangkong.gates.models import Post
+    from fangkong.gates.services import shift_create
+
+    for w in [w for w in workers if w.user_id is None][1:3]:
+        post = Post.objects.filter(area_path__startswith=w.area_path, active=True).order_by("pk").first()
+        if post is None or w.shifts.exists():
+            continue
+        for days_ago in range(9, 1, -1):
+            start = timezone.make_aware(
+                datetime.datetime.combine(today - datetime.timedelta(days=days_ago), datetime.time(8))
+            )
+            shift_create(
+                actor=None, post=post, worker=w, start=start, end=start + datetime.timedelta(hours=8)
+            )
 
 
 def _support_and_lanes(workers) -> None:
@@ -133,23 +153,18 @@ def _support_and_lanes(workers) -> None:
                     continue
 
 
-def demo_cadre(users) -> None:
-    """The demo cadre (accounts/demo.py) is a registered worker with a shift now at a post of their
+def demo_cadre() -> None:
+    """The demo cadre (cadre_zgs, linked by the workforce seed) is a registered worker with a shift now at a post of their
     community, one tomorrow, insurance and today's health report: their own page (我的值守) shows it."""
     from fangkong.gates.models import Post
     from fangkong.gates.services import shift_create
 
-    from .services import worker_for_user
-
-    cadre = next((u for u in users if u.username == "cadre_zgs"), None)
-    if cadre is None or Worker.objects.filter(user=cadre).exists():
+    worker = Worker.objects.filter(user__username="cadre_zgs").select_related("user").first()
+    if worker is None or worker.shifts.exists():
         return
-    scope = cadre.active_scopes()[0] if cadre.active_scopes() else None
-    if scope is None:
-        return
-    worker = worker_for_user(actor=None, user=cadre, area=scope.area)
+    cadre = worker.user
     now = timezone.localtime()
-    post = Post.objects.filter(area_path__startswith=scope.area.path, active=True).order_by("pk").first()
+    post = Post.objects.filter(area_path__startswith=worker.area_path, active=True).order_by("pk").first()
     if post is not None:
         start = now.replace(minute=0, second=0, microsecond=0) - datetime.timedelta(hours=2)
         shift_create(

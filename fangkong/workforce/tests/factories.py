@@ -1,9 +1,13 @@
-"""Leak-test factories of the workforce's models (core.testing.register_factory)."""
+"""Leak-test factories for the workforce (direct inserts; the services are tested on their own)."""
 
 import datetime
+import itertools
 
 from django.utils import timezone
+from faker import Faker
 
+from fangkong.core import crypto
+from fangkong.core.identity import mask_id, mask_phone
 from fangkong.core.testing import register_factory
 from fangkong.workforce.models import (
     Assignment,
@@ -17,30 +21,50 @@ from fangkong.workforce.models import (
     WorkerHealthReport,
 )
 
+_fake = Faker("zh_CN")
+_fake.seed_instance(20)
+_n = itertools.count(1)
 
-def _scoped(area):
-    return {"area": area, "area_path": area.path}
+
+def identity(number: str | None = None, phone: str | None = None) -> dict:
+    number = number or _fake.ssn()
+    while Worker.objects.filter(id_hash=crypto.blind_index(number, kind="id")).exists():
+        number = _fake.ssn()
+    phone = phone or f"139{next(_n):08d}"
+    return {
+        "id_number_enc": crypto.encrypt(number),
+        "id_hash": crypto.blind_index(number, kind="id"),
+        "id_masked": mask_id(number),
+        "phone_enc": crypto.encrypt(phone),
+        "phone_hash": crypto.blind_index(phone, kind="phone"),
+        "phone_masked": mask_phone(phone),
+    }
 
 
 @register_factory(Worker)
-def make_worker(area, name=None, **extra):
-    return Worker.objects.create(name=name or f"志愿者{Worker.objects.count() + 1}", **_scoped(area), **extra)
-
-
-@register_factory(DeploymentRequest)
-def make_request(area):
-    return DeploymentRequest.objects.create(count=3, start=timezone.localdate(), **_scoped(area))
-
-
-@register_factory(Assignment)
-def make_assignment(area):
-    return Assignment.objects.create(worker=make_worker(area), start=timezone.localdate(), **_scoped(area))
+def make_worker(area, **extra):
+    fields = {"name": _fake.name(), "kind": Worker.Kind.CADRE, "home_unit": "区发改委", **identity(), **extra}
+    return Worker.objects.create(area=area, **fields)
 
 
 @register_factory(RegistrationLink)
-def make_link(area):
+def make_link(area, **extra):
     return RegistrationLink.objects.create(
-        expires_at=timezone.now() + datetime.timedelta(days=7), **_scoped(area)
+        area=area, expires_at=timezone.now() + datetime.timedelta(days=7), title=f"报名{next(_n)}", **extra
+    )
+
+
+@register_factory(DeploymentRequest)
+def make_request(area, **extra):
+    return DeploymentRequest.objects.create(
+        area=area, count=5, duties=["gate"], start=timezone.localdate(), **extra
+    )
+
+
+@register_factory(Assignment)
+def make_assignment(area, **extra):
+    return Assignment.objects.create(
+        area=area, worker=make_worker(area), duty="gate", start=timezone.localdate(), **extra
     )
 
 
@@ -49,9 +73,8 @@ def make_attendance(area):
     from fangkong.gates.tests.factories import make_shift
 
     shift = make_shift(area)
-    worker = make_worker(area)
     return Attendance.objects.create(
-        shift=shift, worker=worker, checked_in_at=timezone.now(), **_scoped(area)
+        area=area, shift=shift, worker=make_worker(area), checked_in_at=timezone.now()
     )
 
 
@@ -59,12 +82,12 @@ def make_attendance(area):
 def make_insurance(area):
     today = timezone.localdate()
     return Insurance.objects.create(
+        area=area,
         worker=make_worker(area),
         insurer="人保",
-        policy_number=f"P{Insurance.objects.count() + 1}",
+        policy_number=f"P{next(_n):06d}",
         start=today,
-        end=today + datetime.timedelta(days=30),
-        **_scoped(area),
+        end=today + datetime.timedelta(days=90),
     )
 
 
@@ -72,18 +95,18 @@ def make_insurance(area):
 def make_care_issue(area):
     from fangkong.gates.tests.factories import make_post
 
-    return CareIssue.objects.create(post=make_post(area), date=timezone.localdate(), meals=3, **_scoped(area))
+    return CareIssue.objects.create(
+        area=area, post=make_post(area), date=timezone.localdate(), meals=3, masks=6
+    )
 
 
 @register_factory(RestDay)
 def make_rest_day(area):
-    return RestDay.objects.create(
-        worker=make_worker(area), date=timezone.localdate(), taken=True, **_scoped(area)
-    )
+    return RestDay.objects.create(area=area, worker=make_worker(area), date=timezone.localdate())
 
 
 @register_factory(WorkerHealthReport)
 def make_health_report(area):
     return WorkerHealthReport.objects.create(
-        worker=make_worker(area), date=timezone.localdate(), temperature="36.5", **_scoped(area)
+        area=area, worker=make_worker(area), date=timezone.localdate(), temperature="36.5"
     )
