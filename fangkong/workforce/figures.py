@@ -58,8 +58,11 @@ def compute(as_of: dt.datetime, communities) -> dict[int, dict[str, float]]:
     communities = list(communities)
     day, start, end = day_window(as_of)
     moment = end - dt.timedelta(seconds=1)
-    requests = DeploymentRequest.objects.filter(status=DeploymentRequest.Status.OPEN, start__lte=day).filter(
-        Q(end__isnull=True) | Q(end__gte=day)
+    # The need of the day: every request covering it, filled or not (a cancelled one asks for nobody).
+    requests = (
+        DeploymentRequest.objects.exclude(status=DeploymentRequest.Status.CANCELLED)
+        .filter(start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
     )
     running = Assignment.objects.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
     shifts = PostShift.objects.filter(worker__isnull=False, start__gte=start, start__lt=end)

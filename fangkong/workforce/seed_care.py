@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import services
 from .models import Worker
 
-MAX_WORKERS = 60
+MAX_WORKERS = 300
 
 
 def seed_care(ctx=None) -> dict:
@@ -32,7 +32,7 @@ def seed_care(ctx=None) -> dict:
     own = list(Worker.objects.filter(user__isnull=False, status=Worker.Status.ACTIVE).order_by("pk"))
     counts = {"insured": 0, "rest": 0, "issued": 0, "reports": 0}
     for i, w in enumerate(workers):
-        if i % 9 == 4 and w.user_id is None:
+        if i % 25 == 4 and w.user_id is None:
             continue  # left uninsured: the workbench flags them
         services.insurance_enrol(
             actor=None,
@@ -54,10 +54,10 @@ def seed_care(ctx=None) -> dict:
                 end=today + datetime.timedelta(days=70),
             )
     for i, w in enumerate(workers):
-        if i % 3 == 0:
+        if i % 3 == 0 and i < 60:
             services.rest_day_record(actor=None, worker=w, date=today - datetime.timedelta(days=2 + i % 4))
             counts["rest"] += 1
-        elif i % 3 == 1:
+        elif i % 3 == 1 and i < 60:
             services.rest_day_record(
                 actor=None, worker=w, date=today + datetime.timedelta(days=1 + i % 5), taken=False
             )
@@ -100,9 +100,22 @@ def _overdue_rest(workers, today) -> None:
     from fangkong.gates.models import Post
     from fangkong.gates.services import shift_create
 
-    for w in [w for w in workers if w.user_id is None][1:3]:
-        post = Post.objects.filter(area_path__startswith=w.area_path, active=True).order_by("pk").first()
-        if post is None or w.shifts.exists():
+    done = 0
+    for post in Post.objects.filter(active=True).order_by("pk"):
+        if done >= 2:
+            break
+        w = next(
+            (
+                w
+                for w in workers
+                if w.user_id is None
+                and post.area_path.startswith(w.area_path)
+                and not w.shifts.exists()
+                and not w.rest_days.exists()
+            ),
+            None,
+        )
+        if w is None:
             continue
         for days_ago in range(9, 1, -1):
             start = timezone.make_aware(
@@ -111,6 +124,7 @@ def _overdue_rest(workers, today) -> None:
             shift_create(
                 actor=None, post=post, worker=w, start=start, end=start + datetime.timedelta(hours=8)
             )
+        done += 1
 
 
 def _support_and_lanes(workers) -> None:
