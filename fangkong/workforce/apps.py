@@ -24,6 +24,12 @@ class WorkforceConfig(AppConfig):
 
         # Care and health (issue 20, wf3): the briefing's section, the workbench lines, the menu entries.
         register_section(figures.section())
+        from fangkong.policies.display import VALUE_LABELS
+
+        from .care_selectors import NEGATIVE_DUTIES_KEY
+        from .models import Duty
+
+        VALUE_LABELS[NEGATIVE_DUTIES_KEY] = dict(Duty.choices)  # the duties read as their names
         care_workbench.register()
         menu.register(
             "gates",
