@@ -23,6 +23,7 @@ ROLES: dict[str, dict] = {
             "tracing.*",
             "screening.*",
             "support.*",
+            "workforce.*",
         ],
     },
     "street_coordinator": {
@@ -44,6 +45,7 @@ ROLES: dict[str, dict] = {
             "tracing.change_screeningtask",
             "screening.*",
             "support.*",
+            "workforce.*",
         ],
     },
     "community_worker": {
@@ -75,6 +77,7 @@ ROLES: dict[str, dict] = {
             "screening.change_retestitem",
             "screening.change_transfertask",
             "support.*",
+            "workforce.*",
         ],
     },
     "grid_member": {

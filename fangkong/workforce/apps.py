@@ -6,3 +6,22 @@ class WorkforceConfig(AppConfig):
     name = "fangkong.workforce"
     label = "workforce"
     verbose_name = _("Workforce")
+
+    def ready(self):
+        self._ready_rosters()
+
+    def _ready_rosters(self):
+        """Rosters and attendance (issue 20): their menu entries in the gates group and workbench lines."""
+        from fangkong.core import menu
+
+        from . import workbench as _workbench
+
+        _workbench.register_rosters()
+        for order, (label, name, perm) in enumerate(
+            [
+                (_("Duty roster"), "workforce:roster", "gates.view_postshift"),
+                (_("Posts and their cover"), "workforce:post-cover", "gates.view_post"),
+                (_("Attendance"), "workforce:attendance-list", "workforce.view_attendance"),
+            ]
+        ):
+            menu.register("gates", label, name, perm, order=40 + order)

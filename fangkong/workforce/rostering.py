@@ -163,7 +163,18 @@ def is_night(start: datetime, end: datetime) -> bool:
 class _Grid:
     """Shifts of the week, the places to fill, and the variables each worker may take."""
 
-    def __init__(self, *, week_start: date, days: int, tz: tzinfo, posts, workers, rules: Rules):
+    def __init__(
+        self,
+        *,
+        week_start: date,
+        days: int,
+        tz: tzinfo,
+        posts,
+        workers,
+        rules: Rules,
+        not_before=None,
+        kept=(),
+    ):
         rules.validate()
         self.rules = rules
         self.s = rules.shift_hours
@@ -186,6 +197,8 @@ class _Grid:
                 open_h = [h for h in range(b * self.s, (b + 1) * self.s) if h in p.hours]
                 if open_h:
                     self.span[(p.key, b)] = (min(open_h), max(open_h) + 1, len(open_h))
+        # Shifts starting before `not_before` (already under way or past) are neither filled nor reported.
+        self.open_t = [not_before is None or st >= not_before for st in self.t_start]
         self.night = [
             any(h in NIGHT_HOURS for h in range((t % self.per_day) * self.s, (t % self.per_day + 1) * self.s))
             for t in range(self.nt)
@@ -203,7 +216,7 @@ class _Grid:
         for w in self.workers:
             ok = []
             for t in range(self.nt):
-                if self.days[t // self.per_day] not in w.days:
+                if not self.open_t[t] or self.days[t // self.per_day] not in w.days:
                     continue
                 if self._busy_conflict(w, t):
                     continue
@@ -211,6 +224,8 @@ class _Grid:
                     if (p.key, t % self.per_day) in self.span:
                         ok.append((p.key, t))
             self.cands[w.key] = ok
+        self.kept: dict[tuple[int, int], int] = {}
+        self.kept = self._kept_cover(kept)
 
     def block(self, t: int) -> tuple[datetime, datetime]:
         return self.t_start[t], self.t_start[t] + timedelta(hours=self.s)
@@ -232,16 +247,31 @@ class _Grid:
                 return True
         return False
 
+    def _kept_cover(self, kept) -> dict[tuple[int, int], int]:
+        """Places already filled by kept shifts (checked in on, or fixed): a kept shift fills a place when it
+        spans the place's open hours in that shift."""
+        out: dict[tuple[int, int], int] = defaultdict(int)
+        for k in kept:
+            for t in range(self.nt):
+                if (k.post, t % self.per_day) in self.span:
+                    s, e = self.clipped(k.post, t)
+                    if k.start <= s and e <= k.end:
+                        out[(k.post, t)] += 1
+        return out
+
+    def need(self, p: PostDemand, t: int) -> int:
+        return max(p.staff_needed - self.kept.get((p.key, t), 0), 0)
+
     def places(self):
         for p in self.posts:
             for t in range(self.nt):
-                if (p.key, t % self.per_day) in self.span:
+                if self.open_t[t] and (p.key, t % self.per_day) in self.span and self.need(p, t) > 0:
                     yield p, t
 
     def shortfalls(self, assigned: dict[tuple[int, int], int]) -> list[Shortfall]:
         out = []
         for p, t in self.places():
-            miss = p.staff_needed - assigned.get((p.key, t), 0)
+            miss = self.need(p, t) - assigned.get((p.key, t), 0)
             if miss > 0:
                 s, e = self.clipped(p.key, t)
                 out.append(Shortfall(p.key, p.name, s, e, miss))
@@ -333,7 +363,7 @@ def _greedy(g: _Grid, *, night_aware: bool = False) -> list[tuple[int, int, int]
         by_t[t].append(p)
     for t in range(g.nt):
         for p in by_t.get(t, []):
-            for _ in range(p.staff_needed):
+            for _ in range(g.need(p, t)):
                 best = None
                 for wk in can.get((p.key, t), ()):
                     st = states[wk]
@@ -359,10 +389,21 @@ def greedy_roster(
     tz: tzinfo,
     rules: Rules,
     days: int = 7,
+    not_before: datetime | None = None,
+    kept: Sequence[RosterShift] = (),
 ) -> Roster:
     """The baseline: shifts in time order, each place to the feasible worker with the fewest shifts so far."""
     started = _time.perf_counter()
-    g = _Grid(week_start=week_start, days=days, tz=tz, posts=posts, workers=workers, rules=rules)
+    g = _Grid(
+        week_start=week_start,
+        days=days,
+        tz=tz,
+        posts=posts,
+        workers=workers,
+        rules=rules,
+        not_before=not_before,
+        kept=kept,
+    )
     return g.roster(_greedy(g), "greedy (fewest shifts first)", started, "feasible")
 
 
@@ -379,13 +420,25 @@ def solve_roster(
     rules: Rules,
     days: int = 7,
     time_limit: float = 2.0,
+    not_before: datetime | None = None,
+    kept: Sequence[RosterShift] = (),
 ) -> Roster:
-    """The week's roster by HiGHS (see the module's docstring), starting from the greedy one."""
+    """The week's roster by HiGHS (see the module's docstring), starting from the greedy one. Shifts that
+    start before `not_before` are left alone (regenerating a week already under way)."""
     import highspy
     import numpy as np
 
     started = _time.perf_counter()
-    g = _Grid(week_start=week_start, days=days, tz=tz, posts=posts, workers=workers, rules=rules)
+    g = _Grid(
+        week_start=week_start,
+        days=days,
+        tz=tz,
+        posts=posts,
+        workers=workers,
+        rules=rules,
+        not_before=not_before,
+        kept=kept,
+    )
     greedy = _greedy(g)
     # The MIP's first incumbent: the better of the plain greedy roster and a night-aware one (fewest
     # nights first at night); when it meets the bound, HiGHS stops at the root.
@@ -432,15 +485,15 @@ def solve_roster(
     u = {}
     for p, t in places:
         n_open = g.span[(p.key, t % g.per_day)][2]
-        u[(p.key, t)] = col(UNCOVERED_WEIGHT * n_open, 0.0, float(p.staff_needed), False)
+        u[(p.key, t)] = col(UNCOVERED_WEIGHT * n_open, 0.0, float(g.need(p, t)), False)
     active = [w for w in g.workers if g.cands[w.key]]
     fair = bool(active)
     if fair:
         # Integer, and bounded by the whole-shift average: the most ≥ ⌈need / workers⌉, the fewest ≤ ⌊…⌋ (the
         # LP's own spread would be 0 and the search would spend its time proving what division tells).
         n_act = len(active)
-        night_need = sum(p.staff_needed for p, t in places if g.night[t])
-        all_need = sum(p.staff_needed for p, t in places)
+        night_need = sum(g.need(p, t) for p, t in places if g.night[t])
+        all_need = sum(g.need(p, t) for p, t in places)
         nmax = col(NIGHT_WEIGHT, float(-(-night_need // n_act)), inf, True)
         nmin = col(-NIGHT_WEIGHT, 0.0, float(night_need // n_act), True)
         hmax = col(HOURS_WEIGHT, float(-(-all_need // n_act)), inf, True)
@@ -465,7 +518,7 @@ def solve_roster(
     need_t = defaultdict(int)
     u_t = defaultdict(list)
     for p, t in places:
-        need_t[t] += p.staff_needed
+        need_t[t] += g.need(p, t)
         u_t[t].append(u[(p.key, t)])
     for t, need in need_t.items():
         cs = by_t.get(t, []) + u_t[t]
@@ -536,9 +589,9 @@ def solve_roster(
     covered = defaultdict(int)
     for _wk, p, t in greedy:
         covered[(p, t)] += 1
-    need_p = {pp.key: pp.staff_needed for pp in g.posts}
+    need_p = {pp.key: pp for pp in g.posts}
     for (p, t), c in u.items():
-        start[c] = max(0, need_p[p] - covered[(p, t)])
+        start[c] = max(0, g.need(need_p[p], t) - covered[(p, t)])
     if fair:
         nights = defaultdict(int)
         counts = defaultdict(int)
@@ -580,8 +633,7 @@ def _score(g: _Grid, chosen: list[tuple[int, int, int]]) -> float:
         nights[wk] += g.night[t]
         counts[wk] += 1
     short = sum(
-        max(p.staff_needed - covered[(p.key, t)], 0) * g.span[(p.key, t % g.per_day)][2]
-        for p, t in g.places()
+        max(g.need(p, t) - covered[(p.key, t)], 0) * g.span[(p.key, t % g.per_day)][2] for p, t in g.places()
     )
     act = [w.key for w in g.workers if g.cands[w.key]]
     if not act:
@@ -601,7 +653,7 @@ def _deal(g: _Grid, on: dict[int, list[int]]) -> list[tuple[int, int, int]]:
         queue = sorted(workers)
         order = sorted(posts_t.get(t, []), key=lambda p: (-g.span[(p.key, t % g.per_day)][2], p.key))
         for p in order:
-            for _ in range(p.staff_needed):
+            for _ in range(g.need(p, t)):
                 if queue:
                     chosen.append((queue.pop(0), p.key, t))
         # A worker beyond every post's need (the solver may over-staff only at no gain): not rostered.
