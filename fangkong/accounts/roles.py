@@ -77,7 +77,18 @@ ROLES: dict[str, dict] = {
             "screening.change_retestitem",
             "screening.change_transfertask",
             "support.*",
-            "workforce.*",
+            # The community's team: its workers, self-registration links and reviews, its needs.
+            "workforce.view_*",
+            "workforce.add_worker",
+            "workforce.change_worker",
+            "workforce.reveal_identity",
+            "workforce.add_registrationlink",
+            "workforce.change_registrationlink",
+            "workforce.add_deploymentrequest",
+            "workforce.change_deploymentrequest",
+            # Rosters and attendance (issue 20): the posts' check-in codes.
+            "workforce.add_postcode",
+            "workforce.change_postcode",
         ],
     },
     "grid_member": {
