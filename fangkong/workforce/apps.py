@@ -8,6 +8,16 @@ class WorkforceConfig(AppConfig):
     verbose_name = _("Workforce")
 
     def ready(self):
+        from . import workbench as _workbench
+
+        _workbench.register()  # its to-do lines and search (core/workbench.py)
+        from fangkong.core import menu
+
+        # The workforce staffs the posts: its pages sit in the gates group (SPLIT.md).
+        menu.register("gates", _("Workers"), "workforce:worker-list", "workforce.view_worker", order=40)
+        menu.register(
+            "gates", _("Deployment"), "workforce:deployment", "workforce.view_deploymentrequest", order=41
+        )
         self._ready_rosters()
 
     def _ready_rosters(self):
@@ -24,4 +34,4 @@ class WorkforceConfig(AppConfig):
                 (_("Attendance"), "workforce:attendance-list", "workforce.view_attendance"),
             ]
         ):
-            menu.register("gates", label, name, perm, order=40 + order)
+            menu.register("gates", label, name, perm, order=43 + order)

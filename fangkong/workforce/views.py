@@ -1,11 +1,13 @@
-"""Pages of the workforce: thin — parse, call a service or a selector, render."""
+"""Pages of the workforce. Thin: parse, call a selector or a service, render."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,14 +18,532 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fangkong.core.excel import xlsx_response
+from fangkong.core.language import chinese_by_default
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.core.views import ScopedListView, form_errors
+from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors
+from fangkong.gates.documents import qr_svg
 from fangkong.gates.models import Post, PostShift
+from fangkong.gates.ratelimit import rate_limited
 
 from . import forms, selectors, services
-from .filters import AttendanceFilter, MissedCheckInFilter, PostCoverFilter
-from .models import Attendance, MissedCheckIn
-from .tables import AttendanceTable, MissedCheckInTable, PostCoverTable
+from . import imports as ix
+from .filters import (
+    AssignmentFilter,
+    AttendanceFilter,
+    LinkFilter,
+    MissedCheckInFilter,
+    PostCoverFilter,
+    RegistrationFilter,
+    RequestFilter,
+    WorkerFilter,
+)
+from .models import Assignment, Attendance, DeploymentRequest, MissedCheckIn, RegistrationLink, Worker
+from .tables import (
+    AssignmentTable,
+    AttendanceTable,
+    LinkTable,
+    MissedCheckInTable,
+    PostCoverTable,
+    RegistrationTable,
+    RequestTable,
+    WorkerTable,
+)
+
+REPORT_TTL = 3600
+
+
+# -- the registry -----------------------------------------------------------------------------------------
+
+
+class _SelfOrScope:
+    """A worker sees their own record without the registry's permission (a cadre logs in to see it)."""
+
+    def has_permission(self):
+        user = self.request.user
+        return super().has_permission() or (
+            user.is_authenticated and Worker.objects.filter(user=user).exists()
+        )
+
+    def get_queryset(self):
+        return selectors.worker_list(viewer=self.request.user).select_related("area")
+
+
+class WorkerListView(_SelfOrScope, ScopedListView):
+    model = Worker
+    filterset_class = WorkerFilter
+    table_class = WorkerTable
+    template_name = "workforce/worker_list.html"
+    export_name = "workers"
+    actions = [
+        (gettext_lazy("Add worker"), "workforce:worker-add", "workforce.add_worker"),
+        (gettext_lazy("Import a unit's list"), "workforce:import", "workforce.add_worker"),
+        (gettext_lazy("Registrations to review"), "workforce:registration-list", "workforce.change_worker"),
+        (gettext_lazy("Registration links"), "workforce:link-list", "workforce.view_registrationlink"),
+        (gettext_lazy("Deployment"), "workforce:deployment", "workforce.view_deploymentrequest"),
+    ]
+
+
+class WorkerDetailView(_SelfOrScope, ScopedDetailView):
+    model = Worker
+    template_name = "workforce/worker_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        w, user = self.object, self.request.user
+        ctx["assignments"] = selectors.worker_assignments(viewer=user, worker=w)
+        ctx["may_reveal"] = services.may_reveal(user, w)
+        ctx["may_change"] = (
+            user.has_perm("workforce.change_worker")
+            and Worker.objects.visible_to(user, "workforce.change_worker").filter(pk=w.pk).exists()
+        )
+        ctx["may_assign"] = user.has_perm("workforce.add_assignment") and w.status == Worker.Status.ACTIVE
+        ctx.setdefault("revealed", {})
+        ctx.setdefault("reveal_form", forms.RevealForm())
+        ctx.setdefault("assign_form", forms.AssignForm(viewer=user))
+        ctx["title"] = w.name
+        return ctx
+
+
+class WorkerRevealView(WorkerDetailView):
+    """POST field + reason: the detail page again with the clear value; the access is logged."""
+
+    permission_required = "workforce.reveal_identity"
+    http_method_names = ["post"]
+
+    def has_permission(self):
+        return self.request.user.has_perm("workforce.reveal_identity")
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = forms.RevealForm(request.POST)
+        revealed, status = {}, 200
+        if form.is_valid():
+            try:
+                revealed[form.cleaned_data["field"]] = services.worker_reveal(
+                    actor=request.user,
+                    worker=self.object,
+                    field=form.cleaned_data["field"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+                status = 400
+        else:
+            status = 400
+        ctx = self.get_context_data(object=self.object, revealed=revealed, reveal_form=form)
+        return self.render_to_response(ctx, status=status)
+
+
+def _form_page(request, form, template, title, save, **extra):
+    """A one-form page whose valid POST calls `save(cleaned_data)`; the service's errors land on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save(form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(target)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, "title": title, **extra}, status=status)
+
+
+@login_required
+@permission_required("workforce.add_worker", raise_exception=True)
+def worker_create(request):
+    form = forms.WorkerForm(request.POST or None, viewer=request.user)
+
+    def save(d):
+        return services.worker_create(actor=request.user, **d).get_absolute_url()
+
+    return _form_page(request, form, "workforce/form.html", _("Add worker"), save)
+
+
+@login_required
+@permission_required("workforce.change_worker", raise_exception=True)
+def worker_edit(request, pk):
+    worker = get_visible_or_404(Worker, request.user, "workforce.change_worker", pk=pk)
+    initial = {
+        f: getattr(worker, f)
+        for f in ("name", "kind", "level", "home_unit", "id_type", "skills", "health_status", "notes")
+    }
+    form = forms.WorkerForm(request.POST or None, viewer=request.user, creating=False, initial=initial)
+
+    def save(d):
+        services.worker_update(actor=request.user, worker=worker, **d)
+        return worker.get_absolute_url()
+
+    return _form_page(request, form, "workforce/form.html", _("Edit %(name)s") % {"name": worker.name}, save)
+
+
+@login_required
+@permission_required("workforce.add_assignment", raise_exception=True)
+@require_POST
+def worker_assign(request, pk):
+    worker = get_visible_or_404(Worker, request.user, "workforce.view_worker", pk=pk)
+    form = forms.AssignForm(request.POST, viewer=request.user)
+    if form.is_valid():
+        try:
+            services.assignment_create(actor=request.user, worker=worker, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s joined the team of %(community)s.")
+                % {"name": worker.name, "community": form.cleaned_data["area"].name},
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(worker.get_absolute_url())
+
+
+@login_required
+@permission_required("workforce.change_worker", raise_exception=True)
+@require_POST
+def worker_release(request, pk):
+    worker = get_visible_or_404(Worker, request.user, "workforce.change_worker", pk=pk)
+    try:
+        services.worker_release(
+            actor=request.user, worker=worker, reason=request.POST.get("reason", "")[:200]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Released."))
+    return redirect(worker.get_absolute_url())
+
+
+# -- the import -------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("workforce.add_worker", raise_exception=True)
+def worker_import(request):
+    form = forms.ImportForm(request.POST or None, request.FILES or None, viewer=request.user)
+    ctx = {
+        "form": form,
+        "title": _("Import a unit's list"),
+        "headers": ix.TEMPLATE_HEADERS,
+        "required": ix.REQUIRED,
+    }
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            upload = d["file"]
+            try:
+                result = services.worker_import(
+                    actor=request.user,
+                    area=d["area"],
+                    content=upload.read(),
+                    filename=upload.name,
+                    kind=d["kind"],
+                    level=d["level"],
+                    home_unit=d["home_unit"],
+                )
+            except ValidationError as exc:
+                form_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error("area", str(exc))
+            else:
+                if result.ok:
+                    messages.success(request, _("%(n)s workers imported.") % {"n": result.created})
+                    return redirect(reverse("workforce:worker-list") + f"?area={d['area'].pk}")
+                key = uuid.uuid4().hex
+                cache.set(
+                    f"wf:report:{request.user.pk}:{key}",
+                    ix.error_report(result.rows, result.errors),
+                    REPORT_TTL,
+                )
+                ctx.update(errors=result.errors, report_key=key, rows=len(result.rows))
+    return render(request, "workforce/import.html", ctx, status=status)
+
+
+@login_required
+@permission_required("workforce.add_worker", raise_exception=True)
+def import_template(request):
+    return xlsx_response(ix.build_template(), "人员名单模板.xlsx")
+
+
+@login_required
+@permission_required("workforce.add_worker", raise_exception=True)
+def import_report(request, key):
+    data = cache.get(f"wf:report:{request.user.pk}:{str(key)[:64]}")
+    if data is None:
+        raise Http404
+    return xlsx_response(data, "导入错误报告.xlsx")
+
+
+# -- self-registration ------------------------------------------------------------------------------------
+
+
+class LinkListView(ScopedListView):
+    model = RegistrationLink
+    filterset_class = LinkFilter
+    table_class = LinkTable
+    export_name = "registration-links"
+    actions = [
+        (gettext_lazy("New registration link"), "workforce:link-add", "workforce.add_registrationlink")
+    ]
+
+    def get_queryset(self):
+        return selectors.link_list(viewer=self.request.user)
+
+
+@login_required
+@permission_required("workforce.add_registrationlink", raise_exception=True)
+def link_create(request):
+    form = forms.LinkForm(request.POST or None, viewer=request.user)
+
+    def save(d):
+        return services.registration_link_create(actor=request.user, **d).get_absolute_url()
+
+    return _form_page(request, form, "workforce/form.html", _("New registration link"), save)
+
+
+class LinkDetailView(ScopedDetailView):
+    model = RegistrationLink
+    template_name = "workforce/link_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        link = self.object
+        url = self.request.build_absolute_uri(reverse("workforce:register", args=[link.token]))
+        is_open = link.is_open_at(timezone.now())
+        ctx.update(
+            public_url=url,
+            qr=qr_svg(url) if is_open else "",
+            is_open=is_open,
+            registrations=link.registrations.order_by("-created_at")[:100],
+            title=str(link),
+        )
+        return ctx
+
+
+@login_required
+@permission_required("workforce.change_registrationlink", raise_exception=True)
+@require_POST
+def link_revoke(request, pk):
+    link = get_visible_or_404(RegistrationLink, request.user, "workforce.change_registrationlink", pk=pk)
+    try:
+        services.registration_link_revoke(actor=request.user, link=link)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The link is revoked: it takes no more registrations."))
+    return redirect(link.get_absolute_url())
+
+
+@chinese_by_default
+@rate_limited("workforce-register")
+def register(request, token):
+    """The public phone page of a registration link (no login): a volunteer or a party member registers."""
+    try:
+        link = services.open_link(token)
+    except services.LinkClosed:
+        return render(
+            request, "workforce/register_closed.html", {"title": _("Registration closed")}, status=404
+        )
+    form = forms.SelfRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker = services.self_register(token=token, **form.cleaned_data)
+        except services.LinkClosed:
+            return render(
+                request, "workforce/register_closed.html", {"title": _("Registration closed")}, status=404
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            return render(
+                request,
+                "workforce/register.html",
+                {"link": link, "done": worker, "title": link.area.name},
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "workforce/register.html",
+        {"link": link, "form": form, "title": link.area.name},
+        status=status,
+    )
+
+
+class RegistrationListView(ScopedListView):
+    model = Worker
+    filterset_class = RegistrationFilter
+    table_class = RegistrationTable
+    export_name = "registrations"
+    title = gettext_lazy("Registrations to review")
+    permission_required = "workforce.change_worker"
+    actions = [(gettext_lazy("Registration links"), "workforce:link-list", "workforce.view_registrationlink")]
+
+    def get_queryset(self):
+        return selectors.pending_registrations(viewer=self.request.user)
+
+
+@login_required
+@permission_required("workforce.change_worker", raise_exception=True)
+@require_POST
+def registration_review(request, pk):
+    worker = get_visible_or_404(
+        Worker.objects.filter(status=Worker.Status.PENDING), request.user, "workforce.change_worker", pk=pk
+    )
+    form = forms.ReviewForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.registration_review(
+                actor=request.user, worker=worker, approve=approve, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            messages.error(request, f"{worker.name}: " + " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                (_("%(name)s approved: active in the team.") if approve else _("%(name)s rejected."))
+                % {"name": worker.name},
+            )
+    else:
+        messages.error(request, _("Choose approve or reject."))
+    return redirect("workforce:registration-list")
+
+
+# -- deployment -------------------------------------------------------------------------------------------
+
+
+class RequestListView(ScopedListView):
+    model = DeploymentRequest
+    filterset_class = RequestFilter
+    table_class = RequestTable
+    export_name = "deployment-requests"
+    actions = [
+        (gettext_lazy("State a need"), "workforce:request-add", "workforce.add_deploymentrequest"),
+        (gettext_lazy("Needs and supply"), "workforce:deployment", "workforce.view_deploymentrequest"),
+    ]
+
+    def base_queryset(self):
+        return DeploymentRequest.objects.select_related("area")
+
+
+class RequestOpenView(RequestListView):
+    """The requests still to fill, for who assigns (the workbench's line opens it)."""
+
+    permission_required = "workforce.add_assignment"
+    title = gettext_lazy("Deployment requests to fill")
+
+
+class RequestDetailView(ScopedDetailView):
+    model = DeploymentRequest
+    template_name = "workforce/request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["assignments"] = self.object.assignments.select_related("worker", "area").order_by(
+            "-start", "-id"
+        )[:200]
+        ctx["title"] = str(self.object)
+        return ctx
+
+
+@login_required
+@permission_required("workforce.add_deploymentrequest", raise_exception=True)
+def request_create(request):
+    form = forms.RequestForm(
+        request.POST or None, viewer=request.user, initial={"start": timezone.localdate()}
+    )
+
+    def save(d):
+        return services.request_create(actor=request.user, **d).get_absolute_url()
+
+    return _form_page(request, form, "workforce/form.html", _("State a need"), save)
+
+
+@login_required
+@permission_required("workforce.change_deploymentrequest", raise_exception=True)
+@require_POST
+def request_cancel(request, pk):
+    req = get_visible_or_404(DeploymentRequest, request.user, "workforce.change_deploymentrequest", pk=pk)
+    try:
+        services.request_cancel(actor=request.user, request=req)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request is cancelled."))
+    return redirect(req.get_absolute_url())
+
+
+class AssignmentListView(ScopedListView):
+    model = Assignment
+    filterset_class = AssignmentFilter
+    table_class = AssignmentTable
+    export_name = "assignments"
+
+    def base_queryset(self):
+        return Assignment.objects.select_related("worker", "area")
+
+
+@login_required
+@permission_required("workforce.view_deploymentrequest", raise_exception=True)
+def deployment(request):
+    """Needs against supply per street or community, and (for who may assign) the bulk assignment by
+    criteria in one action."""
+    from fangkong.areas.models import Area
+
+    within = None
+    raw = request.GET.get("within", "")
+    if raw:
+        within = (
+            get_visible_or_404(Area, request.user, "workforce.view_deploymentrequest", pk=raw)
+            if raw.isdigit()
+            else None
+        )
+        if within is None:
+            raise Http404
+    may_assign = request.user.has_perm("workforce.add_assignment")
+    form = forms.CriteriaForm(request.POST or None, viewer=request.user) if may_assign else None
+    status = 200
+    if request.method == "POST":
+        if not may_assign:
+            raise PermissionDenied
+        status = 400
+        if form.is_valid():
+            d = dict(form.cleaned_data)
+            d["communities"] = list(d.get("communities") or [])
+            try:
+                result = services.assign_by_criteria(actor=request.user, **d)
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s workers joined the teams of %(c)s communities.")
+                    % {"n": result.assigned, "c": len(result.per_community)},
+                )
+                return redirect(request.get_full_path())
+    rows = selectors.needs_and_supply(viewer=request.user, within=within)
+    return render(
+        request,
+        "workforce/deployment.html",
+        {
+            "rows": rows,
+            "within": within,
+            "supply": selectors.supply_summary(viewer=request.user),
+            "form": form,
+            "title": _("Needs and supply"),
+            "totals": {
+                k: sum(r[k] for r in rows) for k in ("requested", "assigned", "team", "pending", "gap")
+            },
+        },
+        status=status,
+    )
+
+
+# == rosters and attendance (wf2) ==
+
 
 # -- rosters ------------------------------------------------------------------------------------------------
 

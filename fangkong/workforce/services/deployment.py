@@ -328,12 +328,10 @@ def assign_by_criteria(
     wanted = set(skills or ())
     if wanted:
         ids = [
-            wid
-            for wid, have in pool.order_by("level", "id").values_list("id", "skills")
-            if wanted <= set(have or [])
+            wid for wid, have in pool.order_by("id").values_list("id", "skills") if wanted <= set(have or [])
         ][:count]
     else:
-        ids = list(pool.order_by("level", "id").values_list("id", flat=True)[:count])
+        ids = list(pool.order_by("id").values_list("id", flat=True)[:count])
     if len(ids) < count:
         raise ValidationError(
             {"count": _("Only %(n)s available workers match the filters.") % {"n": len(ids)}}

@@ -1,0 +1,186 @@
+"""Demo workforce, through the workforce services (seed_demo calls `seed_activity(ctx)`).
+
+Each street's units send a list of district-level cadres (imported like a unit's Excel list); each
+community has its volunteers and reporting party members; the demo cadre `cadre_zgs` is a worker linked
+to his account; the communities state their needs, and the district assigns the cadres by criteria (the
+open requests first, then by population), leaving a reserve. The first community has a volunteer link
+with registrations to review (one approved, one rejected), a party members' link and a revoked one."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django.utils import timezone
+from faker import Faker
+
+from . import services
+from .models import Duty, Worker
+
+UNITS = ["区发改委", "区财政局", "区教委", "区住建委", "区城管委", "区税务局", "区司法局", "区文旅局"]
+SKILLS = ["", "", "", "司机", "医疗", "心理", "翻译", "信息技术", "司机、医疗"]
+CADRES_PER_STREET = {"tiny": 30, "small": 30}  # other scales 40
+LOCALS_PER_COMMUNITY = {"tiny": 14, "small": 14}  # other scales 20
+
+
+def _csv(rows) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["姓名", "证件号码", "手机号", "人员类别", "层级", "派出单位", "技能"])
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+class _People:
+    """Deterministic names, valid ID numbers and phones, never twice."""
+
+    def __init__(self, ctx):
+        self.rng = ctx.rng
+        self.fake = Faker("zh_CN")
+        self.fake.seed_instance(ctx.seed + 20)
+        self.numbers: set[str] = set()
+        self.phones: set[str] = set()
+
+    def one(self) -> tuple[str, str, str]:
+        number = self.fake.ssn(min_age=22, max_age=58)
+        while number in self.numbers:
+            number = self.fake.ssn(min_age=22, max_age=58)
+        self.numbers.add(number)
+        phone = f"1{self.rng.choice('3578')}{self.rng.randrange(10**9):09d}"
+        while phone in self.phones:
+            phone = f"1{self.rng.choice('3578')}{self.rng.randrange(10**9):09d}"
+        self.phones.add(phone)
+        return self.fake.name(), number, phone
+
+
+def seed_activity(ctx) -> None:
+    from fangkong.accounts.demo import demo_accounts_create
+
+    if not ctx.communities or Worker.objects.exists():
+        return
+    users = {u.username: u for u in demo_accounts_create()}
+    admin = users.get("district_admin")
+    people = _People(ctx)
+    rng = ctx.rng
+    cadres = CADRES_PER_STREET.get(ctx.scale_name, 40)
+    locals_ = LOCALS_PER_COMMUNITY.get(ctx.scale_name, 20)
+    today = timezone.localdate()
+
+    # The units' lists of cadres, one file per street (the district's own level).
+    for street in ctx.streets:
+        rows = []
+        for i in range(cadres):
+            name, number, phone = people.one()
+            level = "市级" if i % 10 == 0 else "区级"
+            rows.append([name, number, phone, "下沉干部", level, UNITS[i % len(UNITS)], rng.choice(SKILLS)])
+        services.worker_import(
+            actor=None, area=street, content=_csv(rows), filename=f"{street.name}名单.csv", level="district"
+        )
+
+    # Each community's volunteers and party members (its own level), one file per community.
+    for community in ctx.communities:
+        rows = []
+        for i in range(locals_):
+            name, number, phone = people.one()
+            kind = "在职党员" if i % 3 == 0 else "志愿者"
+            rows.append(
+                [
+                    name,
+                    number,
+                    phone,
+                    kind,
+                    "社区",
+                    "" if kind == "志愿者" else "区属单位",
+                    rng.choice(SKILLS),
+                ]
+            )
+        services.worker_import(
+            actor=None,
+            area=community,
+            content=_csv(rows),
+            filename=f"{community.name}志愿者.csv",
+            kind=Worker.Kind.VOLUNTEER,
+            level=Worker.Level.COMMUNITY,
+        )
+
+    first = ctx.communities[0]
+    # The demo cadre logs in: his worker record is linked to his account.
+    cadre_user = users.get("cadre_zgs")
+    if cadre_user is not None:
+        _name, number, phone = people.one()
+        services.worker_create(
+            actor=None,
+            area=first,
+            name="周涛",
+            kind=Worker.Kind.CADRE,
+            level=Worker.Level.DISTRICT,
+            home_unit="区发改委",
+            skills=["driver"],
+            id_number=number,
+            phone=phone,
+            user=cadre_user,
+        )
+
+    # Needs: every community asks; the district fills the open requests, then assigns by population.
+    worker = users.get("worker_zgs")
+    for i, community in enumerate(ctx.communities):
+        services.request_create(
+            actor=worker if community == first else None,
+            area=community,
+            count=4 + (i % 3) * 2,
+            duties=[Duty.GATE, Duty.PATROL] if i % 2 == 0 else [Duty.DOOR_TO_DOOR, Duty.DELIVERY],
+            start=today - datetime.timedelta(days=3 - i % 3),
+            note="卡口24小时值守" if i % 2 == 0 else "入户排查、物资配送",
+        )
+    communities = list(ctx.communities)
+    need = sum(4 + (i % 3) * 2 for i in range(len(communities)))
+    first_wave = max(need - 4, 1)  # two requests stay open: a gap the district page shows
+    services.assign_by_criteria(
+        actor=admin,
+        count=first_wave,
+        criterion="open_requests",
+        kind=Worker.Kind.CADRE,
+        duty=Duty.GATE,
+        start=today - datetime.timedelta(days=2),
+    )
+    reserve = Worker.objects.filter(
+        kind=Worker.Kind.CADRE, status=Worker.Status.ACTIVE, area__level="street"
+    ).count()
+    if reserve > 10:
+        services.assign_by_criteria(
+            actor=admin,
+            count=reserve - 10,  # ten stay in reserve for the browser test and the district page
+            criterion="population",
+            kind=Worker.Kind.CADRE,
+            duty=Duty.PATROL,
+            start=today - datetime.timedelta(days=1),
+        )
+
+    # Self-registration in the first community: a volunteer link with registrations to review.
+    link = services.registration_link_create(
+        actor=worker, area=first, kind=Worker.Kind.VOLUNTEER, title="疫情防控志愿者招募"
+    )
+    registered = []
+    for skills in (["driver"], [], ["medical"], ["psychological"], []):
+        name, number, phone = people.one()
+        registered.append(
+            services.self_register(
+                token=link.token, name=name, phone=phone, id_number=number, skills=skills, home_unit=""
+            )
+        )
+    services.registration_review(actor=worker, worker=registered[0], approve=True)
+    services.registration_review(actor=worker, worker=registered[1], approve=False, note="不在本社区居住")
+    party = services.registration_link_create(
+        actor=worker, area=first, kind=Worker.Kind.PARTY_MEMBER, title="在职党员回社区报到"
+    )
+    name, number, phone = people.one()
+    services.self_register(token=party.token, name=name, phone=phone, id_number=number, home_unit="区教委")
+    old = services.registration_link_create(
+        actor=worker, area=first, kind=Worker.Kind.VOLUNTEER, title="春节志愿者（已停止）"
+    )
+    services.registration_link_revoke(actor=worker, link=old)
+    ctx.say(
+        f"  workforce: {Worker.objects.count()} workers, "
+        f"{Worker.objects.filter(status=Worker.Status.PENDING).count()} registrations to review"
+    )
