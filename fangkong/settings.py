@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fangkong.people.tasks.import_files_expire_task",
         "schedule": 60 * 60,
     },
+    "workforce-missed-checkins": {
+        "task": "fangkong.workforce.tasks.missed_checkins_flag_task",
+        "schedule": 5 * 60,
+    },
 }
 
 

@@ -91,6 +91,9 @@ ROLES: dict[str, dict] = {
             "workforce.add_careissue",
             "workforce.add_restday",
             "workforce.add_workerhealthreport",
+            # Rosters and attendance (issue 20): the posts' check-in codes.
+            "workforce.add_postcode",
+            "workforce.change_postcode",
         ],
     },
     "grid_member": {

@@ -36,20 +36,37 @@ class WorkforceConfig(AppConfig):
             _("Rest and care of workers"),
             "workforce:care-overview",
             "workforce.view_worker",
-            order=42,
+            order=46,
         )
         menu.register(
             "gates",
             _("Meals and equipment issued"),
             "workforce:care-issue-list",
             "workforce.view_careissue",
-            order=43,
+            order=47,
         )
         menu.register(
             "gates",
             _("Workforce figures"),
             "workforce:figures",
             ("workforce.view_worker", "people.view_statistics"),
-            order=44,
+            order=48,
         )
         menu.register("gates", _("My duty"), "workforce:my-duty", roles=("cadre", "gate_volunteer"), order=19)
+        self._ready_rosters()
+
+    def _ready_rosters(self):
+        """Rosters and attendance (issue 20): their menu entries in the gates group and workbench lines."""
+        from fangkong.core import menu
+
+        from . import workbench as _workbench
+
+        _workbench.register_rosters()
+        for order, (label, name, perm) in enumerate(
+            [
+                (_("Duty roster"), "workforce:roster", "gates.view_postshift"),
+                (_("Posts and their cover"), "workforce:post-cover", "gates.view_post"),
+                (_("Attendance"), "workforce:attendance-list", "workforce.view_attendance"),
+            ]
+        ):
+            menu.register("gates", label, name, perm, order=43 + order)

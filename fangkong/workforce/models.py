@@ -433,6 +433,76 @@ class RestDay(ScopedModel):
         return f"{self.worker} · {self.date}"
 
 
+class PostCode(ScopedModel):
+    """The QR code on a post (岗位签到码): a worker on the post scans it to check in and out. One active
+    code per post; revoking it (a lost or photographed poster) stops it at once, a new one replaces it."""
+
+    post = models.ForeignKey(
+        "gates.Post", on_delete=models.CASCADE, related_name="checkin_codes", verbose_name=_("post")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_token, editable=False)
+    active = models.BooleanField(_("active"), default=True, db_index=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("post check-in code")
+        verbose_name_plural = _("post check-in codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post"], condition=Q(active=True), name="postcode_one_active_per_post"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.post} · {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("workforce:post-code", args=[self.post_id])
+
+
+class MissedCheckIn(ScopedModel):
+    """A rostered shift whose worker had not checked in N minutes after it started (policy
+    workforce.missed_minutes), flagged to the community once (one per shift); `resolved_at` when they
+    check in after all."""
+
+    shift = models.OneToOneField(
+        "gates.PostShift", on_delete=models.CASCADE, related_name="missed_checkin", verbose_name=_("shift")
+    )
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="missed_checkins", verbose_name=_("worker")
+    )
+    flagged_at = models.DateTimeField(_("flagged at"))
+    resolved_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_at", "-id"]
+        verbose_name = _("missed check-in")
+        verbose_name_plural = _("missed check-ins")
+        indexes = [models.Index(fields=["area_path", "resolved_at"], name="missedcheckin_path_open")]
+
+    def __str__(self):
+        return f"{self.worker} · {self.flagged_at:%Y-%m-%d %H:%M}"
+
+
 class WorkerHealthReport(ScopedModel):
     """A worker's daily health report (issue 20): temperature and symptoms, on the observation app's report
     form. `flagged` (fever at the gate's line, or any symptom) puts it on the community's workbench."""

@@ -29,6 +29,16 @@ urlpatterns = [
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request-detail"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),
     path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
+    # Rosters and attendance (wf2).
+    path("rosters/", views.roster, name="roster"),
+    path("rosters/add/", views.roster_add, name="roster-add"),
+    path("rosters/shifts/<int:pk>/", views.roster_shift, name="roster-shift"),
+    path("posts/", views.PostCoverListView.as_view(), name="post-cover"),
+    path("posts/<int:post_pk>/code/", views.post_code, name="post-code"),
+    path("posts/<int:post_pk>/code/change/", views.post_code_change, name="post-code-change"),
+    path("c/<str:token>/", views.checkin, name="checkin"),
+    path("attendance/", views.AttendanceListView.as_view(), name="attendance-list"),
+    path("attendance/missed/", views.MissedCheckInListView.as_view(), name="missed-list"),
 ]
 
 # Care and health (issue 20, wf3).

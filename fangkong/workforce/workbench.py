@@ -48,3 +48,25 @@ def register() -> None:
             find=find_workers,
         )
     )
+
+
+def register_rosters() -> None:
+    register_kind(
+        Kind(
+            "workforce.posts_uncovered",
+            gettext_noop("Posts uncovered in the next 24 hours"),
+            "workforce:post-cover",
+            query={"uncovered": "true"},
+            order=45,
+        )
+    )
+    register_kind(
+        Kind(
+            "workforce.missed_checkins",
+            gettext_noop("Missed check-ins"),
+            "workforce:missed-list",
+            query={"open": "true"},
+            deadline="flagged_at",
+            order=46,
+        )
+    )

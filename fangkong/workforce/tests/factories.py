@@ -15,6 +15,8 @@ from fangkong.workforce.models import (
     CareIssue,
     DeploymentRequest,
     Insurance,
+    MissedCheckIn,
+    PostCode,
     RegistrationLink,
     RestDay,
     Worker,
@@ -30,7 +32,7 @@ def identity(number: str | None = None, phone: str | None = None) -> dict:
     number = number or _fake.ssn()
     while Worker.objects.filter(id_hash=crypto.blind_index(number, kind="id")).exists():
         number = _fake.ssn()
-    phone = phone or f"158{next(_n) + 4000:08d}"  # never a masked leak-test phone (139****0001)
+    phone = phone or f"139{next(_n):08d}"
     return {
         "id_number_enc": crypto.encrypt(number),
         "id_hash": crypto.blind_index(number, kind="id"),
@@ -41,16 +43,10 @@ def identity(number: str | None = None, phone: str | None = None) -> dict:
     }
 
 
+@register_factory(Worker)
 def make_worker(area, **extra):
     fields = {"name": _fake.name(), "kind": Worker.Kind.CADRE, "home_unit": "区发改委", **identity(), **extra}
     return Worker.objects.create(area=area, **fields)
-
-
-@register_factory(Worker)
-def make_registration(area):
-    """The leak test's worker is a registration to review, so that every list of workers (the registry
-    and the review list) shows it."""
-    return make_worker(area, status=Worker.Status.PENDING, kind=Worker.Kind.VOLUNTEER)
 
 
 @register_factory(RegistrationLink)
@@ -109,6 +105,53 @@ def make_care_issue(area):
 @register_factory(RestDay)
 def make_rest_day(area):
     return RestDay.objects.create(area=area, worker=make_worker(area), date=timezone.localdate())
+
+
+# -- rosters and attendance (wf2) --
+
+
+def make_post24(area, *, name="东门岗", staff_needed=1, start_hour=0, end_hour=24):
+    from fangkong.gates.models import Post
+    from fangkong.gates.tests.factories import make_gate
+
+    return Post.objects.create(
+        place=make_gate(area),
+        area=area,
+        name=name,
+        staff_needed=staff_needed,
+        start_hour=start_hour,
+        end_hour=end_hour,
+    )
+
+
+def make_rostered_shift(area, *, worker=None, start=None, hours=8, post=None):
+    from fangkong.gates.models import PostShift
+
+    worker = worker or make_worker(area)
+    start = start or timezone.now() - datetime.timedelta(hours=1)
+    post = post or make_post24(area)
+    return PostShift.objects.create(
+        post=post,
+        area=post.area,
+        worker=worker,
+        volunteer=worker.user,
+        start=start,
+        end=start + datetime.timedelta(hours=hours),
+    )
+
+
+@register_factory(PostCode)
+def make_post_code(area):
+    post = make_post24(area, name=f"签到岗{area.pk}")
+    return PostCode.objects.create(post=post, area=post.area)
+
+
+@register_factory(MissedCheckIn)
+def make_missed(area):
+    shift = make_rostered_shift(area)
+    return MissedCheckIn.objects.create(
+        shift=shift, worker=shift.worker, area=shift.area, flagged_at=timezone.now()
+    )
 
 
 @register_factory(WorkerHealthReport)

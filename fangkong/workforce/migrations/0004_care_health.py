@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0001_initial'),
-        ('workforce', '0001_initial'),
+        ('workforce', '0003_postcode_missedcheckin'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

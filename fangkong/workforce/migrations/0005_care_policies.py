@@ -34,5 +34,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("policies", "0003_document_policies"), ("workforce", "0002_care_health")]
+    dependencies = [("policies", "0003_document_policies"), ("workforce", "0004_care_health")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
