@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import dates
 from fangkong.core.views import ScopedListView, form_errors, service_form_page
@@ -39,8 +39,8 @@ class InsuranceListView(ScopedListView):
     filterset_class = InsuranceFilter
     table_class = InsuranceTable
     export_name = "workforce-insurance"
-    title = _lazy("Insurance")
-    actions = [(_lazy("Enrol insurance"), "workforce:insurance-add", "workforce.add_insurance")]
+    title = gettext_lazy("Insurance")
+    actions = [(gettext_lazy("Enrol insurance"), "workforce:insurance-add", "workforce.add_insurance")]
 
     def base_queryset(self):
         return Insurance.objects.select_related("worker", "area")
@@ -65,8 +65,10 @@ class CareIssueListView(ScopedListView):
     filterset_class = CareIssueFilter
     table_class = CareIssueTable
     export_name = "workforce-meals-equipment"
-    title = _lazy("Meals and equipment issued")
-    actions = [(_lazy("Record what was issued"), "workforce:care-issue-add", "workforce.add_careissue")]
+    title = gettext_lazy("Meals and equipment issued")
+    actions = [
+        (gettext_lazy("Record what was issued"), "workforce:care-issue-add", "workforce.add_careissue")
+    ]
 
     def base_queryset(self):
         return CareIssue.objects.select_related("post", "area", "issued_by")
@@ -92,8 +94,8 @@ class RestDayListView(ScopedListView):
     filterset_class = RestDayFilter
     table_class = RestDayTable
     export_name = "workforce-rest-days"
-    title = _lazy("Rest days")
-    actions = [(_lazy("Record a rest day"), "workforce:rest-add", "workforce.add_restday")]
+    title = gettext_lazy("Rest days")
+    actions = [(gettext_lazy("Record a rest day"), "workforce:rest-add", "workforce.add_restday")]
 
     def base_queryset(self):
         return RestDay.objects.select_related("worker", "area")
@@ -121,12 +123,12 @@ class CareOverviewView(ScopedListView):
     filterset_class = WorkerCareFilter
     table_class = WorkerCareTable
     export_name = "workforce-care"
-    title = _lazy("Rest and care of workers")
+    title = gettext_lazy("Rest and care of workers")
     actions = [
-        (_lazy("Rest days"), "workforce:rest-list", "workforce.view_restday"),
-        (_lazy("Insurance"), "workforce:insurance-list", "workforce.view_insurance"),
-        (_lazy("Meals and equipment issued"), "workforce:care-issue-list", "workforce.view_careissue"),
-        (_lazy("Health reports"), "workforce:health-list", "workforce.view_workerhealthreport"),
+        (gettext_lazy("Rest days"), "workforce:rest-list", "workforce.view_restday"),
+        (gettext_lazy("Insurance"), "workforce:insurance-list", "workforce.view_insurance"),
+        (gettext_lazy("Meals and equipment issued"), "workforce:care-issue-list", "workforce.view_careissue"),
+        (gettext_lazy("Health reports"), "workforce:health-list", "workforce.view_workerhealthreport"),
     ]
 
     def base_queryset(self):
@@ -138,8 +140,10 @@ class HealthReportListView(ScopedListView):
     filterset_class = HealthReportFilter
     table_class = HealthReportTable
     export_name = "workforce-health"
-    title = _lazy("Health reports of workers")
-    actions = [(_lazy("Enter a worker's report"), "workforce:health-add", "workforce.add_workerhealthreport")]
+    title = gettext_lazy("Health reports of workers")
+    actions = [
+        (gettext_lazy("Enter a worker's report"), "workforce:health-add", "workforce.add_workerhealthreport")
+    ]
 
     def base_queryset(self):
         return WorkerHealthReport.objects.select_related("worker", "area")
