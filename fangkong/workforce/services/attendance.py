@@ -118,24 +118,19 @@ def attendance_check_in(
     lat = _coordinate(lat, 90, "lat")
     lon = _coordinate(lon, 180, "lon")
     code = _resolve(token)
-    worker = _worker_of(actor)
     post = code.post
-    shift = selectors.shift_now(worker=worker, post=post, at=at, early_minutes=EARLY_MINUTES)
+    # The worker's shift on this post now, found by their account in one query (a check-in is a hot path).
+    shift = selectors.shift_now_of_user(
+        user_id=getattr(actor, "pk", None), post=post, at=at, early_minutes=EARLY_MINUTES
+    )
     if shift is None:
+        _worker_of(actor)  # no worker record at all: say so
         _refuse(
             _("You are not on the roster of %(post)s now. Check your roster, or ask the community.")
             % {"post": post.name},
             "not_rostered",
         )
-    existing = Attendance.objects.filter(shift=shift, worker=worker).first()
-    if existing is not None:
-        if existing.checked_out_at is None:
-            _refuse(
-                _("You already checked in at %(time)s. Check out when your shift ends.")
-                % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
-                "twice",
-            )
-        _refuse(_("You already checked in and out of this shift."), "twice")
+    worker = shift.worker
     from fangkong.policies.selectors import policy_value
 
     late_after = int(policy_value("workforce.late_minutes", at=at, area=post.area_path))
@@ -153,11 +148,19 @@ def attendance_check_in(
                 source=Attendance.Source.QR,
             )
             record(att, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("checked in"))
-            MissedCheckIn.objects.filter(shift=shift, resolved_at__isnull=True).update(
-                resolved_at=at, updated_at=timezone.now()
+            if at > shift.start:  # a missed check-in can only have been flagged once the shift began
+                MissedCheckIn.objects.filter(shift=shift, resolved_at__isnull=True).update(
+                    resolved_at=at, updated_at=timezone.now()
+                )
+    except IntegrityError:  # one check-in per shift (the unique constraint): twice in a row is refused
+        existing = Attendance.objects.filter(shift=shift, worker=worker).first()
+        if existing is not None and existing.checked_out_at is None:
+            _refuse(
+                _("You already checked in at %(time)s. Check out when your shift ends.")
+                % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
+                "twice",
             )
-    except IntegrityError:  # the same scan twice at once: the second meets the unique constraint
-        _refuse(_("You already checked in on this shift."), "twice")
+        _refuse(_("You already checked in and out of this shift."), "twice")
     att.shift = shift
     return att
 
