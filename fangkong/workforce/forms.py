@@ -3,6 +3,7 @@ comes from a scoped choice (core.choices)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import dates
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField, ScopedModelMultipleChoiceField
@@ -14,7 +15,9 @@ from .selectors import criterion_choices
 
 class WorkerForm(ScopedForm):
     area = ScopedModelChoiceField(
-        "workforce.team", label=_("team"), help_text=_("The street (before assignment) or the community.")
+        "workforce.team",
+        label=pgettext_lazy("workforce", "team"),
+        help_text=_("The street (before assignment) or the community."),
     )
     name = forms.CharField(label=_("name"), max_length=50)
     kind = forms.ChoiceField(label=_("kind"), choices=Worker.Kind.choices)
@@ -46,7 +49,9 @@ class RevealForm(forms.Form):
 
 class ImportForm(ScopedForm):
     area = ScopedModelChoiceField(
-        "workforce.team", label=_("team"), help_text=_("The unit's street before assignment, or a community.")
+        "workforce.team",
+        label=pgettext_lazy("workforce", "team"),
+        help_text=_("The unit's street before assignment, or a community."),
     )
     kind = forms.ChoiceField(label=_("kind"), choices=Worker.Kind.choices, initial=Worker.Kind.CADRE)
     level = forms.ChoiceField(label=_("level"), choices=Worker.Level.choices, initial=Worker.Level.DISTRICT)

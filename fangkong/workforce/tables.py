@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.gates.models import Post
 
@@ -13,7 +14,7 @@ class WorkerTable(tables.Table):
     id_masked = tables.Column(verbose_name=_("document number"))
     phone_masked = tables.Column(verbose_name=_("phone"))
     skills = tables.Column(verbose_name=_("skills"), orderable=False)
-    area = tables.Column(verbose_name=_("team"), accessor="area__name")
+    area = tables.Column(verbose_name=pgettext_lazy("workforce", "team"), accessor="area__name")
 
     class Meta:
         model = Worker

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area, Level
-from fangkong.core.audit import model_update, record, record_bulk, snapshot
+from fangkong.core.audit import model_update, record, record_bulk
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import ALL, path_q, scope_paths, user_can_see_path
 
@@ -338,7 +338,7 @@ def assign_by_criteria(
         )
     # Lock the chosen rows; a worker assigned meanwhile by another action is refused by the constraint.
     workers = {w.pk: w for w in Worker.objects.select_for_update().filter(pk__in=ids)}
-    befores = {pk: snapshot(w) for pk, w in workers.items()}
+    befores = {pk: {"area": w.area_id, "area_path": w.area_path} for pk, w in workers.items()}
 
     # Each community's open requests, oldest first, take the workers it receives until they are met.
     open_reqs: dict[int, list[list]] = {}
@@ -363,25 +363,33 @@ def assign_by_criteria(
                 req_id = reqs[0][0]
                 reqs[0][1] -= 1
                 touched_reqs.add(req_id)
-            rows.append(
-                Assignment(
-                    worker_id=wid,
-                    area_id=area.pk,
-                    area_path=area.path,
-                    request_id=req_id,
-                    duty=duty,
-                    start=start,
-                    assigned_by=_actor(actor),
-                )
+            a = Assignment(
+                worker_id=wid,
+                area_id=area.pk,
+                area_path=area.path,
+                request_id=req_id,
+                duty=duty,
+                start=start,
+                assigned_by=_actor(actor),
             )
-            moves.append((wid, area.pk, area.path))
             w = workers[wid]
+            # The change log names each row (str: worker → community) from these, not a query per row.
+            a._state.fields_cache["worker"], a._state.fields_cache["area"] = w, by_area[area.pk]
+            rows.append(a)
+            moves.append((wid, area.pk, area.path))
             w.area_id, w.area_path = area.pk, area.path
             w._state.fields_cache["area"] = by_area[area.pk]
     created = Assignment.objects.bulk_create(rows, batch_size=2000)
     _update_teams(moves, now)
     record_bulk(created, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("assigned by criteria"))
-    record_bulk(list(workers.values()), ChangeLog.Action.UPDATE, actor=actor, befores=befores, message=JOINED)
+    record_bulk(
+        list(workers.values()),
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        befores=befores,
+        message=JOINED,
+        fields=("area", "area_path"),
+    )
     filled_before = DeploymentRequest.objects.filter(
         pk__in=touched_reqs, status=DeploymentRequest.Status.FILLED
     ).count()

@@ -31,7 +31,7 @@ def identity(number: str | None = None, phone: str | None = None) -> dict:
     number = number or _fake.ssn()
     while Worker.objects.filter(id_hash=crypto.blind_index(number, kind="id")).exists():
         number = _fake.ssn()
-    phone = phone or f"139{next(_n):08d}"
+    phone = phone or f"158{next(_n) + 4000:08d}"  # never a masked leak-test phone (139****0001)
     return {
         "id_number_enc": crypto.encrypt(number),
         "id_hash": crypto.blind_index(number, kind="id"),
@@ -42,10 +42,16 @@ def identity(number: str | None = None, phone: str | None = None) -> dict:
     }
 
 
-@register_factory(Worker)
 def make_worker(area, **extra):
     fields = {"name": _fake.name(), "kind": Worker.Kind.CADRE, "home_unit": "区发改委", **identity(), **extra}
     return Worker.objects.create(area=area, **fields)
+
+
+@register_factory(Worker)
+def make_registration(area):
+    """The leak test's worker is a registration to review, so that every list of workers (the registry
+    and the review list) shows it."""
+    return make_worker(area, status=Worker.Status.PENDING, kind=Worker.Kind.VOLUNTEER)
 
 
 @register_factory(RegistrationLink)
