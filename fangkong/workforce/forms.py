@@ -141,7 +141,12 @@ class RosterWeekForm(ScopedForm):
     """Which community and week the roster page shows (GET)."""
 
     community = ScopedModelChoiceField(
-        "areas.community", perm="gates.add_postshift", small=True, label=_("Community"), required=False
+        "areas.community",
+        perm="gates.add_postshift",
+        small=True,
+        label=_("Community"),
+        required=False,
+        empty_label=_("Choose a community."),
     )
     week = dates.DateField(label=_("Week of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

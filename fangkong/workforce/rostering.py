@@ -350,6 +350,90 @@ class _State:
         self.nights += self.g.night[t]
         self.day_worked[t // self.g.per_day] = True
 
+    def drop(self, t: int) -> None:
+        g = self.g
+        self.taken[t] = False
+        self.count -= 1
+        self.nights -= g.night[t]
+        d = t // g.per_day
+        self.day_worked[d] = any(self.taken[d * g.per_day : (d + 1) * g.per_day])
+
+
+def _rebalance(g: _Grid, chosen: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Local moves on a feasible roster: a night shift (then any shift) of a worker with the most goes to a
+    worker with the fewest who may take it under every rule — the MIP's starting point, not the baseline."""
+    active = [w for w in g.workers if g.cands[w.key]]
+    if len(active) < 2:
+        return chosen
+    ok = {w.key: {t for _p, t in g.cands[w.key]} for w in active}
+    states = {w.key: _State(g, w) for w in active}
+    where: dict[tuple[int, int], int] = {}  # (worker, t) → post
+    for wk, p, t in chosen:
+        if wk in states:
+            states[wk].take(t)
+            where[(wk, t)] = p
+    for metric, only_night in (("nights", True), ("count", False)):
+        for _ in range(4 * g.nt):
+            vals = {wk: getattr(st, metric) for wk, st in states.items()}
+            hi, lo = max(vals.values()), min(vals.values())
+            if hi - lo <= 1:
+                break
+            moved = False
+            # From a worker with the most (or, failing that, more than others) to one with two fewer or more.
+            pairs = sorted(
+                (
+                    (a, b)
+                    for a in vals
+                    for b in vals
+                    if vals[a] - vals[b] >= 2 and (vals[a] == hi or vals[b] == lo)
+                ),
+                key=lambda ab: (-(vals[ab[0]] - vals[ab[1]]), ab),
+            )
+            for a, b in pairs:
+                for t in range(g.nt):
+                    if not states[a].taken[t] or (only_night and not g.night[t]) or t not in ok[b]:
+                        continue
+                    # Hours: never move a night away when balancing hours (it would undo the first pass).
+                    if not only_night and g.night[t]:
+                        continue
+                    if states[b].can_take(t):
+                        states[a].drop(t)
+                        states[b].take(t)
+                        where[(b, t)] = where.pop((a, t))
+                        moved = True
+                        break
+                if moved:
+                    break
+                if only_night:  # a swap: a's night for one of b's day shifts (counts stay as they are)
+                    moved = _swap_night(g, states, where, ok, a, b)
+                    if moved:
+                        break
+            if not moved:
+                break
+    kept = [(wk, p, t) for wk, p, t in chosen if wk not in states]
+    return kept + [(wk, p, t) for (wk, t), p in where.items()]
+
+
+def _swap_night(g: _Grid, states, where, ok, a: int, b: int) -> bool:
+    for t in range(g.nt):
+        if not (states[a].taken[t] and g.night[t]) or t not in ok[b] or states[b].taken[t]:
+            continue
+        for t2 in range(g.nt):
+            if not states[b].taken[t2] or g.night[t2] or t2 not in ok[a] or states[a].taken[t2]:
+                continue
+            states[a].drop(t)
+            states[b].drop(t2)
+            if states[b].can_take(t):
+                states[b].take(t)
+                if states[a].can_take(t2):
+                    states[a].take(t2)
+                    where[(b, t)], where[(a, t2)] = where.pop((a, t)), where.pop((b, t2))
+                    return True
+                states[b].drop(t)
+            states[a].take(t)
+            states[b].take(t2)
+    return False
+
 
 def _greedy(g: _Grid, *, night_aware: bool = False) -> list[tuple[int, int, int]]:
     states = {w.key: _State(g, w) for w in g.workers}
@@ -442,7 +526,7 @@ def solve_roster(
     greedy = _greedy(g)
     # The MIP's first incumbent: the better of the plain greedy roster and a night-aware one (fewest
     # nights first at night); when it meets the bound, HiGHS stops at the root.
-    seed = _greedy(g, night_aware=True)
+    seed = _rebalance(g, _greedy(g, night_aware=True))
     if _score(g, seed) < _score(g, greedy):
         greedy = seed
     places = list(g.places())
@@ -450,13 +534,19 @@ def solve_roster(
         return g.roster([], "HiGHS", started, "empty")
     if not any(g.cands.values()):
         return g.roster([], "HiGHS", started, "partial")
+    if _score(g, greedy) <= _lower_bound(g, places) + 1e-9:
+        # The starting roster meets the bound (every place filled, nights and shifts as even as whole shifts
+        # allow): it is optimal, and the MIP would only prove it.
+        return g.roster(greedy, "HiGHS (start meets the bound)", started, "optimal")
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 1e-4)
-    h.setOptionValue("mip_abs_gap", 0.99)  # the objective is integral
+    h.setOptionValue(
+        "mip_abs_gap", 1.5
+    )  # within one shift of hours spread; nights (10) and cover (1000) exact
     h.setOptionValue(
         "mip_pool_soft_limit", 200
     )  # the cut pool's default (10,000) costs most of the time here
@@ -621,6 +711,16 @@ def solve_roster(
     chosen = _deal(g, on)
     st = "optimal" if status == highspy.HighsModelStatus.kOptimal else "time limit"
     return g.roster(chosen, f"{version} MIP", started, st)
+
+
+def _lower_bound(g: _Grid, places) -> float:
+    """No roster scores below this: nothing uncovered, and the spreads whole shifts force (⌈x/n⌉ − ⌊x/n⌋)."""
+    n = sum(1 for w in g.workers if g.cands[w.key])
+    if not n:
+        return 0.0
+    nights = sum(g.need(p, t) for p, t in places if g.night[t])
+    shifts = sum(g.need(p, t) for p, t in places)
+    return NIGHT_WEIGHT * (-(-nights // n) - nights // n) + HOURS_WEIGHT * (-(-shifts // n) - shifts // n)
 
 
 def _score(g: _Grid, chosen: list[tuple[int, int, int]]) -> float:

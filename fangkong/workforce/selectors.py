@@ -276,6 +276,33 @@ ROSTER_PERM = "gates.add_postshift"
 # -- rosters ----------------------------------------------------------------------------------------------
 
 
+ROSTER_KEYS = (
+    "max_consecutive_days",
+    "max_hours_per_day",
+    "max_hours_per_week",
+    "min_rest_hours",
+    "shift_hours",
+)
+
+
+def roster_rules_many(areas, *, at: datetime.datetime | None = None) -> dict[str, Rules]:
+    """{area path: Rules} for many areas in one query per key (policy_values_by_area)."""
+    from fangkong.policies.selectors import PolicyMissing, policy_values_by_area, value_for_path
+
+    values = {k: policy_values_by_area(f"workforce.{k}", at=at) for k in ROSTER_KEYS}
+    out = {}
+    for a in areas:
+        path = a if isinstance(a, str) else a.path
+        got = {}
+        for k in ROSTER_KEYS:
+            v = value_for_path(values[k], path)
+            if v is None:
+                raise PolicyMissing(f"no policy 'workforce.{k}' in force for this area")
+            got[k] = int(v)
+        out[path] = Rules(**got)
+    return out
+
+
 def roster_rules(area, *, at: datetime.datetime | None = None) -> Rules:
     """The rest and hour rules of rosters in `area` from policy (轮休, 003)."""
     from fangkong.policies.selectors import policy_value
@@ -320,32 +347,65 @@ def community_workers(community: Area, *, monday: datetime.date) -> list[tuple[W
     """The community's active workers with the days of the week they may work: the days an assignment puts
     them in this community (a worker with no assignment who belongs to the community: every day), less their
     rest days; none when they are not healthy."""
+    return community_teams([community], monday=monday)[community.pk]
+
+
+def _community_of_path(communities: list[Area]):
+    by_path = {c.path: c for c in communities}
+    lengths = sorted({len(p) for p in by_path}, reverse=True)
+
+    def find(path: str):
+        for n in lengths:
+            c = by_path.get(path[:n])
+            if c is not None:
+                return c
+        return None
+
+    return find
+
+
+def community_teams(
+    communities: list[Area], *, monday: datetime.date
+) -> dict[int, list[tuple[Worker, frozenset]]]:
+    """`community_workers` of many communities in a handful of queries (the roster of a district's week)."""
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
     sunday = days[-1]
-    assigned = defaultdict(list)
+    paths = [c.path for c in communities]
+    find = _community_of_path(communities)
+    assigned = defaultdict(list)  # (worker, community pk) → [(start, end)]
     for a in Assignment.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=monday), area_path=community.path, start__lte=sunday
-    ).values("worker_id", "start", "end"):
-        assigned[a["worker_id"]].append((a["start"], a["end"]))
+        Q(end__isnull=True) | Q(end__gte=monday), area_path__in=paths, start__lte=sunday
+    ).values("worker_id", "area_path", "start", "end"):
+        c = find(a["area_path"])
+        if c is not None:
+            assigned[(a["worker_id"], c.pk)].append((a["start"], a["end"]))
+    by_worker = defaultdict(list)
+    for (wid, cpk), spans in assigned.items():
+        by_worker[wid].append((cpk, spans))
+    ids = sorted(by_worker)
     workers = Worker.objects.filter(status=Worker.Status.ACTIVE).filter(
-        Q(pk__in=list(assigned)) | Q(area_path__startswith=community.path, assignments__isnull=True)
+        Q(pk__in=ids) | (path_q("area_path", paths) & Q(assignments__isnull=True))
     )
     workers = list(workers.distinct().order_by("name", "id"))
     rest = defaultdict(set)
-    for r in RestDay.objects.filter(worker__in=workers, date__gte=monday, date__lte=sunday).values(
-        "worker_id", "date"
-    ):
+    for r in RestDay.objects.filter(
+        worker__in=[w.pk for w in workers], date__gte=monday, date__lte=sunday
+    ).values("worker_id", "date"):
         rest[r["worker_id"]].add(r["date"])
-    out = []
+    out: dict[int, list] = {c.pk: [] for c in communities}
     for w in workers:
-        if w.health_status != Worker.Health.HEALTHY:
-            out.append((w, frozenset()))
-            continue
-        if w.pk in assigned:
-            ok = {d for d in days for s, e in assigned[w.pk] if s <= d and (e is None or d <= e)}
-        else:
-            ok = set(days)
-        out.append((w, frozenset(ok - rest[w.pk])))
+        homes = by_worker.get(w.pk, [])
+        if not homes:
+            home = find(w.area_path)
+            if home is None:
+                continue
+            homes = [(home.pk, [(monday, None)])]
+        for cpk, spans in homes:
+            if w.health_status != Worker.Health.HEALTHY:
+                out[cpk].append((w, frozenset()))
+                continue
+            ok = {d for d in days for s, e in spans if s <= d and (e is None or d <= e)}
+            out[cpk].append((w, frozenset(ok - rest[w.pk])))
     return out
 
 
@@ -450,6 +510,25 @@ def shift_now(*, worker: Worker, post, at: datetime.datetime, early_minutes: int
     return (
         PostShift.objects.filter(
             worker=worker, post=post, start__lte=at + datetime.timedelta(minutes=early_minutes), end__gt=at
+        )
+        .order_by("start")
+        .first()
+    )
+
+
+def shift_now_of_user(*, user_id, post, at: datetime.datetime, early_minutes: int = 30):
+    """`shift_now` found by the worker's user account (with the worker), in one query."""
+    from fangkong.gates.models import PostShift
+
+    if not user_id:
+        return None
+    return (
+        PostShift.objects.select_related("worker")
+        .filter(
+            worker__user_id=user_id,
+            post=post,
+            start__lte=at + datetime.timedelta(minutes=early_minutes),
+            end__gt=at,
         )
         .order_by("start")
         .first()

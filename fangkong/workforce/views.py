@@ -758,7 +758,6 @@ def post_code_change(request, post_pk):
 def checkin(request, token):
     """The page a post's QR code opens: the worker rostered there now checks in or out (with the phone's
     location when they allow it)."""
-    code = selectors.post_code_resolve(token)
     status = 200
     error = ""
     done = None
@@ -788,6 +787,7 @@ def checkin(request, token):
                 error, status = " ".join(exc.messages), 400
         else:
             error, status = _("Tap check in or check out."), 400
+    code = selectors.post_code_resolve(token)
     worker = shift = current = None
     if code is None:
         error, status = error or _("This check-in code is not known. Scan the code on the post again."), 404

@@ -81,6 +81,7 @@ NOT_LINKED = {
     "workforce:registration-review": "POST only (the approve/reject buttons of the review list)",
     "workforce:request-cancel": "POST only (the cancel button on an open request)",
     "workforce:import-report": "the error report of a failed import, linked from that import's answer",
+    "workforce:post-code-change": "POST only (the issue/revoke buttons on a post's check-in code page)",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.

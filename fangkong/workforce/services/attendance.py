@@ -118,24 +118,19 @@ def attendance_check_in(
     lat = _coordinate(lat, 90, "lat")
     lon = _coordinate(lon, 180, "lon")
     code = _resolve(token)
-    worker = _worker_of(actor)
     post = code.post
-    shift = selectors.shift_now(worker=worker, post=post, at=at, early_minutes=EARLY_MINUTES)
+    # The worker's shift on this post now, found by their account in one query (a check-in is a hot path).
+    shift = selectors.shift_now_of_user(
+        user_id=getattr(actor, "pk", None), post=post, at=at, early_minutes=EARLY_MINUTES
+    )
     if shift is None:
+        _worker_of(actor)  # no worker record at all: say so
         _refuse(
             _("You are not on the roster of %(post)s now. Check your roster, or ask the community.")
             % {"post": post.name},
             "not_rostered",
         )
-    existing = Attendance.objects.filter(shift=shift, worker=worker).first()
-    if existing is not None:
-        if existing.checked_out_at is None:
-            _refuse(
-                _("You already checked in at %(time)s. Check out when your shift ends.")
-                % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
-                "twice",
-            )
-        _refuse(_("You already checked in and out of this shift."), "twice")
+    worker = shift.worker
     from fangkong.policies.selectors import policy_value
 
     late_after = int(policy_value("workforce.late_minutes", at=at, area=post.area_path))
@@ -153,11 +148,19 @@ def attendance_check_in(
                 source=Attendance.Source.QR,
             )
             record(att, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("checked in"))
-            MissedCheckIn.objects.filter(shift=shift, resolved_at__isnull=True).update(
-                resolved_at=at, updated_at=timezone.now()
+            if at > shift.start:  # a missed check-in can only have been flagged once the shift began
+                MissedCheckIn.objects.filter(shift=shift, resolved_at__isnull=True).update(
+                    resolved_at=at, updated_at=timezone.now()
+                )
+    except IntegrityError:  # one check-in per shift (the unique constraint): twice in a row is refused
+        existing = Attendance.objects.filter(shift=shift, worker=worker).first()
+        if existing is not None and existing.checked_out_at is None:
+            _refuse(
+                _("You already checked in at %(time)s. Check out when your shift ends.")
+                % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
+                "twice",
             )
-    except IntegrityError:  # the same scan twice at once: the second meets the unique constraint
-        _refuse(_("You already checked in on this shift."), "twice")
+        _refuse(_("You already checked in and out of this shift."), "twice")
     att.shift = shift
     return att
 
@@ -223,3 +226,48 @@ def missed_checkins_flag(*, at: datetime.datetime | None = None, actor=None) -> 
             saved, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("missed check-in flagged")
         )
     return len(saved)
+
+
+@transaction.atomic
+def attendance_record_manual(
+    *, actor, shift_id: int, checked_in_at: datetime.datetime, checked_out_at: datetime.datetime | None = None
+) -> Attendance:
+    """The community enters a check-in by hand (a phone without signal, a worker without an account):
+    the shift must be one the actor may change and must have its worker; once per shift."""
+    from fangkong.gates.models import PostShift
+    from fangkong.policies.selectors import policy_value
+
+    shift = (
+        PostShift.objects.visible_to(actor, "gates.change_postshift")
+        .select_related("worker")
+        .filter(pk=shift_id, worker__isnull=False)
+        .first()
+    )
+    if shift is None:
+        raise ValidationError(_("No such shift."))
+    if checked_in_at is None or checked_out_at is not None and checked_out_at < checked_in_at:
+        raise ValidationError({"checked_out_at": _("The check-out must be after the check-in.")})
+    if checked_in_at > timezone.now() + datetime.timedelta(minutes=5) or checked_in_at >= shift.end:
+        raise ValidationError(
+            {"checked_in_at": _("The check-in must fall before the shift ends, and not in the future.")}
+        )
+    late_after = int(policy_value("workforce.late_minutes", at=checked_in_at, area=shift.area_path))
+    try:
+        with transaction.atomic():
+            att = Attendance.objects.create(
+                shift=shift,
+                worker=shift.worker,
+                area_id=shift.area_id,
+                area_path=shift.area_path,
+                checked_in_at=checked_in_at,
+                checked_out_at=checked_out_at,
+                late=checked_in_at > shift.start + datetime.timedelta(minutes=late_after),
+                source=Attendance.Source.MANUAL,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This shift already has its check-in.")) from None
+    record(att, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("check-in entered by hand"))
+    MissedCheckIn.objects.filter(shift=shift, resolved_at__isnull=True).update(
+        resolved_at=checked_in_at, updated_at=timezone.now()
+    )
+    return att

@@ -5,6 +5,7 @@ written. Generated shifts are gates.PostShift rows (the one shift model of the p
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area, Level
-from fangkong.core.audit import record, record_bulk, snapshot
+from fangkong.core.audit import _entry, record, snapshot
 from fangkong.core.models import ChangeLog
 
 from .. import selectors
@@ -62,47 +63,71 @@ class RosterResult:
         return "; ".join(parts)
 
 
-def _may_roster(actor, community: Area) -> bool:
-    return selectors.roster_communities(viewer=actor).filter(pk=community.pk).exists()
-
-
-def _inputs(community: Area, monday: datetime.date, not_before: datetime.datetime):
-    """The solver's plain data for one community: posts, workers, and the shifts kept from before."""
-    from fangkong.gates.models import PostShift
+def _inputs(communities: list[Area], monday: datetime.date, not_before: datetime.datetime) -> dict:
+    """The solver's plain data for many communities in a handful of queries: {community pk: (posts, demands,
+    team, workers, replace_ids, kept)}."""
+    from fangkong.core.scoping import path_q
+    from fangkong.gates.models import Post, PostShift
 
     start, end = selectors.week_bounds(monday)
-    posts = list(selectors.community_posts(community).select_related("place"))
-    demands = [PostDemand(p.pk, p.name, p.staff_needed, frozenset(p.staffed_hours())) for p in posts]
-    team = selectors.community_workers(community, monday=monday)
-    ids = [w.pk for w, _d in team]
+    find = selectors._community_of_path(communities)
+    posts_of = defaultdict(list)
+    for p in Post.objects.filter(path_q("area_path", [c.path for c in communities]), active=True).order_by(
+        "name", "id"
+    ):
+        c = find(p.area_path)
+        if c is not None:
+            posts_of[c.pk].append(p)
+    all_posts = [p for ps in posts_of.values() for p in ps]
+    teams = selectors.community_teams(communities, monday=monday)
+    ids = sorted({w.pk for team in teams.values() for w, _d in team})
     # What stays: shifts under way or past, and shifts with a check-in; all others of the week are replaced.
-    week = PostShift.objects.filter(post__in=posts, start__lt=end, end__gt=start)
-    attended = set(Attendance.objects.filter(shift__in=week).values_list("shift_id", flat=True))
-    replace_ids, kept = set(), []
-    for s in week.only("id", "post_id", "start", "end", "worker_id"):
-        if s.start >= not_before and s.id not in attended:
-            replace_ids.add(s.id)
+    from django.db.models import Exists, OuterRef
+
+    week = list(
+        PostShift.objects.filter(post_id__in=[p.pk for p in all_posts], start__lt=end, end__gt=start)
+        .annotate(attended=Exists(Attendance.objects.filter(shift_id=OuterRef("pk"))))
+        .values_list("id", "post_id", "start", "end", "worker_id", "attended")
+    )
+    post_home = {p.pk: find(p.area_path).pk for p in all_posts}
+    replace_ids, replace_of, kept = set(), defaultdict(set), defaultdict(list)
+    for sid, post_id, s, e, wid, attended in week:
+        if s >= not_before and not attended:
+            replace_ids.add(sid)
+            replace_of[post_home[post_id]].add(sid)
         else:
-            kept.append(RosterShift(s.post_id, s.worker_id or 0, s.start, s.end))
+            kept[post_home[post_id]].append(RosterShift(post_id, wid or 0, s, e))
     pad = datetime.timedelta(days=8)
-    busy: dict[int, list] = {}
+    busy: dict[int, list] = defaultdict(list)
     for wid, s, e, sid in PostShift.objects.filter(
         worker_id__in=ids, start__lt=end + pad, end__gt=start - pad
     ).values_list("worker_id", "start", "end", "id"):
         if sid not in replace_ids:
-            busy.setdefault(wid, []).append((s, e))
+            busy[wid].append((s, e))
     tz = timezone.get_current_timezone()
-    workers = []
-    for w, days in team:
-        mine = busy.get(w.pk, [])
-        # Days worked in a row right before the week (from the kept shifts).
-        streak, d = 0, monday - datetime.timedelta(days=1)
-        worked = {timezone.localtime(s, tz).date() for s, _e in mine}
-        while d in worked:
-            streak += 1
-            d -= datetime.timedelta(days=1)
-        workers.append(WorkerAvailability(w.pk, w.name, days, tuple(mine), streak))
-    return posts, demands, team, workers, replace_ids, kept
+    out = {}
+    for c in communities:
+        posts = posts_of.get(c.pk, [])
+        demands = [PostDemand(p.pk, p.name, p.staff_needed, frozenset(p.staffed_hours())) for p in posts]
+        workers = []
+        for w, days in teams.get(c.pk, []):
+            mine = busy.get(w.pk, [])
+            # Days worked in a row right before the week (from the kept shifts).
+            streak, d = 0, monday - datetime.timedelta(days=1)
+            worked = {timezone.localtime(s, tz).date() for s, _e in mine}
+            while d in worked:
+                streak += 1
+                d -= datetime.timedelta(days=1)
+            workers.append(WorkerAvailability(w.pk, w.name, days, tuple(mine), streak))
+        out[c.pk] = (
+            posts,
+            demands,
+            teams.get(c.pk, []),
+            workers,
+            replace_of.get(c.pk, set()),
+            kept.get(c.pk, []),
+        )
+    return out
 
 
 def rosters_generate(
@@ -114,47 +139,50 @@ def rosters_generate(
     solver: str = "highs",
     now: datetime.datetime | None = None,
 ) -> list[RosterResult]:
-    """The week's roster of each community (decomposed: the communities share no workers), written as
-    PostShift rows in one transaction per community. Shifts that started already, or that someone checked
-    in on, stay; the other shifts of the week are replaced."""
+    """The week's roster of each community, written as PostShift rows (with their change log) in one
+    transaction. Decomposed: the communities share no workers, so each is its own small MIP; the reads and
+    the writes are set-based over all of them. Shifts that started already, or that someone checked in on,
+    stay; the other shifts of the week are replaced."""
     from fangkong.gates.models import PostShift
 
     now = now or timezone.now()
     if monday.weekday() != 0:
         raise ValidationError({"week": _("A roster week starts on a Monday.")})
+    communities = list(communities)
+    allowed = set(
+        selectors.roster_communities(viewer=actor)
+        .filter(pk__in=[c.pk for c in communities])
+        .values_list("pk", flat=True)
+    )
+    if any(c.level != Level.COMMUNITY or c.pk not in allowed for c in communities):
+        raise ValidationError({"community": _("Choose a community in your jurisdiction.")})
     tz = timezone.get_current_timezone()
-    week_start, _week_end = selectors.week_bounds(monday)
+    week_start, week_end = selectors.week_bounds(monday)
     not_before = max(week_start, now)
+    rules_of = selectors.roster_rules_many(communities, at=now)
+    solve = solve_roster if solver == "highs" else greedy_roster
+    kwargs = {"time_limit": time_limit} if solver == "highs" else {}
     out = []
-    for community in communities:
-        if community.level != Level.COMMUNITY or not _may_roster(actor, community):
-            raise ValidationError({"community": _("Choose a community in your jurisdiction.")})
-        rules = selectors.roster_rules(community, at=now)
-        with transaction.atomic():
-            # One generation at a time per community (a double click queues behind the first).
-            Area.objects.select_for_update().filter(pk=community.pk).first()
-            posts, demands, team, workers, replace_ids, kept = _inputs(community, monday, not_before)
-            solve = solve_roster if solver == "highs" else greedy_roster
-            kwargs = {"time_limit": time_limit} if solver == "highs" else {}
+    with transaction.atomic():
+        # One generation at a time per community (a double click queues behind the first).
+        list(Area.objects.select_for_update().filter(pk__in=[c.pk for c in communities]).values_list("pk"))
+        inputs = _inputs(communities, monday, not_before)
+        rows, replace, results = [], set(), []
+        for c in communities:
+            posts, demands, team, workers, replace_ids, kept = inputs[c.pk]
             roster = solve(
                 demands,
                 workers,
                 week_start=monday,
                 tz=tz,
-                rules=rules,
+                rules=rules_of[c.path],
                 not_before=not_before,
                 kept=kept,
                 **kwargs,
             )
             by_post = {p.pk: p for p in posts}
             by_worker = {w.pk: w for w, _d in team}
-            removed = list(PostShift.objects.filter(pk__in=replace_ids).select_related("post", "worker"))
-            if removed:
-                record_bulk(
-                    removed, ChangeLog.Action.DELETE, actor=actor, message=gettext_noop("roster regenerated")
-                )
-                PostShift.objects.filter(pk__in=replace_ids).delete()
-            rows = [
+            mine = [
                 PostShift(
                     post=by_post[s.post],
                     area_id=by_post[s.post].area_id,
@@ -166,12 +194,31 @@ def rosters_generate(
                 )
                 for s in roster.shifts
             ]
-            PostShift.objects.bulk_create(rows, batch_size=1000)
-            record_bulk(rows, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("roster generated"))
-            kept = PostShift.objects.filter(
-                post__in=posts, start__lt=week_start + datetime.timedelta(days=7)
-            ).filter(end__gt=week_start).count() - len(rows)
-        out.append(RosterResult(community, monday, len(rows), len(removed), kept, roster, roster.shortfalls))
+            rows += mine
+            replace |= replace_ids
+            results.append((c, roster, len(mine), len(replace_ids), len(kept)))
+        if replace:
+            PostShift.objects.filter(pk__in=replace).delete()
+        PostShift.objects.bulk_create(rows, batch_size=2000)
+        # One change-log entry per community and week (who generated it, when, how many shifts replaced and
+        # written); the shifts themselves carry their worker and times. Edits by hand log each shift.
+        entries = []
+        for c, _roster, created, removed, _kept in results:
+            entries.append(
+                _entry(
+                    c,
+                    ChangeLog.Action.UPDATE,
+                    actor=actor,
+                    after={"week": monday.isoformat(), "shifts": created, "replaced": removed},
+                    message=gettext_noop(
+                        "roster of the week of %(week)s generated: %(n)s shifts (%(replaced)s replaced)"
+                    ),
+                    params={"week": monday.isoformat(), "n": created, "replaced": removed},
+                )
+            )
+        ChangeLog.objects.bulk_create(entries, batch_size=2000)
+    for c, roster, created, removed, kept in results:
+        out.append(RosterResult(c, monday, created, removed, kept, roster, roster.shortfalls))
     return out
 
 

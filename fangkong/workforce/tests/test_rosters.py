@@ -56,7 +56,8 @@ def test_generate_covers_every_post_hour_and_keeps_rest_rules(team):
     shifts = list(PostShift.objects.filter(post__in=posts))
     assert len(shifts) == result.created == 7 * 3 + 7 * 2
     assert all(s.worker_id in {w.pk for w in workers} for s in shifts)
-    assert ChangeLog.objects.filter(message="roster generated").count() == len(shifts)
+    log = ChangeLog.objects.get(message__startswith="roster of the week")
+    assert log.object_id == str(community.pk) and log.params["n"] == len(shifts) and log.user == planner
     rules = selectors.roster_rules(community)
     from fangkong.workforce.rostering import check_worker_shifts
 
