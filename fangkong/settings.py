@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fangkong.tracing",
     "fangkong.support",
     "fangkong.briefing",
+    "fangkong.workforce",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
     "people-import-files-expire": {
         "task": "fangkong.people.tasks.import_files_expire_task",
         "schedule": 60 * 60,
+    },
+    "workforce-missed-checkins": {
+        "task": "fangkong.workforce.tasks.missed_checkins_flag_task",
+        "schedule": 5 * 60,
     },
 }
 

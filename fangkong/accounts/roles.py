@@ -23,6 +23,7 @@ ROLES: dict[str, dict] = {
             "tracing.*",
             "screening.*",
             "support.*",
+            "workforce.*",
         ],
     },
     "street_coordinator": {
@@ -44,6 +45,7 @@ ROLES: dict[str, dict] = {
             "tracing.change_screeningtask",
             "screening.*",
             "support.*",
+            "workforce.*",
         ],
     },
     "community_worker": {
@@ -75,6 +77,23 @@ ROLES: dict[str, dict] = {
             "screening.change_retestitem",
             "screening.change_transfertask",
             "support.*",
+            # The community's team: its workers, self-registration links and reviews, its needs.
+            "workforce.view_*",
+            "workforce.add_worker",
+            "workforce.change_worker",
+            "workforce.reveal_identity",
+            "workforce.add_registrationlink",
+            "workforce.change_registrationlink",
+            "workforce.add_deploymentrequest",
+            "workforce.change_deploymentrequest",
+            # Care and health of the team (wf3): insurance, meals and equipment, rest days, health reports.
+            "workforce.add_insurance",
+            "workforce.add_careissue",
+            "workforce.add_restday",
+            "workforce.add_workerhealthreport",
+            # Rosters and attendance (issue 20): the posts' check-in codes.
+            "workforce.add_postcode",
+            "workforce.change_postcode",
         ],
     },
     "grid_member": {

@@ -106,17 +106,30 @@ def record_bulk(
     message: str = "",
     params: dict | None = None,
     batch_size: int = 2000,
+    fields: tuple[str, ...] | None = None,
 ) -> list[ChangeLog]:
     """Change-log rows for many objects of one model in one INSERT (imports, set-based writes).
-    `befores` maps a primary key to its snapshot taken before the change."""
+    `befores` maps a primary key to its snapshot taken before the change; `fields` keeps only those
+    fields in the before and after (a set-based move of thousands of rows logs what it moved)."""
     instances = list(instances)
     if not instances:
         return []
     befores = befores or {}
     ct = ContentType.objects.get_for_model(instances[0], for_concrete_model=False)
+
+    def only(snap):
+        return snap if fields is None or snap is None else {k: v for k, v in snap.items() if k in fields}
+
     rows = [
         _entry(
-            i, action, actor=actor, before=befores.get(i.pk), message=message, params=params, content_type=ct
+            i,
+            action,
+            actor=actor,
+            before=only(befores.get(i.pk)),
+            after=only(snapshot(i)) if fields is not None and action != ChangeLog.Action.DELETE else None,
+            message=message,
+            params=params,
+            content_type=ct,
         )
         for i in instances
     ]

@@ -20,6 +20,8 @@ ENCRYPTED_FIELDS: list[tuple[str, str, str, str]] = [
     ("gates.ReturneeNotice", "phone_enc", "", "phone"),
     ("gates.ReturneeNotice", "landlord_phone_enc", "", "phone"),
     ("observation.SickLeaveReport", "phone_enc", "phone_hash", "phone"),
+    ("workforce.Worker", "id_number_enc", "id_hash", "id"),
+    ("workforce.Worker", "phone_enc", "phone_hash", "phone"),
 ]
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import IdType
 from fangkong.core.models import ScopedManager, ScopedModel
+from fangkong.workforce.models import Duty
 
 
 def _salt() -> str:
@@ -116,25 +117,64 @@ class Post(ScopedModel):
     name = models.CharField(pgettext_lazy("not a person", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.DAY)
     active = models.BooleanField(_("active"), default=True)
+    # The one post model of the product (issue 20): what is done there, how many people each staffed
+    # hour needs, and the hours it is staffed each day: from start_hour to end_hour (0–24, local time);
+    # an end at or before the start runs past midnight (20–8 is a night post), 0–24 is round the clock.
+    duty = models.CharField(_("duty"), max_length=20, choices=Duty.choices, default=Duty.GATE)
+    staff_needed = models.PositiveSmallIntegerField(_("staff needed per hour"), default=1)
+    start_hour = models.PositiveSmallIntegerField(_("staffed from (hour)"), default=0)
+    end_hour = models.PositiveSmallIntegerField(_("staffed until (hour)"), default=24)
 
     class Meta:
         ordering = ["area_path", "name"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_hour__lte=23, end_hour__gte=1, end_hour__lte=24)
+                & ~models.Q(start_hour=models.F("end_hour")),
+                name="post_hours_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(staff_needed__gte=1), name="post_staff_needed_positive"
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def hours_label(self) -> str:
+        return f"{self.start_hour}–{self.end_hour}"
+
+    def staffed_hours(self) -> list[int]:
+        """The hours of the day (0–23) the post is staffed, in order from the start (wrapping)."""
+        length = (self.end_hour - self.start_hour) % 24 or 24
+        return [(self.start_hour + i) % 24 for i in range(length)]
 
 
 class PostShift(ScopedModel):
     """One volunteer on one post from start to end (排班)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("post"))
+    # The worker's user account when they log in (a rostered cadre without an account has none): the
+    # gate pages find a volunteer's post by it.
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="gate_shifts",
         verbose_name=_("volunteer"),
+    )
+    # The registry's worker on the shift (issue 20); every service that writes a shift sets it.
+    worker = models.ForeignKey(
+        "workforce.Worker",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shifts",
+        verbose_name=_("worker"),
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
@@ -143,10 +183,13 @@ class PostShift(ScopedModel):
         ordering = ["-start"]
         verbose_name = _("shift")
         verbose_name_plural = _("shifts")
-        indexes = [models.Index(fields=["volunteer", "start", "end"])]
+        indexes = [
+            models.Index(fields=["volunteer", "start", "end"]),
+            models.Index(fields=["worker", "start"], name="postshift_worker_start"),
+        ]
 
     def __str__(self):
-        return f"{self.post} · {self.volunteer}"
+        return f"{self.post} · {self.worker or self.volunteer}"
 
 
 class Direction(models.TextChoices):

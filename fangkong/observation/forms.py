@@ -43,7 +43,10 @@ class PolicyChangeForm(PolicyVersionForm):
         self.fields["value"].label = _("new value (days)")
 
 
-class ReportForm(forms.Form):
+class TemperatureSymptomsForm(forms.Form):
+    """A daily health report's temperature and symptoms: the resident's report below and a down-sunk
+    cadre's or volunteer's own daily report (workforce) are this one form."""
+
     temperature = forms.DecimalField(
         label=_("temperature (℃)"),
         max_digits=3,
@@ -55,6 +58,9 @@ class ReportForm(forms.Form):
     symptoms = forms.MultipleChoiceField(
         label=_("symptoms"), choices=Symptom.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+
+
+class ReportForm(TemperatureSymptomsForm):
     needs = forms.MultipleChoiceField(
         label=_("needs"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -83,8 +83,21 @@ class SiteEditForm(forms.Form):
 
 class LaneStaffForm(ScopedForm):
     lane = forms.IntegerField(label=_("lane"), min_value=1)
-    user = ScopedModelChoiceField("accounts.user", label=_("user"))
+    worker = ScopedModelChoiceField(
+        "workforce.worker",
+        perm="screening.add_lanestaff",
+        label=_("worker from the registry"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a worker in your jurisdiction.")},
+    )
+    user = ScopedModelChoiceField("accounts.user", label=_("or a user"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=LaneStaff.Role.choices)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("worker") and not data.get("user") and not self.errors:
+            raise forms.ValidationError(_("Choose a worker or a user."))
+        return data
 
 
 class BoxForm(ScopedForm):

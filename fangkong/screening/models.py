@@ -223,8 +223,22 @@ class LaneStaff(ScopedModel):
         Site, on_delete=models.CASCADE, related_name="staff", verbose_name=_("sampling site")
     )
     lane = models.PositiveSmallIntegerField(_("lane"))
+    # A user account, or (issue 20) a worker from the workforce registry, who may have none; one of them.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    worker = models.ForeignKey(
+        "workforce.Worker",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lane_staff",
+        verbose_name=_("worker"),
     )
     role = models.CharField(_("role"), max_length=14, choices=Role.choices)
 
@@ -233,11 +247,24 @@ class LaneStaff(ScopedModel):
         verbose_name = _("lane staff")
         verbose_name_plural = _("lane staff")
         constraints = [
-            models.UniqueConstraint(fields=["site", "lane", "user"], name="screening_lanestaff_once")
+            models.UniqueConstraint(fields=["site", "lane", "user"], name="screening_lanestaff_once"),
+            models.UniqueConstraint(
+                fields=["site", "lane", "worker"],
+                condition=models.Q(worker__isnull=False),
+                name="screening_lanestaff_worker_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(worker__isnull=False),
+                name="screening_lanestaff_someone",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()}"
+        return f"{self.worker or self.user} · {self.get_role_display()}"
+
+    @property
+    def who(self):
+        return self.worker or self.user
 
 
 class SchedulePlan(ScopedModel):

@@ -183,7 +183,7 @@ class SiteDetailView(ScopedDetailView):
         ctx.update(
             {
                 "title": str(s.place),
-                "staff": s.staff.select_related("user"),
+                "staff": s.staff.select_related("user", "worker"),
                 "edit_form": forms.SiteEditForm(
                     initial={
                         "lanes": s.lanes,

@@ -36,7 +36,14 @@ class EndForm(forms.Form):
 
 class MemberForm(ScopedForm):
     team = forms.ChoiceField(label=_("team"), choices=TeamKind.choices)
-    user = ScopedModelChoiceField("support.team_user", label=_("user"), required=False)
+    worker = ScopedModelChoiceField(
+        "workforce.worker",
+        perm="support.add_teammember",
+        label=_("worker from the registry"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a worker in your jurisdiction.")},
+    )
+    user = ScopedModelChoiceField("support.team_user", label=_("or a user"), required=False)
     name = forms.CharField(label=_("or a named volunteer"), max_length=50, required=False)
     phone = forms.CharField(
         label=_("phone"),

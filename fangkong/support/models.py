@@ -151,6 +151,16 @@ class TeamMember(ScopedModel):
         related_name="+",
         verbose_name=_("resident"),
     )
+    # A member drawn from the workforce registry (issue 20): name, phone, account and resident record
+    # come from the worker, and the negative-test rule is checked against the worker's own results.
+    worker = models.ForeignKey(
+        "workforce.Worker",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_memberships",
+        verbose_name=_("worker"),
+    )
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     lead = models.BooleanField(_("team lead"), default=False)

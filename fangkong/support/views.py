@@ -179,6 +179,7 @@ def member_add(request, pk):
             services.team_member_add(
                 actor=request.user,
                 team=team,
+                worker=d.get("worker"),
                 user=d["user"],
                 name=d["name"],
                 phone=d["phone"],

@@ -81,6 +81,9 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
         ("grid_zgs1", "/support/runner/", "runner"),
         (None, f"/support/h/{household_token(closure, household)}/", "household link"),
         (None, report_path(order), "health report"),
+        ("cadre_zgs", "/workforce/me/", "my duty"),
+        ("cadre_zgs", "/workforce/me/health/", "worker's health report"),
+        ("worker_zgs", "/workforce/care/issued/add/", "meals and equipment form"),
     ]
     problems = []
     for username, path, name in pages:

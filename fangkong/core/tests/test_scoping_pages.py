@@ -173,6 +173,28 @@ ID_ROUTES = {
         for name in ("request-detail", "request-assign", "request-step", "request-cancel", "runner-act")
     },
     "support:knock-record": lambda o, k: {"pk": _obj(o, "support.DoorKnock", k).pk},
+    **{
+        f"workforce:{name}": (lambda o, k: {"pk": _obj(o, "workforce.Worker", k).pk})
+        for name in (
+            "worker-detail",
+            "worker-edit",
+            "worker-reveal",
+            "worker-assign",
+            "worker-release",
+            "registration-review",
+        )
+    },
+    **{
+        f"workforce:{name}": (lambda o, k: {"pk": _obj(o, "workforce.RegistrationLink", k).pk})
+        for name in ("link-detail", "link-revoke")
+    },
+    **{
+        f"workforce:{name}": (lambda o, k: {"pk": _obj(o, "workforce.DeploymentRequest", k).pk})
+        for name in ("request-detail", "request-cancel")
+    },
+    "workforce:roster-shift": lambda o, k: {"pk": _obj(o, "gates.PostShift", k).pk},
+    "workforce:post-code": lambda o, k: {"post_pk": _obj(o, "gates.Post", k).pk},
+    "workforce:post-code-change": lambda o, k: {"post_pk": _obj(o, "gates.Post", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
@@ -189,6 +211,11 @@ PUBLIC_ROUTES = {
     "screening:building-page": "public signed link on a building's printed notice: slots and sites, no person",
     "screening:resident-page": "public signed link given to the resident: their own slot, site and code",
     "support:household": "public signed link (QR on the door notice) of a household in a closed area",
+    "workforce:register": "public registration link (QR) of a community: the token is the credential, "
+    "the page shows only the community's name",
+    "workforce:import-report": "a key of the user's own cached error report (per user), not a record id",
+    "workforce:checkin": "a post's check-in code (QR) opened by a signed-in worker: the token is the credential, "
+    "the page shows the post's name and only the viewer's own shift",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}

@@ -73,6 +73,15 @@ NOT_LINKED = {
     "support:request-step": "form on an open request",
     "support:request-cancel": "form on an open request",
     "support:knock-record": "form per household of the door-knock list",
+    "workforce:register": "opened from the QR code or link a community hands to volunteers and party members",
+    "workforce:worker-reveal": "POST only (the reveal form on a worker's page)",
+    "workforce:worker-assign": "POST only (the assignment form on a worker's page)",
+    "workforce:worker-release": "POST only (the release form on a worker's page)",
+    "workforce:link-revoke": "POST only (the revoke button on an open link's page)",
+    "workforce:registration-review": "POST only (the approve/reject buttons of the review list)",
+    "workforce:request-cancel": "POST only (the cancel button on an open request)",
+    "workforce:import-report": "the error report of a failed import, linked from that import's answer",
+    "workforce:post-code-change": "POST only (the issue/revoke buttons on a post's check-in code page)",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.

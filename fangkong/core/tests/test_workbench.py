@@ -20,6 +20,7 @@ LANDS = {
     "tracer": "/tracing/",
     "leader": "/briefing/command/",
     "grid_zgs1": "/support/runner/",  # the demo's runner (a member of the medicine team)
+    "cadre_zgs": "/workforce/me/",  # the demo cadre is a registered worker: their own duty page (issue 20)
 }
 
 

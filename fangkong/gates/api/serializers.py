@@ -200,6 +200,7 @@ class PostShiftSerializer(ScopedModelSerializer):
         model = PostShift
         fields = ["id", "post", "area", "volunteer", "start", "end"]
         read_only_fields = ["id", "area"]
+        extra_kwargs = {"volunteer": {"required": True, "allow_null": False}}
 
 
 class ReturneeNoticeSerializer(ScopedModelSerializer):

@@ -25,6 +25,7 @@ from .passes import (
     pass_revoke,
 )
 from .places import (
+    POST_HOURS,
     place_code_for,
     place_code_rotate,
     post_create,
@@ -80,6 +81,7 @@ from .scans import (
 from .visitors import scan_relink
 
 __all__ = [
+    "POST_HOURS",
     "MAX_BATCH",
     "DIRECTIONS",
     "SCAN_MAX_AGE",

@@ -56,9 +56,34 @@ def place_code_for(*, actor, place) -> PlaceCode:
 # -- posts and shifts ---------------------------------------------------------------------------------
 
 
+# The hours a post is staffed when none are given: by its kind (Post.start_hour/end_hour).
+POST_HOURS = {Post.Kind.DAY: (8, 20), Post.Kind.NIGHT: (20, 8), Post.Kind.GARAGE: (0, 24)}
+
+
 @transaction.atomic
-def post_create(*, actor, place, name: str, kind: str = Post.Kind.DAY) -> Post:
-    post = Post(place=place, area_id=place.area_id, area_path=place.area_path, name=name, kind=kind)
+def post_create(
+    *,
+    actor,
+    place,
+    name: str,
+    kind: str = Post.Kind.DAY,
+    duty: str | None = None,
+    staff_needed: int = 1,
+    start_hour: int | None = None,
+    end_hour: int | None = None,
+) -> Post:
+    default_start, default_end = POST_HOURS.get(kind, (0, 24))
+    post = Post(
+        place=place,
+        area_id=place.area_id,
+        area_path=place.area_path,
+        name=name,
+        kind=kind,
+        duty=duty or Post._meta.get_field("duty").default,
+        staff_needed=staff_needed,
+        start_hour=default_start if start_hour is None else start_hour,
+        end_hour=default_end if end_hour is None else end_hour,
+    )
     post.full_clean()
     post.save()
     record(post, ChangeLog.Action.CREATE, actor=actor)
@@ -67,12 +92,35 @@ def post_create(*, actor, place, name: str, kind: str = Post.Kind.DAY) -> Post:
 
 @transaction.atomic
 def shift_create(
-    *, actor, post: Post, volunteer, start: datetime.datetime, end: datetime.datetime
+    *,
+    actor,
+    post: Post,
+    volunteer=None,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    worker=None,
 ) -> PostShift:
+    """A shift of a worker on a post. Give the worker (the registry's record) or the volunteer's user
+    account: a user without a worker record gets one (workforce.worker_for_user), so every shift has its
+    worker; the volunteer is the worker's user when only the worker is given."""
+    from fangkong.workforce.services import worker_for_user
+
     if end <= start:
         raise ValidationError({"end": _("The end must be after the start.")})
+    if worker is None:
+        if volunteer is None:
+            raise ValidationError({"volunteer": _("Choose who is on the shift.")})
+        worker = worker_for_user(actor=actor, user=volunteer, area=post.area)
+    elif volunteer is None:
+        volunteer = worker.user
     shift = PostShift.objects.create(
-        post=post, area_id=post.area_id, area_path=post.area_path, volunteer=volunteer, start=start, end=end
+        post=post,
+        area_id=post.area_id,
+        area_path=post.area_path,
+        volunteer=volunteer,
+        worker=worker,
+        start=start,
+        end=end,
     )
     record(shift, ChangeLog.Action.CREATE, actor=actor)
     return shift

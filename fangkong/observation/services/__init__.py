@@ -59,6 +59,7 @@ from .reports import (
     needs_handoff,
     report_needs_done,
     report_submit,
+    temperature_symptoms_check,
 )
 from .sick_leave import _match_by_phone, sick_leave_report
 from .sites import room_create, site_member_add
@@ -100,6 +101,7 @@ __all__ = [
     "_alert",
     "fever_alert_at_gate",
     "report_submit",
+    "temperature_symptoms_check",
     "needs_handoff",
     "report_needs_done",
     "alert_resolve",

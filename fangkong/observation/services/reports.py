@@ -54,6 +54,23 @@ def fever_alert_at_gate(
     )
 
 
+def temperature_symptoms_check(*, temperature, symptoms=None) -> tuple[decimal.Decimal, list[str]]:
+    """The checks of a daily report's temperature and symptoms, shared by every daily health report (a
+    resident's here, a cadre's or volunteer's own in workforce): the temperature to 0.1 ℃ and the symptom
+    codes, or a ValidationError naming the field."""
+    try:
+        temp = decimal.Decimal(str(temperature)).quantize(decimal.Decimal("0.1"))
+    except (decimal.InvalidOperation, ValueError) as exc:
+        raise ValidationError({"temperature": _("Enter a temperature such as 36.5.")}) from exc
+    if not decimal.Decimal("34") <= temp <= decimal.Decimal("43"):
+        raise ValidationError({"temperature": _("Enter a temperature between 34 and 43 ℃.")})
+    symptoms = [s for s in (symptoms or []) if s]
+    bad = [s for s in symptoms if s not in Symptom.values]
+    if bad:
+        raise ValidationError({"symptoms": _("Unknown choice: %(v)s") % {"v": ", ".join(bad)}})
+    return temp, symptoms
+
+
 @transaction.atomic
 def report_submit(
     *,
@@ -71,15 +88,9 @@ def report_submit(
     that day is closed."""
     if not order.is_open:
         raise ValidationError({"order": _("This order is closed.")})
-    try:
-        temp = decimal.Decimal(str(temperature)).quantize(decimal.Decimal("0.1"))
-    except (decimal.InvalidOperation, ValueError) as exc:
-        raise ValidationError({"temperature": _("Enter a temperature such as 36.5.")}) from exc
-    if not decimal.Decimal("34") <= temp <= decimal.Decimal("43"):
-        raise ValidationError({"temperature": _("Enter a temperature between 34 and 43 ℃.")})
-    symptoms = [s for s in (symptoms or []) if s]
+    temp, symptoms = temperature_symptoms_check(temperature=temperature, symptoms=symptoms)
     needs = [n for n in (needs or []) if n]
-    bad = [s for s in symptoms if s not in Symptom.values] + [n for n in needs if n not in Need.values]
+    bad = [n for n in needs if n not in Need.values]
     if bad:
         raise ValidationError({"symptoms": _("Unknown choice: %(v)s") % {"v": ", ".join(bad)}})
     worker = _user(actor)

@@ -133,7 +133,7 @@ class SiteSerializer(ScopedModelSerializer):
 
 
 class LaneStaffSerializer(ScopedModelSerializer):
-    Meta = _ro(LaneStaff, ["id", "site", "lane", "user", "role"])
+    Meta = _ro(LaneStaff, ["id", "site", "lane", "user", "worker", "role"])
 
 
 class PlanSerializer(ScopedModelSerializer):

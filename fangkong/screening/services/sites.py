@@ -133,21 +133,45 @@ def site_update(*, actor, site: Site, **fields) -> Site:
 
 
 @transaction.atomic
-def lane_staff_add(*, actor, site: Site, lane: int, user, role: str) -> LaneStaff:
+def lane_staff_add(*, actor, site: Site, lane: int, role: str, user=None, worker=None) -> LaneStaff:
+    """A user, or a worker from the workforce registry (issue 20), on a lane. A worker must be one the
+    writer may see (else the answer of an unknown worker) and, where the policy makes sampling support a
+    duty that needs a negative test, have one in their own results (through their resident record)."""
     if lane < 1 or lane > site.lanes:
         raise ValidationError({"lane": _("This site has lanes 1 to %(n)s.") % {"n": site.lanes}})
     if role not in LaneStaff.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    if LaneStaff.objects.filter(site=site, lane=lane, user=user).exists():
+    if user is None and worker is None:
+        raise ValidationError(_("Choose a worker or a user."))
+    if worker is not None:
+        from fangkong.core.scoping import user_can_see_path
+        from fangkong.workforce.models import Duty
+        from fangkong.workforce.services import negative_test_enforce
+
+        if actor is not None and not user_can_see_path(actor, "workforce.view_worker", worker.area_path):
+            raise ValidationError({"worker": _("Choose a worker in your jurisdiction.")})
+        if worker.status != "active":
+            raise ValidationError({"worker": _("This worker is not active.")})
+        negative_test_enforce(worker=worker, duty=Duty.SAMPLING_SUPPORT)
+        user = user or worker.user
+        if LaneStaff.objects.filter(site=site, lane=lane, worker=worker).exists():
+            raise ValidationError({"worker": _("Already on this lane.")})
+    if user is not None and LaneStaff.objects.filter(site=site, lane=lane, user=user).exists():
         raise ValidationError({"user": _("Already on this lane.")})
     staff = LaneStaff.objects.create(
-        site=site, lane=lane, user=user, role=role, area_id=site.area_id, area_path=site.area_path
+        site=site,
+        lane=lane,
+        user=user,
+        worker=worker,
+        role=role,
+        area_id=site.area_id,
+        area_path=site.area_path,
     )
     record(
         staff,
         "create",
         actor=actor,
         message=gettext_noop("%(user)s put on lane %(lane)s"),
-        params={"user": user.get_username(), "lane": lane},
+        params={"user": worker.name if worker is not None else user.get_username(), "lane": lane},
     )
     return staff

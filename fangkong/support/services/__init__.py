@@ -5,6 +5,7 @@ writes its change-log record. A package by topic; this module re-exports every n
 from .closures import (
     CLOSABLE_LEVELS,
     _served_paths,
+    _worker_for_team,
     closure_counts,
     closure_declare,
     closure_end,
@@ -57,6 +58,7 @@ __all__ = [
     "closure_end",
     "member_eligible",
     "team_member_add",
+    "_worker_for_team",
     "team_member_remove",
     "volunteer_resident",
     "DEADLINE_KEY",

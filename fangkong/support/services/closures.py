@@ -190,12 +190,31 @@ def _served_paths(user) -> list[str]:
 
 @transaction.atomic
 def team_member_add(
-    *, actor, team: Team, user=None, person=None, name: str = "", phone: str = "", lead: bool = False
+    *,
+    actor,
+    team: Team,
+    user=None,
+    person=None,
+    name: str = "",
+    phone: str = "",
+    lead: bool = False,
+    worker=None,
 ) -> TeamMember:
     """A user or a named volunteer joins a team (the closure's area). A user must serve the closed area
     (a scope in it, or above it: the street's doctor). A named volunteer is looked up among the closure's
     residents: found, they need a recent negative test where testing data exists; not found, they join
-    marked as unchecked, so the team lead sees who could not be checked."""
+    marked as unchecked, so the team lead sees who could not be checked.
+
+    A worker from the workforce registry (issue 20) brings their name, phone, account and resident record;
+    they must be one the writer may see and serve in or above the closed area (else the same answer as an
+    unknown worker), and the negative-test rule is checked against their own results."""
+    if worker is not None:
+        worker = _worker_for_team(actor, team, worker)
+        user = user or worker.user
+        person = person or worker.person
+        name = name or worker.name
+        if TeamMember.objects.filter(team=team, worker=worker, active=True).exists():
+            raise ValidationError({"worker": _("%(u)s is already in this team.") % {"u": worker.name}})
     if user is not None and not name:
         name = getattr(user, "display_name", "") or user.get_full_name() or user.username
     name = name or (person.name if person else "")
@@ -205,22 +224,23 @@ def team_member_add(
         raise ValidationError({"name": _("Give the member's name or choose a user.")})
     if not team.closure.is_open:
         raise ValidationError(_("This closure has ended."))
-    if user is not None:
+    if user is not None and worker is None:
         served = _served_paths(user)
         if not any(team.area_path.startswith(p) or p.startswith(team.area_path) for p in served):
             # The same answer as the form's for a user it does not offer.
             raise ValidationError({"user": _("Choose a user who serves this area.")})
-        if TeamMember.objects.filter(team=team, user=user, active=True).exists():
-            raise ValidationError({"user": _("%(u)s is already in this team.") % {"u": user}})
+    if user is not None and TeamMember.objects.filter(team=team, user=user, active=True).exists():
+        raise ValidationError({"user": _("%(u)s is already in this team.") % {"u": user}})
     check = ""
-    if user is None:
-        person = person or volunteer_resident(closure=team.closure, name=name, phone=phone)
+    if user is None or worker is not None:
+        if worker is None:
+            person = person or volunteer_resident(closure=team.closure, name=name, phone=phone)
         check = NegativeCheck.UNCHECKED
     if person is not None:
         if not member_eligible(person_id=person.pk, at=timezone.now(), area=team.area):
             raise ValidationError(
                 {
-                    "person": _(
+                    ("worker" if worker is not None else "person"): _(
                         "%(n)s has no negative test within the policy's window and may not serve yet."
                     )
                     % {"n": name}
@@ -234,6 +254,7 @@ def team_member_add(
         area_path=team.area_path,
         user=user,
         person=person,
+        worker=worker,
         name=name,
         phone=phone,
         lead=lead,
@@ -247,6 +268,24 @@ def team_member_add(
         params={"t": msgid(TeamKind(team.kind).label)},
     )
     return member
+
+
+def _worker_for_team(actor, team: Team, worker):
+    """The worker if the writer may see them and they serve in or above the team's area (their team's
+    community, or the street they were sent to); else the answer of a worker that does not exist."""
+    from fangkong.core.scoping import user_can_see_path
+
+    unknown = ValidationError({"worker": _("Choose a worker in your jurisdiction.")})
+    if actor is not None and not (
+        user_can_see_path(actor, "workforce.view_worker", worker.area_path)
+        and user_can_see_path(actor, "support.add_teammember", worker.area_path)
+    ):
+        raise unknown
+    if not (team.area_path.startswith(worker.area_path) or worker.area_path.startswith(team.area_path)):
+        raise ValidationError({"worker": _("Choose a worker who serves this area.")})
+    if worker.status != "active":
+        raise ValidationError({"worker": _("This worker is not active.")})
+    return worker
 
 
 @transaction.atomic
