@@ -1,0 +1,1 @@
+"""Hotline API routes on the one router (the leak test walks router.registry)."""

@@ -1,0 +1,1 @@
+"""Hotline writes (keyword-only, one transaction each, audited). Every name is re-exported here."""
