@@ -98,6 +98,9 @@ ROLES: dict[str, dict] = {
             "screening.change_transfertask",
             "support.*",
             *HOTLINE_HANDLER,
+            # 未诉先办: the community takes on the recurring complaints found in its orders
+            "hotline.view_proactivetask",
+            "hotline.change_proactivetask",
         ],
     },
     "grid_member": {

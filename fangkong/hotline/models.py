@@ -446,3 +446,12 @@ class HandlingEntry(ScopedModel):
 
     def __str__(self):
         return f"{self.order} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The open interface and the analysis (Open311 integrations, the rates' rollup, proactive tasks).
+from .models_insight import (  # noqa: E402, F401
+    Integration,
+    ProactiveTask,
+    RateContribution,
+    RateRollup,
+)

@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from fangkong.areas.models import Level
 from fangkong.core.testing import register_factory
-from fangkong.hotline.models import Dispatch, HandlingEntry, Status, Unit, WorkOrder
+from fangkong.hotline.models import (
+    Dispatch,
+    HandlingEntry,
+    Integration,
+    ProactiveTask,
+    Status,
+    Unit,
+    WorkOrder,
+)
 
 _n = itertools.count(1)
 
@@ -64,3 +72,25 @@ def make_dispatch(area, **extra):
 def make_entry(area):
     order = make_order(area)
     return HandlingEntry.objects.create(area=order.area, order=order, kind="note", text="已电话联系来电人")
+
+
+@register_factory(ProactiveTask)
+def make_proactive_task(area, **extra):
+    community = _community(area)
+    now = timezone.now()
+    fields = {
+        "category": "noise",
+        "keyword": f"噪音{next(_n)}",
+        "window_start": now - timezone.timedelta(days=30),
+        "window_end": now,
+        "order_count": 3,
+        **extra,
+    }
+    return ProactiveTask.objects.create(area=community, **fields)
+
+
+@register_factory(Integration)
+def make_integration(area, **extra):
+    n = next(_n)
+    fields = {"name": f"平台{n}", "key_prefix": f"{n:08x}", "key_hash": f"{n:064x}", **extra}
+    return Integration.objects.create(area=_street(area), **fields)

@@ -1,0 +1,111 @@
+"""未诉先办: recurring complaints become proactive tasks for their community.
+
+`proactive_scan()` groups the orders received in the rolling window (policy hotline.proactive.window_days)
+by community, category and keyword (topics.py); a group of at least hotline.proactive.threshold orders
+opens a ProactiveTask, or updates the open one of the same community, category and keyword (its orders,
+count and window): re-running never makes a duplicate. Tasks done stay done; the same complaint
+recurring after that opens a new task."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from fangkong.areas.models import Area
+from fangkong.core import audit
+from fangkong.core.scoping import user_can_see_path
+from fangkong.policies.selectors import policy_value
+
+from ..models import ProactiveTask, WorkOrder
+from ..topics import group
+from .rates import COMMUNITY_PATH_LEN
+
+PERM_CHANGE = "hotline.change_proactivetask"
+
+
+def proactive_scan(*, now: dt.datetime | None = None, actor=None) -> dict:
+    """Run the grouping; {"groups", "opened", "updated"}."""
+    now = now or timezone.now()
+    days = int(policy_value("hotline.proactive.window_days", at=now))
+    threshold = int(policy_value("hotline.proactive.threshold", at=now))
+    start = now - dt.timedelta(days=days)
+    rows = (
+        WorkOrder.objects.filter(
+            received_at__gte=start, received_at__lt=now, area_path__regex=rf"^.{{{COMMUNITY_PATH_LEN}}}"
+        )
+        .values_list("pk", "area_path", "category", "text")
+        .order_by()
+        .iterator(chunk_size=10000)
+    )
+    groups = group(
+        ((pk, path[:COMMUNITY_PATH_LEN], cat or "", text) for pk, path, cat, text in rows),
+        threshold=threshold,
+    )
+    communities = {a.path: a for a in Area.objects.filter(path__in={g["cell"] for g in groups})}
+    opened = updated = 0
+    with transaction.atomic():
+        existing = {
+            (t.area_path, t.category, t.keyword): t
+            for t in ProactiveTask.objects.select_for_update().exclude(status=ProactiveTask.Status.DONE)
+        }
+        for g in groups:
+            area = communities.get(g["cell"])
+            if area is None:
+                continue
+            task = existing.get((g["cell"], g["category"], g["keyword"]))
+            if task is None:
+                task = ProactiveTask(
+                    area=area,
+                    category=g["category"],
+                    keyword=g["keyword"],
+                    window_start=start,
+                    window_end=now,
+                )
+                try:
+                    with transaction.atomic():
+                        task.save()
+                except IntegrityError:  # another scan opened it meanwhile
+                    task = ProactiveTask.objects.get(
+                        area=area,
+                        category=g["category"],
+                        keyword=g["keyword"],
+                        status__in=["open", "in_hand"],
+                    )
+                else:
+                    opened += 1
+                    audit.record(task, "create", actor=actor, message=gettext_noop("Proactive task opened"))
+            else:
+                updated += 1
+            task.window_start, task.window_end, task.order_count = start, now, len(g["orders"])
+            task.save(update_fields=["window_start", "window_end", "order_count", "updated_at"])
+            task.orders.set(g["orders"])
+    return {"groups": len(groups), "opened": opened, "updated": updated}
+
+
+@transaction.atomic
+def proactive_task_update(*, actor, task_id: int, status: str, note: str = "") -> ProactiveTask:
+    """Move a task to open / in hand / done with a note; a task outside the actor's scope answers like
+    a missing one."""
+    task = ProactiveTask.objects.select_for_update().filter(pk=task_id).first()
+    if task is None or not user_can_see_path(actor, PERM_CHANGE, task.area_path):
+        raise ValidationError(_("No such proactive task."))
+    if status not in ProactiveTask.Status.values:
+        raise ValidationError(_("Unknown status."))
+    if status == ProactiveTask.Status.DONE and not note.strip():
+        raise ValidationError(_("Say what was done before closing the task."))
+    if task.status == ProactiveTask.Status.DONE and status != ProactiveTask.Status.DONE:
+        # a done task stays done: a new scan opens a new task if the complaint recurs
+        raise ValidationError(_("The task is done already."))
+    before = audit.snapshot(task)
+    task.status = status
+    if note.strip():
+        task.note = note.strip()
+    task.done_at = timezone.now() if status == ProactiveTask.Status.DONE else None
+    task.save()
+    audit.record(task, "update", actor=actor, before=before, message=gettext_noop("Proactive task updated"))
+    return task
