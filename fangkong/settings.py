@@ -283,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fangkong.people.tasks.import_files_expire_task",
         "schedule": 60 * 60,
     },
+    # 未诉先办: recurring complaints become proactive tasks before the next call (idempotent).
+    "hotline-proactive-scan": {
+        "task": "fangkong.hotline.tasks.proactive_scan_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 

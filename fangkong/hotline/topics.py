@@ -1,7 +1,8 @@
 """未诉先办: the topic of a work order's text, for grouping recurring complaints.
 
-A topic is a keyword: a word of the text (rjieba word segmentation) of at least two characters that is
-not a stopword, a number or punctuation. Orders of one community and one category are grouped by their
+A topic is a keyword: a word of the text (rjieba word segmentation in search mode, so that a compound
+such as 垃圾清运 also yields 垃圾 and 清运) of at least two characters that is not a stopword, a number or
+punctuation. Orders of one community and one category are grouped by their
 keywords; each order joins the group of its most frequent keyword in that cell (ties: the earlier
 keyword in the text), so an order counts in one group only and the grouping is deterministic.
 """
@@ -32,7 +33,7 @@ _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,}$")
 def keywords(text: str) -> list[str]:
     """The text's keywords in order of first appearance, each once."""
     seen: dict[str, None] = {}
-    for w in rjieba.cut(text or ""):
+    for w in rjieba.cut_for_search(text or ""):
         w = w.strip()
         if _WORD.match(w) and w not in STOPWORDS:
             seen.setdefault(w, None)
