@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fangkong.people.tasks.import_files_expire_task",
         "schedule": 60 * 60,
     },
+    "hotline-overdue-escalate": {
+        "task": "fangkong.hotline.tasks.overdue_escalate_task",
+        "schedule": 5 * 60,
+    },
 }
 
 

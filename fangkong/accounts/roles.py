@@ -98,6 +98,7 @@ ROLES: dict[str, dict] = {
             "screening.change_transfertask",
             "support.*",
             *HOTLINE_HANDLER,
+            "hotline.add_workorder",  # a service request or an observation report becomes an order
         ],
     },
     "grid_member": {
