@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fangkong.people.tasks.import_files_expire_task",
         "schedule": 60 * 60,
     },
+    "hotline-overdue-escalate": {
+        "task": "fangkong.hotline.tasks.overdue_escalate_task",
+        "schedule": 5 * 60,
+    },
     # 未诉先办: recurring complaints become proactive tasks before the next call (idempotent).
     "hotline-proactive-scan": {
         "task": "fangkong.hotline.tasks.proactive_scan_task",

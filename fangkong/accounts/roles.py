@@ -98,6 +98,7 @@ ROLES: dict[str, dict] = {
             "screening.change_transfertask",
             "support.*",
             *HOTLINE_HANDLER,
+            "hotline.add_workorder",  # a service request or an observation report becomes an order
             # 未诉先办: the community takes on the recurring complaints found in its orders
             "hotline.view_proactivetask",
             "hotline.change_proactivetask",

@@ -83,6 +83,21 @@ class OrderBoundQuerySet(UnitBoundQuerySet):
     order_prefix = "order__"
 
 
+class UnitQuerySet(ScopedQuerySet):
+    def visible_to(self, user, perm: str | None = None):
+        """Units in the user's areas and those serving them from above (the district's departments): a
+        street dispatches to both. A unit is a name and a phone, no personal data."""
+        from fangkong.core.scoping import ALL, path_q, scope_paths
+
+        paths = scope_paths(user, perm or "hotline.view_unit")
+        if paths is ALL:
+            return self
+        if not paths:
+            return self.none()
+        above = {p[:i] for p in paths for i in range(4, len(p), 4)}
+        return self.filter(path_q("area_path", paths) | Q(area_path__in=above))
+
+
 class Channel(models.TextChoices):
     CITY_DISPATCH = "city_dispatch", _("city platform dispatch")
     PHONE = "phone", _("phone call")
@@ -166,6 +181,8 @@ class Unit(ScopedModel):
     )
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedManager.from_queryset(UnitQuerySet)()
 
     class Meta:
         ordering = ["area_path", "kind", "name"]

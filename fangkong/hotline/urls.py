@@ -5,7 +5,18 @@ from . import views, views_insight, views_open311, views_rates
 app_name = "hotline"
 
 urlpatterns = [
+    path("", views.OrderListView.as_view(), name="order-list"),
+    path("triage/", views.TriageListView.as_view(), name="triage"),
+    path("new/", views.quick_entry, name="new"),
+    path("new/caller/", views.caller_lookup, name="caller"),
+    path("import/", views.order_import, name="import"),
+    path("import/template.xlsx", views.import_template, name="import-template"),
+    path("units/", views.UnitListView.as_view(), name="unit-list"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("orders/<int:pk>/<str:action>/", views.order_action, name="order-action"),
+    path("from-support/<int:pk>/", views.from_support_request, name="from-support"),
+    path("from-report/<int:pk>/", views.from_health_report, name="from-report"),
+    path("r/<str:token>/", views.rate_public, name="rate-public"),
     # the three rates
     path("rates/", views_rates.rates_page, name="rates"),
     path("rates/data/", views_rates.rates_data, name="rates-data"),

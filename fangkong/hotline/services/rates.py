@@ -73,7 +73,7 @@ def contribution(
     return c
 
 
-def _key(row: dict) -> tuple:
+def _rollup_key(row: dict) -> tuple:
     return (
         timezone.localtime(row["received_at"]).date(),
         row_path(row["area_path"]),
@@ -81,11 +81,11 @@ def _key(row: dict) -> tuple:
     )
 
 
-def _rows(qs) -> Iterable[dict]:
+def _rate_rows(qs) -> Iterable[dict]:
     yield from qs.annotate(handler=lead_handler()).values(*FIELDS, "handler").iterator(chunk_size=5000)
 
 
-def _add(deltas: dict[tuple, dict[str, int]]) -> None:
+def _rollup_add(deltas: dict[tuple, dict[str, int]]) -> None:
     """Add counters to rollup rows (creating them): one INSERT … ON CONFLICT per batch, additive, so
     concurrent transactions on the same row serialize on its lock instead of losing an update."""
     rows = [(k, d) for k, d in deltas.items() if any(d.values())]
@@ -122,9 +122,9 @@ def rates_refresh(*, order_ids: Iterable[int]) -> int:
         for c in RateContribution.objects.select_for_update().filter(order_id__in=ids).order_by("pk")
     }
     changed_new, changed_upd = [], []
-    for row in _rows(WorkOrder.objects.filter(pk__in=ids)):
+    for row in _rate_rows(WorkOrder.objects.filter(pk__in=ids)):
         new = contribution(**row)
-        key = _key(row)
+        key = _rollup_key(row)
         prev = old.pop(row["pk"], None)
         if prev is not None:
             pkey = (prev.day, prev.area_path, prev.handler_id)
@@ -151,7 +151,7 @@ def rates_refresh(*, order_ids: Iterable[int]) -> int:
     RateContribution.objects.bulk_update(
         changed_upd, ["day", "area_path", "handler_id", *COUNTERS], batch_size=2000
     )
-    _add(deltas)
+    _rollup_add(deltas)
     return len(changed_new) + len(changed_upd)
 
 
@@ -163,9 +163,9 @@ def rates_rebuild() -> int:
     deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     batch: list[RateContribution] = []
     n = 0
-    for row in _rows(WorkOrder.objects.order_by()):
+    for row in _rate_rows(WorkOrder.objects.order_by()):
         new = contribution(**row)
-        key = _key(row)
+        key = _rollup_key(row)
         batch.append(
             RateContribution(order_id=row["pk"], day=key[0], area_path=key[1], handler_id=key[2], **new)
         )
@@ -176,7 +176,7 @@ def rates_rebuild() -> int:
             RateContribution.objects.bulk_create(batch)
             batch = []
     RateContribution.objects.bulk_create(batch)
-    _add(deltas)
+    _rollup_add(deltas)
     return n
 
 
