@@ -49,7 +49,7 @@ def key_hash(key: str) -> str:
 
 
 def key_prefix_of(key: str) -> str | None:
-    parts = (key or "").split("_")
+    parts = (key or "").split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX or len(parts[1]) != 8:
         return None
     return parts[1]

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import open311, services
-from .models import WorkOrder
+from .models import Status
 from .open311 import Open311Error, error_response
 from .selectors_open311 import open311_orders, request_json, service_catalogue
 
@@ -30,6 +30,8 @@ def _json(data, status=200):
 
 def _integration(request):
     key = request.POST.get("api_key") if request.method == "POST" else request.GET.get("api_key")
+    if not key and request.method == "POST":
+        key = request.GET.get("api_key")
     key = key or request.headers.get("X-Api-Key", "")
     integration = services.integration_for_key(key or "")
     if integration is None:
@@ -76,6 +78,8 @@ def requests_view(request):
     end = open311.parse_dt_param(params, "end_date")
     if start and end and end < start:
         raise Open311Error(400, "end_date is before start_date")
+    if start and end and end - start > dt.timedelta(days=DEFAULT_DAYS):
+        raise Open311Error(400, "start_date and end_date may not span more than 90 days")
     status = params.get("status", "")
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     if any(s not in ("open", "closed") for s in statuses):
@@ -85,8 +89,9 @@ def requests_view(request):
     if ids:
         qs = qs.filter(pk__in=ids)
     else:
-        if not start and not end:
-            start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
+        # the standard's default and largest window: 90 days (ending now, or at end_date)
+        if not start:
+            start = (end or timezone.now()) - dt.timedelta(days=DEFAULT_DAYS)
         if start:
             qs = qs.filter(received_at__gte=start)
         if end:
@@ -94,9 +99,9 @@ def requests_view(request):
     if codes:
         qs = qs.filter(category__in=codes)
     if statuses == ["open"]:
-        qs = qs.exclude(status=WorkOrder.Status.CLOSED)
+        qs = qs.exclude(status=Status.CLOSED)
     elif statuses == ["closed"]:
-        qs = qs.filter(status=WorkOrder.Status.CLOSED)
+        qs = qs.filter(status=Status.CLOSED)
     return _json([request_json(o) for o in qs.order_by("-received_at", "-pk")[:MAX_REQUESTS]])
 
 
