@@ -8,3 +8,7 @@ router.register("hotline/orders", WorkOrderViewSet, basename="hotline-order")
 router.register("hotline/dispatches", DispatchViewSet, basename="hotline-dispatch")
 router.register("hotline/entries", HandlingEntryViewSet, basename="hotline-entry")
 router.register("hotline/units", UnitViewSet, basename="hotline-unit")
+
+from .rates import RatesViewSet  # noqa: E402
+
+router.register("hotline/rates", RatesViewSet, basename="hotline-rates")

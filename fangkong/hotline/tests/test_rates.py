@@ -173,3 +173,38 @@ def test_pages_figure_links_reproduce_the_figure(client, tree, make_user):
     assert client.get("/hotline/rates/orders/", {"area": tree.c.community.pk}).status_code == 404
     assert client.get("/hotline/rates/orders/", {"counter": "nonsense"}).status_code == 404
     assert client.get("/hotline/rates/", {"first": "2022-13-45"}).status_code == 200
+
+
+def test_briefing_section_counts_and_ratios(tree, make_user):
+    from fangkong.hotline import figures
+
+    _orders(tree, make_user)
+    day = timezone.localdate(NOW - dt.timedelta(hours=3))
+    as_of = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    out = figures.compute(as_of, [tree.a.community, tree.b.community, tree.c.community])
+    w = rates.weights()
+    a = out[tree.a.community.pk]
+    assert a["received"] == 4 and a["received_30"] == 4
+    assert a["response_credit"] == pytest.approx(3 + w.late_response)
+    assert (a["closed"], a["resolved"], a["rated"]) == (2, 1, 2)
+    assert a["satisfaction_credit"] == pytest.approx(1 + w.basically_satisfied)
+    assert out[tree.street1.pk]["received"] == 1  # the triage order counts under its street
+    assert out[tree.c.community.pk]["received"] == 1
+    section = figures.section()
+    assert section.figure("satisfaction_rate").ratio == ("satisfaction_credit", "rated")
+
+
+def test_rates_api(api, tree, make_user):
+    _orders(tree, make_user)
+    day = timezone.localdate(NOW - dt.timedelta(hours=3)).isoformat()
+    api.as_user(make_user("street_coordinator", tree.street1))
+    rows = api.get("/api/hotline/rates/", {"level": "community", "first": day, "last": day}).json()
+    assert {r["key"] for r in rows} == {tree.a.community.path, tree.b.community.path}
+    a = next(r for r in rows if r["key"] == tree.a.community.path)
+    assert a["counts"]["received"] == 4 and a["resolution"] == pytest.approx(0.5)
+    assert api.get("/api/hotline/rates/", {"first": "2022-02-30"}).status_code == 400
+    assert api.get("/api/hotline/rates/", {"level": "planet"}).status_code == 400
+    assert api.get("/api/hotline/rates/", {"first": "2022-02-01", "last": "2022-01-01"}).status_code == 400
+    assert api.get("/api/hotline/rates/", {"area": tree.c.community.pk}).status_code == 404
+    api.as_user(make_user("gate_volunteer", tree.a.community))
+    assert api.get("/api/hotline/rates/").status_code == 403
