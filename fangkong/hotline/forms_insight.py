@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area, Level
 from fangkong.core.choices import ScopedForm, ScopedModelChoiceField
@@ -17,11 +18,10 @@ class ProactiveTaskForm(forms.Form):
 
 
 class IntegrationForm(ScopedForm):
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("not a person", "name"), max_length=100)
     street = ScopedModelChoiceField(
         "areas.area",
         perm="hotline.add_integration",
-        queryset=Area.objects.filter(level=Level.STREET),
-        small=True,
-        label=_("street / township"),
+        queryset=Area.objects.filter(level__in=(Level.STREET, Level.COMMUNITY)),
+        label=_("files into (street or community)"),
     )

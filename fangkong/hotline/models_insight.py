@@ -30,9 +30,9 @@ COUNTERS = (
 
 
 class Integration(ScopedModel):
-    """An external platform or app that files service requests into one street (the area)."""
+    """An external platform or app that files service requests into one street or community (the area)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("not a person", "name"), max_length=100)
     key_prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     active = models.BooleanField(_("active"), default=True)

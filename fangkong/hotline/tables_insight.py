@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Integration, ProactiveTask
 
@@ -19,8 +20,8 @@ class ProactiveTaskTable(tables.Table):
 
 
 class IntegrationTable(tables.Table):
-    name = tables.Column(verbose_name=_("name"))
-    area = tables.Column(verbose_name=_("street / township"))
+    name = tables.Column(verbose_name=pgettext_lazy("not a person", "name"))
+    area = tables.Column(verbose_name=_("files into (street or community)"))
     key_prefix = tables.Column(verbose_name=_("key prefix"))
     revoke = tables.TemplateColumn(
         template_name="hotline/_integration_revoke.html",

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core.scoping import get_visible_or_404
@@ -23,7 +24,7 @@ class ProactiveTaskListView(ScopedListView):
     model = ProactiveTask
     filterset_class = ProactiveTaskFilter
     table_class = ProactiveTaskTable
-    title = _("Proactive tasks (未诉先办)")
+    title = _lazy("Proactive tasks")
     export_name = "proactive-tasks"
 
     def base_queryset(self):
@@ -75,8 +76,9 @@ class IntegrationListView(ScopedListView):
     model = Integration
     filterset_class = IntegrationFilter
     table_class = IntegrationTable
-    title = _("Open311 integrations")
+    title = _lazy("Open311 integrations")
     export_name = "open311-integrations"
+    actions = [(_lazy("New Open311 integration"), "hotline:integration-add", "hotline.add_integration")]
 
     def base_queryset(self):
         return Integration.objects.select_related("area")

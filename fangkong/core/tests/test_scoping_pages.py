@@ -173,6 +173,9 @@ ID_ROUTES = {
         for name in ("request-detail", "request-assign", "request-step", "request-cancel", "runner-act")
     },
     "support:knock-record": lambda o, k: {"pk": _obj(o, "support.DoorKnock", k).pk},
+    "hotline:proactive-detail": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
+    "hotline:proactive-update": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
+    "hotline:integration-revoke": lambda o, k: {"pk": _obj(o, "hotline.Integration", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
@@ -189,6 +192,10 @@ PUBLIC_ROUTES = {
     "screening:building-page": "public signed link on a building's printed notice: slots and sites, no person",
     "screening:resident-page": "public signed link given to the resident: their own slot, site and code",
     "support:household": "public signed link (QR on the door notice) of a household in a closed area",
+    "hotline:open311-service": "an Open311 service definition: a category code, no record",
+    "hotline:open311-request": "Open311: the integration's API key is the credential; it sees only the orders "
+    "of the area it files into (hotline/tests/test_open311.py)",
+    "hotline:open311-other": "Open311: any other path under the endpoint answers 404 in the standard's format",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}

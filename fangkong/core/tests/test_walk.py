@@ -73,6 +73,14 @@ NOT_LINKED = {
     "support:request-step": "form on an open request",
     "support:request-cancel": "form on an open request",
     "support:knock-record": "form per household of the door-knock list",
+    "hotline:rates-data": "JSON behind the rates' trend chart (rates-chart.js)",
+    "hotline:proactive-update": "form on an open proactive task's page",
+    "hotline:integration-revoke": "button per active integration on the integrations list",
+    "hotline:open311-services": "Open311 endpoint for integrations (JSON), not a page",
+    "hotline:open311-service": "Open311 endpoint for integrations (JSON), not a page",
+    "hotline:open311-requests": "Open311 endpoint for integrations (JSON), not a page",
+    "hotline:open311-request": "Open311 endpoint for integrations (JSON), not a page",
+    "hotline:open311-other": "Open311: the 404 of any other path under the endpoint",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.
@@ -225,6 +233,26 @@ def test_demo_populates_every_feature(demo):
     assert set(RequestState.values) <= set(Request.objects.values_list("state", flat=True))
     assert Request.objects.filter(state="new", deadline__lt=timezone.now()).exists()  # an overdue one
     assert set(DoorKnock.Outcome.values) <= set(DoorKnock.objects.values_list("outcome", flat=True))
+    # The hotline's analysis: an Open311 integration, a recurring complaint become a proactive task, and
+    # the three rates' rollup maintained by the transitions equal to a rebuild from the orders.
+    from fangkong.hotline.models import Integration, ProactiveTask, RateRollup
+    from fangkong.hotline.models_insight import COUNTERS
+    from fangkong.hotline.services import rates_rebuild
+
+    assert Integration.objects.filter(active=True).exists()
+    assert ProactiveTask.objects.filter(status="open").exists()
+
+    def rollup():
+        return {
+            (r.day, r.area_path, r.handler_id): tuple(getattr(r, c) for c in COUNTERS)
+            for r in RateRollup.objects.all()
+            if any(getattr(r, c) for c in COUNTERS)
+        }
+
+    maintained = rollup()
+    assert maintained and sum(v[COUNTERS.index("rated")] for v in maintained.values()) > 0
+    rates_rebuild()
+    assert rollup() == maintained
 
 
 @pytest.mark.django_db

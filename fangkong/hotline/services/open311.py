@@ -20,14 +20,14 @@ PERM_MANAGE = "hotline.add_integration"
 
 @transaction.atomic
 def integration_create(*, actor, name: str, street_id: int) -> tuple[Integration, str]:
-    """A new integration filing into a street; returns it and its API key, shown this once (only a
-    hash is kept). `actor=None` is the system (the demo)."""
+    """A new integration filing into a street (or one community: a community's own app); returns it and
+    its API key, shown this once (only a hash is kept). `actor=None` is the system (the demo)."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the integration a name.")})
-    street = Area.objects.filter(pk=street_id, level=Level.STREET).first()
+    street = Area.objects.filter(pk=street_id, level__in=(Level.STREET, Level.COMMUNITY)).first()
     if street is None or (actor is not None and not user_can_see_path(actor, PERM_MANAGE, street.path)):
-        raise ValidationError({"street": _("Choose a street of your area.")})
+        raise ValidationError({"street": _("Choose a street or a community of your area.")})
     key, prefix, digest = new_key()
     integration = Integration.objects.create(
         area=street, name=name[:100], key_prefix=prefix, key_hash=digest, created_by=actor if actor else None

@@ -93,4 +93,4 @@ def make_proactive_task(area, **extra):
 def make_integration(area, **extra):
     n = next(_n)
     fields = {"name": f"平台{n}", "key_prefix": f"{n:08x}", "key_hash": f"{n:064x}", **extra}
-    return Integration.objects.create(area=_street(area), **fields)
+    return Integration.objects.create(area=_community(area), **fields)

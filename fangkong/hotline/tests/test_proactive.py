@@ -83,7 +83,7 @@ def test_scan_opens_once_updates_and_reopens_after_done(tree, make_user):
     assert ProactiveTask.objects.filter(status="open").count() == 1
     # another community's worker: the task is unknown to them
     other = make_user("community_worker", tree.c.community)
-    with pytest.raises(ValidationError, match="No such proactive task"):
+    with pytest.raises(ValidationError, match="没有该未诉先办任务|No such proactive task"):
         proactive_task_update(actor=other, task_id=task.pk, status="in_hand")
 
 
