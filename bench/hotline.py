@@ -108,6 +108,13 @@ def _setup(scale: str) -> dict:
     from fangkong.hotline.models import Dispatch, Unit, WorkOrder
 
     n, k = ORDERS[scale], COMMUNITIES[scale]
+    with connection.cursor() as cur:  # a rerun on a reused database replaces the previous run's orders
+        cur.execute(
+            f"DELETE FROM {WorkOrder._meta.db_table} WHERE channel = 'city_dispatch' AND city_number LIKE 'BH%%'"
+        )
+    from fangkong.hotline.models import ProactiveTask
+
+    ProactiveTask.objects.filter(orders__isnull=True).delete()
     tag = f"{time.time_ns() % 10**9:09d}"  # a rerun on a reused database adds its own rows
     communities = _communities(k)
     streets = {a.path: a.pk for a in Area.objects.filter(path__in={c.path[:-STEP] for c in communities})}

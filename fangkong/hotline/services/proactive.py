@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -26,6 +26,7 @@ from ..topics import group
 from .rates import COMMUNITY_PATH_LEN
 
 PERM_CHANGE = "hotline.change_proactivetask"
+LOCK_KEY = 21_0002  # pg_advisory_xact_lock key of the scan (issue 21)
 
 
 def proactive_scan(*, now: dt.datetime | None = None, actor=None) -> dict:
@@ -47,44 +48,47 @@ def proactive_scan(*, now: dt.datetime | None = None, actor=None) -> dict:
         threshold=threshold,
     )
     communities = {a.path: a for a in Area.objects.filter(path__in={g["cell"] for g in groups})}
-    opened = updated = 0
+    groups = [g for g in groups if g["cell"] in communities]
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # one scan at a time: the open tasks are read, then written
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         existing = {
             (t.area_path, t.category, t.keyword): t
-            for t in ProactiveTask.objects.select_for_update().exclude(status=ProactiveTask.Status.DONE)
+            for t in ProactiveTask.objects.exclude(status=ProactiveTask.Status.DONE)
         }
+        new, changed, members = [], [], []
         for g in groups:
-            area = communities.get(g["cell"])
-            if area is None:
-                continue
             task = existing.get((g["cell"], g["category"], g["keyword"]))
             if task is None:
+                area = communities[g["cell"]]
                 task = ProactiveTask(
                     area=area,
+                    area_path=area.path,
                     category=g["category"],
-                    keyword=g["keyword"],
+                    keyword=g["keyword"][:64],
                     window_start=start,
                     window_end=now,
+                    order_count=len(g["orders"]),
                 )
-                try:
-                    with transaction.atomic():
-                        task.save()
-                except IntegrityError:  # another scan opened it meanwhile
-                    task = ProactiveTask.objects.get(
-                        area=area,
-                        category=g["category"],
-                        keyword=g["keyword"],
-                        status__in=["open", "in_hand"],
-                    )
-                else:
-                    opened += 1
-                    audit.record(task, "create", actor=actor, message=gettext_noop("Proactive task opened"))
+                new.append(task)
             else:
-                updated += 1
-            task.window_start, task.window_end, task.order_count = start, now, len(g["orders"])
-            task.save(update_fields=["window_start", "window_end", "order_count", "updated_at"])
-            task.orders.set(g["orders"])
-    return {"groups": len(groups), "opened": opened, "updated": updated}
+                task.window_start, task.window_end, task.order_count = start, now, len(g["orders"])
+                task.updated_at = now
+                changed.append(task)
+            members.append((task, g["orders"]))
+        ProactiveTask.objects.bulk_create(new, batch_size=1000)
+        ProactiveTask.objects.bulk_update(
+            changed, ["window_start", "window_end", "order_count", "updated_at"], batch_size=1000
+        )
+        through = ProactiveTask.orders.through
+        through.objects.filter(proactivetask_id__in=[t.pk for t in changed]).delete()
+        through.objects.bulk_create(
+            [through(proactivetask_id=t.pk, workorder_id=oid) for t, ids in members for oid in ids],
+            batch_size=5000,
+        )
+        audit.record_bulk(new, "create", actor=actor, message=gettext_noop("Proactive task opened"))
+    return {"groups": len(groups), "opened": len(new), "updated": len(changed)}
 
 
 @transaction.atomic

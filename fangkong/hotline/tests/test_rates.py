@@ -208,3 +208,19 @@ def test_rates_api(api, tree, make_user):
     assert api.get("/api/hotline/rates/", {"area": tree.c.community.pk}).status_code == 404
     api.as_user(make_user("gate_volunteer", tree.a.community))
     assert api.get("/api/hotline/rates/").status_code == 403
+
+
+def test_the_set_based_refresh_of_an_import_gives_the_same_rollup(tree, make_user, monkeypatch):
+    from fangkong.hotline.services import rates as rates_services
+
+    orders, _handler = _orders(tree, make_user)
+    WorkOrder.objects.filter(pk=orders[1].pk).update(status=Status.CLOSED, outcome="resolved", rating="satisfied")
+    rates_refresh(order_ids=[orders[1].pk])
+    maintained = _rollup()
+    monkeypatch.setattr(rates_services, "BULK_AT", 1)
+    WorkOrder.objects.filter(pk=orders[1].pk).update(status=Status.REOPENED)
+    assert rates_refresh(order_ids=[o.pk for o in orders]) == len(orders)
+    monkeypatch.setattr(rates_services, "BULK_AT", 10**6)
+    WorkOrder.objects.filter(pk=orders[1].pk).update(status=Status.CLOSED)
+    rates_refresh(order_ids=[orders[1].pk])
+    assert _rollup() == maintained
