@@ -16,7 +16,7 @@ class OrderFilter(ScopedFilterSet):
     area = WithinAreaFilter(label=_("within area"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("status"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("category"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=pgettext_lazy("intake", "channel"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("urgency"))
     stage = django_filters.ChoiceFilter(
         method="filter_stage",

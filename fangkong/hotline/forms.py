@@ -117,7 +117,9 @@ class CloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    outcome = forms.ChoiceField(label=_("outcome"), choices=[("", "—"), *Outcome.choices], required=False)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("work order", "outcome"), choices=[("", "—"), *Outcome.choices], required=False
+    )
     outcome_reason = forms.CharField(label=_("why not resolvable"), max_length=300, required=False)
 
 

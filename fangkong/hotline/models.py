@@ -109,7 +109,7 @@ class Channel(models.TextChoices):
 
 class Category(models.TextChoices):
     EPIDEMIC = "epidemic", _("epidemic prevention")
-    SUPPLIES = "supplies", _("supplies")
+    SUPPLIES = "supplies", pgettext_lazy("category", "supplies")
     MEDICAL = "medical", _("medical care")
     CLOSURE = "closure", _("closure management")
     NOISE = "noise", _("noise")
@@ -120,7 +120,7 @@ class Category(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", _("normal")
+    NORMAL = "normal", pgettext_lazy("urgency", "normal")
     URGENT = "urgent", _("urgent")
 
 
@@ -205,7 +205,9 @@ class WorkOrder(ScopedModel):
         verbose_name=_("street"),
         help_text=_("the street responsible (接诉街道)"),
     )
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, db_index=True)
+    channel = models.CharField(
+        pgettext_lazy("intake", "channel"), max_length=16, choices=Channel.choices, db_index=True
+    )
     city_number = models.CharField(
         _("city order number"),
         max_length=40,
@@ -245,7 +247,9 @@ class WorkOrder(ScopedModel):
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("work order", "outcome"), max_length=16, choices=Outcome.choices, blank=True
+    )
     outcome_reason = models.CharField(_("reason"), max_length=300, blank=True)
     reply = models.TextField(_("reply to the caller"), blank=True)
     paused_seconds = models.PositiveIntegerField(_("paused seconds"), default=0)
@@ -423,7 +427,7 @@ class HandlingEntry(ScopedModel):
         RESUME = "resume", _("clock resumed")
         ESCALATION = "escalation", _("escalation")
         DISPATCH = "dispatch", _("dispatched")
-        RETURN = "return", _("returned")
+        RETURN = "return", pgettext_lazy("dispatch", "returned")
         CLOSE = "close", pgettext_lazy("work order event", "closed")
         RATING = "rating", _("rating")
         REOPEN = "reopen", _("reopened")

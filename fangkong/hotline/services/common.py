@@ -41,7 +41,7 @@ def street_of(area: Area) -> Area | None:
     return Area.objects.filter(path__in=area.ancestor_paths(), level=Level.STREET).first()
 
 
-def area_for(actor, area, perm: str, *, street: Area | None = None) -> Area:
+def area_for(actor, area, perm: str, *, street: Area | None = None, above_street: bool = False) -> Area:
     """An area the actor may file orders on (and inside `street` when given); else "Unknown area."."""
     pk = getattr(area, "pk", area)
     try:
@@ -54,7 +54,7 @@ def area_for(actor, area, perm: str, *, street: Area | None = None) -> Area:
             raise ValidationError({"area": _("Unknown area.")})
     if street is not None and not obj.path.startswith(street.path):
         raise ValidationError({"area": _("Unknown area.")})
-    if Level.values.index(obj.level) < Level.values.index(Level.STREET):
+    if not above_street and Level.values.index(obj.level) < Level.values.index(Level.STREET):
         raise ValidationError({"area": _("Choose a street, a community or a building.")})
     return obj
 

@@ -382,7 +382,7 @@ def order_rate(
     if rating not in Rating.values:
         raise ValidationError({"rating": _("Choose a rating.")})
     if channel not in RatingChannel.values:
-        raise ValidationError({"rating_channel": _("Unknown channel.")})
+        raise ValidationError({"rating_channel": _("Unknown intake channel.")})
     order = order_for(actor, order, "hotline.rate_workorder")
     if order.status != Status.CLOSED:
         raise ValidationError({"rating": _("Only a closed order can be rated.")})

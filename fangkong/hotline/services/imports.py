@@ -250,7 +250,7 @@ def order_import(*, actor, within, filename: str, content: bytes) -> ImportResul
     Any bad row → nothing is written and every bad row is reported; rows whose order number is already
     filed are skipped (idempotent)."""
     within = (
-        area_for(actor, within, "hotline.add_workorder")
+        area_for(actor, within, "hotline.add_workorder", above_street=True)
         if actor is not None
         else Area.objects.get(pk=getattr(within, "pk", within))
     )

@@ -115,7 +115,7 @@ def clean_fields(raw: dict, *, now: datetime.datetime | None = None) -> Cleaned:
         elif not dates.within(at, past=RECEIVED_MAX_PAST, ahead=RECEIVED_MAX_AHEAD, now=now):
             out.errors["received_at"] = _("A time received within the past year, not in the future.")
     except dates.DateError as exc:
-        out.errors["received_at"] = exc.message()
+        out.errors["received_at"] = str(exc.message)
         at = None
     phone = normalise_phone(str(raw.get("caller_phone") or ""))
     if phone and (len(phone) > 20 or not phone.replace("-", "").isdigit()):
@@ -194,7 +194,7 @@ def order_create(
     street's triage list. Idempotent on (channel, city number): the same number again returns the order
     already filed. The area must lie inside the actor's scope (else "Unknown area.")."""
     if channel not in Channel.values:
-        raise ValidationError({"channel": _("Unknown channel.")})
+        raise ValidationError({"channel": _("Unknown intake channel.")})
     cleaned = clean_fields(
         {
             "city_number": city_number or "-",
@@ -232,7 +232,7 @@ def order_create(
         street = _street_or_error(area)
         status = Status.TO_DISPATCH
     else:
-        base = area_for(actor, within, perm) if within is not None else _home(actor)
+        base = area_for(actor, within, perm, above_street=True) if within is not None else _home(actor)
         if base is None:
             raise ValidationError({"area": _("Choose the area of the address.")})
         base_street = (

@@ -21,11 +21,11 @@ def unit_create(*, actor, area, name: str, kind: str, members=(), phone: str = "
         raise ValidationError({"kind": _("Unknown kind.")})
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": _("The name is required.")})
+        raise ValidationError({"name": _("The unit's name is required.")})
     from fangkong.areas.models import Area
 
     if actor is not None:
-        area = area_for(actor, area, "hotline.add_unit")
+        area = area_for(actor, area, "hotline.add_unit", above_street=True)
     else:
         area = Area.objects.get(pk=getattr(area, "pk", area))
     try:
