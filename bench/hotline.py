@@ -108,12 +108,20 @@ def _setup(scale: str) -> dict:
     from fangkong.hotline.models import Dispatch, Unit, WorkOrder
 
     n, k = ORDERS[scale], COMMUNITIES[scale]
-    with connection.cursor() as cur:  # a rerun on a reused database replaces the previous run's orders
-        cur.execute(
-            f"DELETE FROM {WorkOrder._meta.db_table} WHERE channel = 'city_dispatch' AND city_number LIKE 'BH%%'"
-        )
-    from fangkong.hotline.models import ProactiveTask
+    from fangkong.hotline.models import HandlingEntry, ProactiveTask, RateContribution
 
+    with connection.cursor() as cur:  # a rerun on a reused database replaces the previous run's orders
+        w = WorkOrder._meta.db_table
+        cur.execute(f"CREATE TEMP TABLE bench_hl_old AS SELECT id FROM {w} WHERE city_number LIKE 'BH%%'")
+        for table, col in (
+            (ProactiveTask.orders.through._meta.db_table, "workorder_id"),
+            (RateContribution._meta.db_table, "order_id"),
+            (Dispatch._meta.db_table, "order_id"),
+            (HandlingEntry._meta.db_table, "order_id"),
+            (w, "id"),
+        ):
+            cur.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT id FROM bench_hl_old)")
+        cur.execute("DROP TABLE bench_hl_old")
     ProactiveTask.objects.filter(orders__isnull=True).delete()
     tag = f"{time.time_ns() % 10**9:09d}"  # a rerun on a reused database adds its own rows
     communities = _communities(k)
