@@ -73,6 +73,11 @@ NOT_LINKED = {
     "support:request-step": "form on an open request",
     "support:request-cancel": "form on an open request",
     "support:knock-record": "form per household of the door-knock list",
+    "hotline:rate-public": "opened from the SMS rating link sent to the caller after closing",
+    "hotline:order-action": "POST only: the forms on a work order's page",
+    "hotline:caller": "the caller search behind the quick-entry phone box (HTMX fragment)",
+    "hotline:from-support": "POST only: the button on a service request's page",
+    "hotline:from-report": "POST only: the button on a health report with needs",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.
