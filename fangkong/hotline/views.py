@@ -81,9 +81,12 @@ def _detail_context(request, order):
         and order.status == Status.CLOSED
         and order.rating == "dissatisfied",
     }
+    from django.contrib.contenttypes.models import ContentType
+
     return {
         "object": order,
         "order": order,
+        "content_type": ContentType.objects.get_for_model(order),
         "state": selectors.deadline_state(order),
         "timeline": selectors.order_timeline(viewer=user, order=order),
         "dispatches": selectors.order_dispatches(order=order),

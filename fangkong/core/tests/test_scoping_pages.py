@@ -173,6 +173,13 @@ ID_ROUTES = {
         for name in ("request-detail", "request-assign", "request-step", "request-cancel", "runner-act")
     },
     "support:knock-record": lambda o, k: {"pk": _obj(o, "support.DoorKnock", k).pk},
+    **{
+        f"hotline:{name}": (lambda o, k: {"pk": _obj(o, "hotline.WorkOrder", k).pk})
+        for name in ("order-detail",)
+    },
+    "hotline:order-action": lambda o, k: {"pk": _obj(o, "hotline.WorkOrder", k).pk, "action": "close"},
+    "hotline:from-support": lambda o, k: {"pk": _obj(o, "support.Request", k).pk},
+    "hotline:from-report": lambda o, k: {"pk": _obj(o, "observation.HealthReport", k).pk},
     "hotline:proactive-detail": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
     "hotline:proactive-update": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
     "hotline:integration-revoke": lambda o, k: {"pk": _obj(o, "hotline.Integration", k).pk},
@@ -192,6 +199,7 @@ PUBLIC_ROUTES = {
     "screening:building-page": "public signed link on a building's printed notice: slots and sites, no person",
     "screening:resident-page": "public signed link given to the resident: their own slot, site and code",
     "support:household": "public signed link (QR on the door notice) of a household in a closed area",
+    "hotline:rate-public": "public SMS rating link: the callback token is the credential; shows no personal data",
     "hotline:open311-service": "an Open311 service definition: a category code, no record",
     "hotline:open311-request": "Open311: the integration's API key is the credential; it sees only the orders "
     "of the area it files into (hotline/tests/test_open311.py)",

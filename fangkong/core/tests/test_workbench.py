@@ -20,6 +20,7 @@ LANDS = {
     "tracer": "/tracing/",
     "leader": "/briefing/command/",
     "grid_zgs1": "/support/runner/",  # the demo's runner (a member of the medicine team)
+    "hotline": "/hotline/new/",  # the 12345 operator answers the phone
 }
 
 
