@@ -20,20 +20,36 @@ HEADER = "工单编号,受理时间,来电人,联系电话,地址,问题分类,�
 def _file(tree) -> bytes:
     when = (timezone.localtime() - timezone.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
     rows = [
-        [f"2026120700{i:02d}", when, "张先生", "13800138000", tree.a.building.name, "噪音扰民", f"夜间施工噪音{i}", "一般"]
+        [
+            f"2026120700{i:02d}",
+            when,
+            "张先生",
+            "13800138000",
+            tree.a.building.name,
+            "噪音扰民",
+            f"夜间施工噪音{i}",
+            "一般",
+        ]
         for i in range(9)
     ]
-    rows.append(["2026120799", when, "李女士", "13900139000", "某某大院", "环境卫生", "楼下垃圾无人清运", "一般"])
+    rows.append(
+        ["2026120799", when, "李女士", "13900139000", "某某大院", "环境卫生", "楼下垃圾无人清运", "一般"]
+    )
     return (HEADER + "".join(",".join(r) + "\n" for r in rows)).encode("utf-8")
 
 
 def _street_rates(page, street) -> dict:
     page.goto("/hotline/rates/?level=street")
     row = page.locator(f"#rates-table tr[data-key='{street.path}']")
-    return {r: row.locator(f"td[data-rate={r}] .rate").inner_text() for r in ("response", "resolution", "satisfaction")}
+    return {
+        r: row.locator(f"td[data-rate={r}] .rate").inner_text()
+        for r in ("response", "resolution", "satisfaction")
+    }
 
 
-def test_dispatch_file_to_satisfied_callback_moves_the_rates(page, login, live_server, tree, make_user, tmp_path):
+def test_dispatch_file_to_satisfied_callback_moves_the_rates(
+    page, login, live_server, tree, make_user, tmp_path
+):
     from django.apps import apps
 
     for module in (
@@ -68,9 +84,11 @@ def test_dispatch_file_to_satisfied_callback_moves_the_rates(page, login, live_s
     page.click(f"a[href='/hotline/orders/{triage.pk}/']")
     lookup_pick(page, "area", "镇国寺", "镇国寺社区")
     page.click("#match button[type=submit]")
-    page.wait_for_selector("#dispatch form")
+    page.wait_for_url("**/hotline/triage/")  # back to the triage list, one order fewer
     triage.refresh_from_db()
     assert triage.status == Status.TO_DISPATCH and triage.area == tree.a.community
+    assert page.locator(f"a[href='/hotline/orders/{triage.pk}/']").count() == 0
+    page.goto(f"/hotline/orders/{triage.pk}/")
     lookup_pick(page, "unit", "镇国寺", "镇国寺社区居委会")
     lookup_pick(page, "handler", "张敏", "社工 张敏")
     page.click("#dispatch button[type=submit]")

@@ -214,7 +214,9 @@ def test_the_set_based_refresh_of_an_import_gives_the_same_rollup(tree, make_use
     from fangkong.hotline.services import rates as rates_services
 
     orders, _handler = _orders(tree, make_user)
-    WorkOrder.objects.filter(pk=orders[1].pk).update(status=Status.CLOSED, outcome="resolved", rating="satisfied")
+    WorkOrder.objects.filter(pk=orders[1].pk).update(
+        status=Status.CLOSED, outcome="resolved", rating="satisfied"
+    )
     rates_refresh(order_ids=[orders[1].pk])
     maintained = _rollup()
     monkeypatch.setattr(rates_services, "BULK_AT", 1)
