@@ -78,17 +78,58 @@ def proactive_scan(*, now: dt.datetime | None = None, actor=None) -> dict:
                 changed.append(task)
             members.append((task, g["orders"]))
         ProactiveTask.objects.bulk_create(new, batch_size=1000)
-        ProactiveTask.objects.bulk_update(
-            changed, ["window_start", "window_end", "order_count", "updated_at"], batch_size=1000
-        )
-        through = ProactiveTask.orders.through
-        through.objects.filter(proactivetask_id__in=[t.pk for t in changed]).delete()
-        through.objects.bulk_create(
-            [through(proactivetask_id=t.pk, workorder_id=oid) for t, ids in members for oid in ids],
-            batch_size=5000,
-        )
+        _update_windows(changed, start=start, now=now)
+        _set_members(members, changed_ids=[t.pk for t in changed])
         audit.record_bulk(new, "create", actor=actor, message=gettext_noop("Proactive task opened"))
     return {"groups": len(groups), "opened": len(new), "updated": len(changed)}
+
+
+def _update_windows(tasks: list[ProactiveTask], *, start, now) -> None:
+    """The open tasks found again: their window and count (one statement on PostgreSQL)."""
+    if not tasks:
+        return
+    if connection.vendor != "postgresql":
+        ProactiveTask.objects.bulk_update(tasks, ["window_start", "window_end", "order_count", "updated_at"])
+        return
+    table = ProactiveTask._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""UPDATE {table} t SET window_start = %s, window_end = %s, updated_at = %s, order_count = v.n
+                FROM unnest(%s::bigint[], %s::int[]) AS v(id, n) WHERE t.id = v.id""",
+            [start, now, now, [t.pk for t in tasks], [t.order_count for t in tasks]],
+        )
+
+
+def _set_members(members: list[tuple[ProactiveTask, list[int]]], *, changed_ids: list[int]) -> None:
+    """Each task's orders become exactly its group's: only the difference is written."""
+    through = ProactiveTask.orders.through
+    have: set[tuple[int, int]] = set(
+        through.objects.filter(proactivetask_id__in=changed_ids).values_list(
+            "proactivetask_id", "workorder_id"
+        )
+    )
+    want = {(t.pk, oid) for t, ids in members for oid in ids}
+    gone = have - want
+    if gone:
+        by_task: dict[int, list[int]] = {}
+        for tid, oid in gone:
+            by_task.setdefault(tid, []).append(oid)
+        for tid, oids in by_task.items():
+            through.objects.filter(proactivetask_id=tid, workorder_id__in=oids).delete()
+    add = sorted(want - have)
+    if not add:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                f"""INSERT INTO {through._meta.db_table} (proactivetask_id, workorder_id)
+                    SELECT * FROM unnest(%s::bigint[], %s::bigint[])""",
+                [[a for a, _b in add], [b for _a, b in add]],
+            )
+    else:
+        through.objects.bulk_create(
+            [through(proactivetask_id=a, workorder_id=b) for a, b in add], batch_size=5000
+        )
 
 
 @transaction.atomic
