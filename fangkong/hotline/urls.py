@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views, views_insight, views_open311, views_rates
 
@@ -33,5 +33,5 @@ urlpatterns = [
     path("open311/v2/services/<str:code>.json", views_open311.service_definition, name="open311-service"),
     path("open311/v2/requests.json", views_open311.requests_view, name="open311-requests"),
     path("open311/v2/requests/<int:pk>.json", views_open311.request_detail, name="open311-request"),
-    re_path(r"^open311/v2/.*$", views_open311.not_found, name="open311-other"),
+    path("open311/v2/<path:rest>", views_open311.not_found, name="open311-other"),
 ]
