@@ -34,9 +34,8 @@ def keywords(text: str) -> list[str]:
     """The text's keywords in order of first appearance, each once."""
     seen: dict[str, None] = {}
     for w in rjieba.cut_for_search(text or ""):
-        w = w.strip()
-        if _WORD.match(w) and w not in STOPWORDS:
-            seen.setdefault(w, None)
+        if len(w) >= 2 and w not in seen and w not in STOPWORDS and _WORD.match(w):
+            seen[w] = None
     return list(seen)
 
 
@@ -58,8 +57,8 @@ def group(items: Iterable[tuple[int, str, str, str]], *, threshold: int) -> list
         for oid, words in orders:
             if not words:
                 continue
-            best = max(words, key=lambda w: (freq[w], -words.index(w)))
-            members[best].append(oid)
+            best = max(range(len(words)), key=lambda i: (freq[words[i]], -i))
+            members[words[best]].append(oid)
         for word, ids in members.items():
             if len(ids) >= threshold:
                 out.append({"cell": cell, "category": category, "keyword": word, "orders": sorted(ids)})
