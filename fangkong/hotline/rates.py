@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet, Sum
-from django.db.models.functions import Substr, TruncMonth, TruncWeek
+from django.db.models.functions import Length, Substr, TruncMonth, TruncWeek
 
 from fangkong.areas.models import LEVEL_ORDER, STEP, Area
 from fangkong.core.scoping import ALL, path_q, scope_paths
@@ -110,8 +110,8 @@ def ranking(
     else:
         n = STREET_PATH_LEN if level == "street" else COMMUNITY_PATH_LEN
         rows = list(
-            qs.annotate(g=Substr("area_path", 1, n))
-            .filter(area_path__regex=rf"^.{{{n}}}")
+            qs.annotate(g=Substr("area_path", 1, n), n=Length("area_path"))
+            .filter(n__gte=n)
             .values("g")
             .annotate(**_sums())
             .order_by()

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -36,9 +37,9 @@ def proactive_scan(*, now: dt.datetime | None = None, actor=None) -> dict:
     threshold = int(policy_value("hotline.proactive.threshold", at=now))
     start = now - dt.timedelta(days=days)
     rows = (
-        WorkOrder.objects.filter(
-            received_at__gte=start, received_at__lt=now, area_path__regex=rf"^.{{{COMMUNITY_PATH_LEN}}}"
-        )
+        WorkOrder.objects.filter(received_at__gte=start, received_at__lt=now)
+        .annotate(path_len=Length("area_path"))
+        .filter(path_len__gte=COMMUNITY_PATH_LEN)
         .values_list("pk", "area_path", "category", "text")
         .order_by()
         .iterator(chunk_size=10000)
