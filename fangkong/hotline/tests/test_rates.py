@@ -226,3 +226,14 @@ def test_the_set_based_refresh_of_an_import_gives_the_same_rollup(tree, make_use
     WorkOrder.objects.filter(pk=orders[1].pk).update(status=Status.CLOSED)
     rates_refresh(order_ids=[orders[1].pk])
     assert _rollup() == maintained
+
+
+def test_rebuild_command_repairs_a_broken_rollup(tree, make_user):
+    from django.core.management import call_command
+
+    _orders(tree, make_user)
+    maintained = _rollup()
+    RateRollup.objects.update(received=0)
+    assert _rollup() != maintained
+    call_command("hotline_rates_rebuild")
+    assert _rollup() == maintained
