@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fangkong.support",
     "fangkong.briefing",
     "fangkong.workforce",
+    "fangkong.hotline",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,15 @@ CELERY_BEAT_SCHEDULE = {
     "workforce-missed-checkins": {
         "task": "fangkong.workforce.tasks.missed_checkins_flag_task",
         "schedule": 5 * 60,
+    },
+    "hotline-overdue-escalate": {
+        "task": "fangkong.hotline.tasks.overdue_escalate_task",
+        "schedule": 5 * 60,
+    },
+    # 未诉先办: recurring complaints become proactive tasks before the next call (idempotent).
+    "hotline-proactive-scan": {
+        "task": "fangkong.hotline.tasks.proactive_scan_task",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 

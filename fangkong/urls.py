@@ -45,6 +45,7 @@ urlpatterns = [
     path("support/", include("fangkong.support.urls")),
     path("briefing/", include("fangkong.briefing.urls")),
     path("workforce/", include("fangkong.workforce.urls")),
+    path("hotline/", include("fangkong.hotline.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),

@@ -15,6 +15,7 @@ DEMO_USERS = [
     ("doctor_lgq", "家庭医生 孙丽", "medical_staff", ("street", 0)),
     ("cadre_zgs", "下沉干部 周涛", "cadre", ("community", 0)),
     ("hotline", "12345 接线员 吴芳", "hotline_operator", ("district", 0)),
+    ("dept_rsj", "区人力社保局 承办人 马骏", "hotline_department", ("district", 0)),
     ("tracer", "流调队员 郑浩", "investigator", ("district", 0)),
     ("workplace_fzwm", "企业防疫联络员 冯雪", "workplace_contact", ("street", 2)),
     ("leader", "领导小组 何军", "leadership_viewer", ("district", 0)),

@@ -8,6 +8,26 @@ from django.utils.translation import gettext_lazy as _
 
 VIEW_AREAS = ["areas.view_area", "areas.view_place"]
 
+# Never "hotline.*": it would pick up the marker permission hotline.only_own_unit (hotline/models.py).
+HOTLINE_STREET = [
+    "hotline.view_*",
+    "hotline.add_*",
+    "hotline.change_*",
+    "hotline.dispatch_workorder",
+    "hotline.close_workorder",
+    "hotline.rate_workorder",
+]
+HOTLINE_HANDLER = [
+    "hotline.view_workorder",
+    "hotline.view_dispatch",
+    "hotline.view_handlingentry",
+    "hotline.view_unit",
+    "hotline.add_handlingentry",
+    "hotline.change_workorder",
+    "hotline.change_dispatch",
+    "hotline.close_workorder",
+]
+
 ROLES: dict[str, dict] = {
     "district_admin": {
         "name": _("district administrator"),
@@ -24,6 +44,7 @@ ROLES: dict[str, dict] = {
             "screening.*",
             "support.*",
             "workforce.*",
+            *HOTLINE_STREET,
         ],
     },
     "street_coordinator": {
@@ -46,6 +67,7 @@ ROLES: dict[str, dict] = {
             "screening.*",
             "support.*",
             "workforce.*",
+            *HOTLINE_STREET,
         ],
     },
     "community_worker": {
@@ -94,6 +116,11 @@ ROLES: dict[str, dict] = {
             # Rosters and attendance (issue 20): the posts' check-in codes.
             "workforce.add_postcode",
             "workforce.change_postcode",
+            *HOTLINE_HANDLER,
+            "hotline.add_workorder",  # a service request or an observation report becomes an order
+            # 未诉先办: the community takes on the recurring complaints found in its orders
+            "hotline.view_proactivetask",
+            "hotline.change_proactivetask",
         ],
     },
     "grid_member": {
@@ -161,7 +188,19 @@ ROLES: dict[str, dict] = {
             "support.view_closure",
             "support.view_request",
             "support.add_request",
+            # 12345: the district's hotline desk takes calls, imports the city's dispatch, calls back.
+            "hotline.view_workorder",
+            "hotline.view_handlingentry",
+            "hotline.view_dispatch",
+            "hotline.view_unit",
+            "hotline.add_workorder",
+            "hotline.rate_workorder",
         ],
+    },
+    "hotline_department": {
+        "name": _("hotline department handler"),
+        # A department (人力社保局…) handles the orders dispatched to its unit, nothing else.
+        "perms": [*VIEW_AREAS, "policies.view_*", *HOTLINE_HANDLER, "hotline.only_own_unit"],
     },
     "investigator": {
         "name": _("investigator"),

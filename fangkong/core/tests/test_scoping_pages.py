@@ -195,6 +195,15 @@ ID_ROUTES = {
     "workforce:roster-shift": lambda o, k: {"pk": _obj(o, "gates.PostShift", k).pk},
     "workforce:post-code": lambda o, k: {"post_pk": _obj(o, "gates.Post", k).pk},
     "workforce:post-code-change": lambda o, k: {"post_pk": _obj(o, "gates.Post", k).pk},
+        f"hotline:{name}": (lambda o, k: {"pk": _obj(o, "hotline.WorkOrder", k).pk})
+        for name in ("order-detail",)
+    },
+    "hotline:order-action": lambda o, k: {"pk": _obj(o, "hotline.WorkOrder", k).pk, "action": "close"},
+    "hotline:from-support": lambda o, k: {"pk": _obj(o, "support.Request", k).pk},
+    "hotline:from-report": lambda o, k: {"pk": _obj(o, "observation.HealthReport", k).pk},
+    "hotline:proactive-detail": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
+    "hotline:proactive-update": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
+    "hotline:integration-revoke": lambda o, k: {"pk": _obj(o, "hotline.Integration", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
@@ -216,6 +225,11 @@ PUBLIC_ROUTES = {
     "workforce:import-report": "a key of the user's own cached error report (per user), not a record id",
     "workforce:checkin": "a post's check-in code (QR) opened by a signed-in worker: the token is the credential, "
     "the page shows the post's name and only the viewer's own shift",
+    "hotline:rate-public": "public SMS rating link: the callback token is the credential; shows no personal data",
+    "hotline:open311-service": "an Open311 service definition: a category code, no record",
+    "hotline:open311-request": "Open311: the integration's API key is the credential; it sees only the orders "
+    "of the area it files into (hotline/tests/test_open311.py)",
+    "hotline:open311-other": "Open311: any other path under the endpoint answers 404 in the standard's format",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}

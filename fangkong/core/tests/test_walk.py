@@ -82,6 +82,19 @@ NOT_LINKED = {
     "workforce:request-cancel": "POST only (the cancel button on an open request)",
     "workforce:import-report": "the error report of a failed import, linked from that import's answer",
     "workforce:post-code-change": "POST only (the issue/revoke buttons on a post's check-in code page)",
+    "hotline:rate-public": "opened from the SMS rating link sent to the caller after closing",
+    "hotline:order-action": "POST only: the forms on a work order's page",
+    "hotline:caller": "the caller search behind the quick-entry phone box (HTMX fragment)",
+    "hotline:from-support": "POST only: the button on a service request's page",
+    "hotline:from-report": "POST only: the button on a health report with needs",
+    "hotline:rates-data": "JSON behind the rates' trend chart (rates-chart.js)",
+    "hotline:proactive-update": "form on an open proactive task's page",
+    "hotline:integration-revoke": "button per active integration on the integrations list",
+    "hotline:open311-services": "Open311 endpoint for integrations (JSON), not a page",
+    "hotline:open311-service": "Open311 endpoint for integrations (JSON), not a page",
+    "hotline:open311-requests": "Open311 endpoint for integrations (JSON), not a page",
+    "hotline:open311-request": "Open311 endpoint for integrations (JSON), not a page",
+    "hotline:open311-other": "Open311: the 404 of any other path under the endpoint",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.
@@ -242,6 +255,26 @@ def test_demo_populates_every_feature(demo):
     assert Assignment.objects.filter(end__isnull=True, request__isnull=False).exists()
     assert {"open", "filled"} <= set(DeploymentRequest.objects.values_list("status", flat=True))
     assert RegistrationLink.objects.filter(revoked_at__isnull=False).exists()
+    # The hotline's analysis: an Open311 integration, a recurring complaint become a proactive task, and
+    # the three rates' rollup maintained by the transitions equal to a rebuild from the orders.
+    from fangkong.hotline.models import Integration, ProactiveTask, RateRollup
+    from fangkong.hotline.models_insight import COUNTERS
+    from fangkong.hotline.services import rates_rebuild
+
+    assert Integration.objects.filter(active=True).exists()
+    assert ProactiveTask.objects.filter(status="open").exists()
+
+    def rollup():
+        return {
+            (r.day, r.area_path, r.handler_id): tuple(getattr(r, c) for c in COUNTERS)
+            for r in RateRollup.objects.all()
+            if any(getattr(r, c) for c in COUNTERS)
+        }
+
+    maintained = rollup()
+    assert maintained and sum(v[COUNTERS.index("rated")] for v in maintained.values()) > 0
+    rates_rebuild()
+    assert rollup() == maintained
 
 
 @pytest.mark.django_db

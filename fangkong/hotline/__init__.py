@@ -1,0 +1,1 @@
+"""12345 hotline work orders (接诉即办): see models.py for the design of intake, dispatch and scoping."""
