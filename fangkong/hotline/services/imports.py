@@ -136,6 +136,7 @@ def prepare_rows(
     versions = None
     actor_id = _user(actor).pk if _user(actor) else None
     paths: dict[int, str] = {}
+    matches: dict[tuple, object] = {}
     for i, row in enumerate(rows):
         rownum = i + 2
         cleaned = clean_fields({f: row.get(h, "") for h, f in ix.FIELDS.items()}, now=now)
@@ -169,7 +170,10 @@ def prepare_rows(
         if number in existing:
             skipped += 1
             continue
-        m = match_with(cand, f["address"], street_id=street.pk if street else None)
+        key = (f["address"], street.pk if street else None)
+        m = matches.get(key)
+        if m is None:  # a month's orders name the same estates again and again
+            m = matches[key] = match_with(cand, f["address"], street_id=key[1])
         if m.confident:
             area_id, status = m.area_id, Status.TO_DISPATCH
             street_id = m.street_id or cand.nodes[m.area_id].street_id

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area, Level
 from fangkong.core import crypto, dates
+from fangkong.core.audit import msgid
 from fangkong.core.identity import mask_phone, normalise_phone
 from fangkong.core.scoping import ALL, path_q, scope_paths
 
@@ -285,7 +286,7 @@ def order_create(
         actor=actor,
         before=None,
         message=gettext_noop("Work order received (%(channel)s)"),
-        params={"channel": channel},
+        params={"channel": msgid(Channel(channel).label)},
     )
     if status == Status.TRIAGE:
         HandlingEntry.objects.create(
