@@ -66,7 +66,7 @@ def _move(order: WorkOrder, new: str, *, actor, event: str, before: dict, at, fi
         order,
         actor=actor,
         before=before,
-        message=gettext_noop("Work order: %(old)s → %(new)s"),
+        message=gettext_noop("Work order: “%(old)s” → “%(new)s”"),
         params={"old": msgid(Status(old).label) if old else "", "new": msgid(Status(new).label)},
     )
     hooks.fire(order, event=event, old=old, new=new, at=at)
@@ -402,7 +402,7 @@ def order_rate(
         actor=actor,
         before=before,
         message=gettext_noop("Rated: %(rating)s"),
-        params={"rating": rating},
+        params={"rating": msgid(Rating(rating).label)},
     )
     hooks.fire(order, event="rated", old=order.status, new=order.status, at=now)
     return order
