@@ -1,5 +1,7 @@
 """Hotline (issue 21, "Benchmarks").
 
+- hotline.import: see bench/_hotline_import.py (the city's dispatch export against a bare COPY).
+
 - hotline.rates: the three rates per community for a month of orders (400 communities, 100,000 orders at
   SCALE=small/default) read from the maintained rollup, as the ranking page does. Target < 1 s. Baseline:
   the same figures recomputed from the orders table in the same run (one GROUP BY over the month's
@@ -67,6 +69,9 @@ CATEGORIES = [
 
 
 def run(scale: str):
+    from bench import _hotline_import  # the import bench (rows/s against a bare COPY), first
+
+    yield from _hotline_import.run(scale)
     common.ensure_district(scale)
     ctx = _setup(scale)
     yield from _rates(scale, ctx)
