@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.tracing",
     "fangkong.support",
+    "fangkong.workplaces",
     "fangkong.briefing",
 ]
 

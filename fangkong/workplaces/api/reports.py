@@ -1,0 +1,1 @@
+"""API of zero reports, missing alerts, inspections and ledger items."""
