@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fangkong.tracing",
     "fangkong.support",
     "fangkong.briefing",
+    "fangkong.workplaces",
 ]
 
 MIDDLEWARE = [

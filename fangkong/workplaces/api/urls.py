@@ -1,0 +1,1 @@
+"""The workplaces viewsets on the one router (filled with the registry API)."""
