@@ -61,8 +61,8 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.tracing",
     "fangkong.support",
-    "fangkong.workplaces",
     "fangkong.briefing",
+    "fangkong.workplaces",
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,7 @@ urlpatterns = [
     path("tracing/", include("fangkong.tracing.urls")),
     path("support/", include("fangkong.support.urls")),
     path("briefing/", include("fangkong.briefing.urls")),
+    path("workplaces/", include("fangkong.workplaces.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),

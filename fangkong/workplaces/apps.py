@@ -10,4 +10,4 @@ class WorkplacesConfig(AppConfig):
     def ready(self):
         from . import apps_reports
 
-        apps_reports.ready()
+        apps_reports.ready()  # wp2: zero reports, inspections, ledger (workbench, briefing, menu)

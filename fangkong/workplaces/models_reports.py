@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fangkong.core.models import ScopedModel
+from .models import WorkplaceScopedModel
+
 
 __all__ = [
     "ReportLink",
@@ -31,7 +32,7 @@ def _token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class ReportLink(ScopedModel):
+class ReportLink(WorkplaceScopedModel):
     """The phone link a workplace files its daily zero report from (no login)."""
 
     workplace = models.ForeignKey(
@@ -58,7 +59,7 @@ class ReportLink(ScopedModel):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
-class ZeroReport(ScopedModel):
+class ZeroReport(WorkplaceScopedModel):
     """零报告: one per workplace and day, filed even when nothing happened; a second filing amends it."""
 
     class Channel(models.TextChoices):
@@ -83,10 +84,6 @@ class ZeroReport(ScopedModel):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("filed by"),
-    )
-    violation = models.ForeignKey(
-        "workplaces.Violation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("violation"),
     )
 
     class Meta:
@@ -124,7 +121,7 @@ class ZeroReportRevision(models.Model):
         verbose_name_plural = _("zero report revisions")
 
 
-class MissingReportAlert(ScopedModel):
+class MissingReportAlert(WorkplaceScopedModel):
     """A workplace's zero report not in by the policy deadline: one per workplace and day, to its street."""
 
     workplace = models.ForeignKey(
@@ -169,7 +166,7 @@ class Checklist(models.Model):
         return f"{self.workplace_type} v{self.version}"
 
 
-class Inspection(ScopedModel):
+class Inspection(WorkplaceScopedModel):
     """An on-site inspection against a checklist version; every failed item becomes a ledger item."""
 
     workplace = models.ForeignKey(
@@ -203,7 +200,9 @@ class Inspection(ScopedModel):
         return [k for k, ok in self.results.items() if ok is False]
 
 
-class InspectionPhoto(ScopedModel):
+class InspectionPhoto(WorkplaceScopedModel):
+    contact_field = "inspection__workplace__safety_contact_user"
+
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="photos", verbose_name=_("inspection")
     )
@@ -219,7 +218,7 @@ class InspectionPhoto(ScopedModel):
         return self.caption or self.file.name
 
 
-class LedgerItem(ScopedModel):
+class LedgerItem(WorkplaceScopedModel):
     """列账整改: a finding to put right by a deadline; closed on re-inspection or extended with a reason."""
 
     class Status(models.TextChoices):

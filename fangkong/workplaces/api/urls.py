@@ -1,1 +1,3 @@
-from . import reports  # noqa: F401  wp2: zero reports, alerts, inspections, ledger
+"""The workplaces viewsets on the one router (filled with the registry API)."""
+
+from . import reports  # noqa: E402,F401  wp2: zero reports, alerts, inspections, ledger

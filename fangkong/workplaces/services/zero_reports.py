@@ -220,25 +220,28 @@ def onsite_check(*, report: ZeroReport, actor=None) -> Violation | None:
         return None
     limit = policy.typed_value
     over = bool(workplace.dense and report.staff_total and report.staff_on_site * 100 > limit * report.staff_total)
-    current = report.violation if report.violation_id and report.violation.resolved_at is None else None
+    current = report.violations.filter(rule=ONSITE_KEY, resolved_at__isnull=True).first()
     if over and current is None:
+        pct = report.onsite_pct
         current = Violation.objects.create(
             area_id=workplace.area_id,
             area_path=workplace.area_path,
             workplace=workplace,
+            report=report,
             rule=ONSITE_KEY,
             policy=policy,
             detail=_("Zero report of %(date)s: %(on)d of %(all)d staff on site (%(pct)s%%), at most %(limit)s%%.")
-            % {"date": report.date, "on": report.staff_on_site, "all": report.staff_total,
-               "pct": report.onsite_pct, "limit": limit},
+            % {"date": report.date, "on": report.staff_on_site, "all": report.staff_total, "pct": pct,
+               "limit": limit},
+            value=pct,
+            limit=limit,
             found_at=timezone.now(),
         )
         record(current, ChangeLog.Action.CREATE, actor=actor)
-        report.violation = current
-        report.save(update_fields=["violation", "updated_at"])
     elif not over and current is not None:
         before = snapshot(current)
         current.resolved_at = timezone.now()
-        current.save(update_fields=["resolved_at", "updated_at"])
+        current.resolved_reason = _("Amended report within the limit.")
+        current.save(update_fields=["resolved_at", "resolved_reason", "updated_at"])
         record(current, ChangeLog.Action.UPDATE, actor=actor, before=before)
     return current if over else None
