@@ -14,7 +14,6 @@ from django.utils.translation import pgettext_lazy
 
 from .models import WorkplaceScopedModel
 
-
 __all__ = [
     "ReportLink",
     "ZeroReport",
@@ -36,13 +35,20 @@ class ReportLink(WorkplaceScopedModel):
     """The phone link a workplace files its daily zero report from (no login)."""
 
     workplace = models.ForeignKey(
-        "workplaces.Workplace", on_delete=models.CASCADE, related_name="report_links", verbose_name=_("workplace")
+        "workplaces.Workplace",
+        on_delete=models.CASCADE,
+        related_name="report_links",
+        verbose_name=_("workplace"),
     )
     token = models.CharField(_("token"), max_length=64, unique=True, default=_token, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("created by"),
     )
 
@@ -67,7 +73,10 @@ class ZeroReport(WorkplaceScopedModel):
         WORKBENCH = "workbench", _("workbench")
 
     workplace = models.ForeignKey(
-        "workplaces.Workplace", on_delete=models.PROTECT, related_name="zero_reports", verbose_name=_("workplace")
+        "workplaces.Workplace",
+        on_delete=models.PROTECT,
+        related_name="zero_reports",
+        verbose_name=_("workplace"),
     )
     date = models.DateField(_("report date"), db_index=True)
     staff_total = models.PositiveIntegerField(_("staff"))
@@ -82,7 +91,11 @@ class ZeroReport(WorkplaceScopedModel):
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("filed by"),
     )
 
@@ -120,12 +133,18 @@ class ZeroReportRevision(models.Model):
         verbose_name = _("zero report revision")
         verbose_name_plural = _("zero report revisions")
 
+    def __str__(self):
+        return f"{self.report} r{self.revision}"
+
 
 class MissingReportAlert(WorkplaceScopedModel):
     """A workplace's zero report not in by the policy deadline: one per workplace and day, to its street."""
 
     workplace = models.ForeignKey(
-        "workplaces.Workplace", on_delete=models.CASCADE, related_name="missing_alerts", verbose_name=_("workplace")
+        "workplaces.Workplace",
+        on_delete=models.CASCADE,
+        related_name="missing_alerts",
+        verbose_name=_("workplace"),
     )
     date = models.DateField(_("report date"), db_index=True)
     deadline = models.DateTimeField(_("deadline"))
@@ -170,11 +189,20 @@ class Inspection(WorkplaceScopedModel):
     """An on-site inspection against a checklist version; every failed item becomes a ledger item."""
 
     workplace = models.ForeignKey(
-        "workplaces.Workplace", on_delete=models.PROTECT, related_name="inspections", verbose_name=_("workplace")
+        "workplaces.Workplace",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("workplace"),
     )
-    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+", verbose_name=_("checklist"))
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.PROTECT, related_name="+", verbose_name=_("checklist")
+    )
     inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("inspector"),
     )
     at = models.DateTimeField(_("inspected at"), default=timezone.now)
@@ -227,7 +255,10 @@ class LedgerItem(WorkplaceScopedModel):
         CLOSED = "closed", pgettext_lazy("ledger", "closed")
 
     workplace = models.ForeignKey(
-        "workplaces.Workplace", on_delete=models.PROTECT, related_name="ledger_items", verbose_name=_("workplace")
+        "workplaces.Workplace",
+        on_delete=models.PROTECT,
+        related_name="ledger_items",
+        verbose_name=_("workplace"),
     )
     inspection = models.ForeignKey(
         Inspection, on_delete=models.PROTECT, related_name="ledger_items", verbose_name=_("inspection")
@@ -236,10 +267,16 @@ class LedgerItem(WorkplaceScopedModel):
     finding = models.CharField(_("finding"), max_length=300)
     deadline = models.DateField(_("deadline"), db_index=True)
     responsible = models.CharField(_("responsible person"), max_length=50)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by_inspection = models.ForeignKey(
-        Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Inspection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("closed by inspection"),
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
@@ -248,9 +285,7 @@ class LedgerItem(WorkplaceScopedModel):
         ordering = ["deadline", "id"]
         verbose_name = _("ledger item")
         verbose_name_plural = _("ledger items")
-        constraints = [
-            models.UniqueConstraint(fields=["inspection", "item_key"], name="wp_ledger_item_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["inspection", "item_key"], name="wp_ledger_item_once")]
 
     def __str__(self):
         return f"{self.workplace} · {self.finding}"
@@ -287,3 +322,6 @@ class LedgerEvent(models.Model):
         ordering = ["item_id", "at", "id"]
         verbose_name = _("ledger event")
         verbose_name_plural = _("ledger events")
+
+    def __str__(self):
+        return f"{self.item} · {self.kind}"

@@ -52,7 +52,12 @@ def checklist_version_create(*, actor, workplace_type: str, items, source: str =
         clean.append({"key": key, "zh": zh, "en": str(item.get("en", "")).strip()[:200] or zh})
     if not clean:
         raise ValidationError({"items": _("A checklist needs at least one item.")})
-    last = Checklist.objects.select_for_update().filter(workplace_type=workplace_type).order_by("-version").first()
+    last = (
+        Checklist.objects.select_for_update()
+        .filter(workplace_type=workplace_type)
+        .order_by("-version")
+        .first()
+    )
     checklist = Checklist.objects.create(
         workplace_type=workplace_type,
         version=(last.version + 1) if last else 1,
@@ -107,8 +112,15 @@ def inspection_record(
     findings = findings or {}
     texts = {i["key"]: i["zh"] for i in checklist.items}
     responsible = (responsible or workplace.safety_contact_name or "").strip()[:50]
-    if any(v is False for v in results.values()) and not responsible:
-        raise ValidationError({"responsible": _("Name the person responsible for putting the findings right.")})
+    open_items = {}
+    for item in LedgerItem.objects.select_for_update().filter(
+        workplace=workplace, status__in=[LedgerItem.Status.OPEN, LedgerItem.Status.EXTENDED]
+    ):
+        open_items.setdefault(item.item_key, []).append(item)
+    if any(v is False and k not in open_items for k, v in results.items()) and not responsible:
+        raise ValidationError(
+            {"responsible": _("Name the person responsible for putting the findings right.")}
+        )
     if len(note) > 500:
         raise ValidationError({"note": _("At most 500 characters.")})
     from .. import photos as photo_rules
@@ -138,11 +150,6 @@ def inspection_record(
         photo.save()
         record(photo, ChangeLog.Action.CREATE, actor=actor)
 
-    open_items = {}
-    for item in LedgerItem.objects.select_for_update().filter(
-        workplace=workplace, status__in=[LedgerItem.Status.OPEN, LedgerItem.Status.EXTENDED]
-    ):
-        open_items.setdefault(item.item_key, []).append(item)
     days = int(policy_value(RECTIFY_KEY, at=inspection.at, area=workplace.area))
     deadline = timezone.localdate(inspection.at) + datetime.timedelta(days=days)
     now = timezone.now()
@@ -168,8 +175,13 @@ def inspection_record(
                 item.closed_at = now
                 item.closed_by_inspection = inspection
                 item.save(update_fields=["status", "closed_at", "closed_by_inspection", "updated_at"])
-                record(item, ChangeLog.Action.UPDATE, actor=actor, before=before,
-                       message=gettext_noop("closed on re-inspection"))
+                record(
+                    item,
+                    ChangeLog.Action.UPDATE,
+                    actor=actor,
+                    before=before,
+                    message=gettext_noop("closed on re-inspection"),
+                )
                 _event(item, LedgerEvent.Kind.CLOSED, actor=actor, reason=_("Passed on re-inspection."))
     return inspection
 
@@ -187,9 +199,7 @@ def ledger_item_extend(*, actor, item: LedgerItem, deadline: datetime.date, reas
     if deadline is None or deadline <= item.deadline:
         raise ValidationError({"deadline": _("The new deadline must be later than the current one.")})
     if deadline > timezone.localdate() + datetime.timedelta(days=MAX_EXTENSION_DAYS):
-        raise ValidationError(
-            {"deadline": _("At most %(n)d days from today.") % {"n": MAX_EXTENSION_DAYS}}
-        )
+        raise ValidationError({"deadline": _("At most %(n)d days from today.") % {"n": MAX_EXTENSION_DAYS}})
     before = snapshot(item)
     old = item.deadline
     item.deadline = deadline
@@ -218,8 +228,13 @@ def ledger_escalate_overdue(*, today: datetime.date | None = None) -> int:
     LedgerItem.objects.filter(pk__in=[i.pk for i in items]).update(escalated_at=now, updated_at=now)
     LedgerEvent.objects.bulk_create(
         [
-            LedgerEvent(item=i, kind=LedgerEvent.Kind.ESCALATED, at=now, reason=gettext_noop("overdue"),
-                        old_deadline=i.deadline)
+            LedgerEvent(
+                item=i,
+                kind=LedgerEvent.Kind.ESCALATED,
+                at=now,
+                reason=gettext_noop("overdue"),
+                old_deadline=i.deadline,
+            )
             for i in items
         ]
     )

@@ -86,7 +86,9 @@ def missing_reports_scan_naive(*, day: datetime.date, now: datetime.datetime) ->
         if deadline > now or ZeroReport.objects.filter(workplace=w, date=day).exists():
             continue
         _, new = MissingReportAlert.objects.get_or_create(
-            workplace=w, date=day, defaults={"area_id": w.area_id, "area_path": w.area_path, "deadline": deadline}
+            workplace=w,
+            date=day,
+            defaults={"area_id": w.area_id, "area_path": w.area_path, "deadline": deadline},
         )
         created += new
     return created

@@ -118,14 +118,21 @@ def zero_report_file(
         raise ValidationError({"date": _("A report is for today or one of the last 7 days.")})
     staff_total = workplace.staff_count if staff_total is None else staff_total
     people = _clean_absentees(absentees)
-    for name, value in (("staff_on_site", staff_on_site), ("staff_total", staff_total),
-                        ("arrivals_outside", arrivals_outside)):
+    for name, value in (
+        ("staff_on_site", staff_on_site),
+        ("staff_total", staff_total),
+        ("arrivals_outside", arrivals_outside),
+    ):
         if value is None or value < 0:
             raise ValidationError({name: _("Enter a number of 0 or more.")})
     if staff_on_site + len(people) > staff_total:
         raise ValidationError(
-            {"staff_on_site": _("Staff on site and absent for illness add up to more than the staff (%(n)d).")
-             % {"n": staff_total}}
+            {
+                "staff_on_site": _(
+                    "Staff on site and absent for illness add up to more than the staff (%(n)d)."
+                )
+                % {"n": staff_total}
+            }
         )
     if len(note) > 300:
         raise ValidationError({"note": _("At most 300 characters.")})
@@ -138,7 +145,13 @@ def zero_report_file(
         if old is not None:
             stored.append({**old, "symptoms": a["symptoms"]})
             continue
-        stored.append({"name": a["name"], "symptoms": a["symptoms"], "sick_leave": _sick_leave(actor, workplace, a, date)})
+        stored.append(
+            {
+                "name": a["name"],
+                "symptoms": a["symptoms"],
+                "sick_leave": _sick_leave(actor, workplace, a, date),
+            }
+        )
     values = {
         "staff_total": staff_total,
         "staff_on_site": staff_on_site,
@@ -219,7 +232,9 @@ def onsite_check(*, report: ZeroReport, actor=None) -> Violation | None:
     except PolicyMissing:
         return None
     limit = policy.typed_value
-    over = bool(workplace.dense and report.staff_total and report.staff_on_site * 100 > limit * report.staff_total)
+    over = bool(
+        workplace.dense and report.staff_total and report.staff_on_site * 100 > limit * report.staff_total
+    )
     current = report.violations.filter(rule=ONSITE_KEY, resolved_at__isnull=True).first()
     if over and current is None:
         pct = report.onsite_pct
@@ -230,9 +245,16 @@ def onsite_check(*, report: ZeroReport, actor=None) -> Violation | None:
             report=report,
             rule=ONSITE_KEY,
             policy=policy,
-            detail=_("Zero report of %(date)s: %(on)d of %(all)d staff on site (%(pct)s%%), at most %(limit)s%%.")
-            % {"date": report.date, "on": report.staff_on_site, "all": report.staff_total, "pct": pct,
-               "limit": limit},
+            detail=_(
+                "Zero report of %(date)s: %(on)d of %(all)d staff on site (%(pct)s%%), at most %(limit)s%%."
+            )
+            % {
+                "date": report.date,
+                "on": report.staff_on_site,
+                "all": report.staff_total,
+                "pct": pct,
+                "limit": limit,
+            },
             value=pct,
             limit=limit,
             found_at=timezone.now(),
