@@ -1,5 +1,5 @@
 """Writes of workplaces. A package by topic (one module each); this module re-exports every name so
-callers keep `services.x(...)`. (wp2's topics: common, zero_reports, missing, inspections, rooms.)"""
+callers keep `services.x(...)`."""
 
 from .common import (
     _user,
@@ -21,6 +21,10 @@ from .missing import (
     _deadline,
     missing_reports_scan,
     missing_reports_scan_naive,
+)
+from .rooms import (
+    _rules_check,
+    inspection_room_record,
 )
 from .zero_reports import (
     LINK_DAYS,
@@ -44,12 +48,14 @@ __all__ = [
     "_clean_absentees",
     "_deadline",
     "_event",
+    "_rules_check",
     "_sick_leave",
     "_user",
     "checklist_for",
     "checklist_version_create",
     "contact_may",
     "inspection_record",
+    "inspection_room_record",
     "ledger_escalate_overdue",
     "ledger_item_extend",
     "missing_reports_scan",

@@ -87,10 +87,13 @@ def inspection_record(
     photos=(),
     idempotency_key: str = "",
     at: datetime.datetime | None = None,
+    room: dict | None = None,
 ) -> Inspection:
     """Record an inspection: `results` maps every checklist item key to True (passed) or False (failed).
     Each failed item opens a ledger item (unless one is open for it already); each passed item closes
-    the workplace's open ledger items of that key (the re-inspection)."""
+    the workplace's open ledger items of that key (the re-inspection). `room` (dormitory, number,
+    floor_area, occupants, beds, bunks, underground) records a dormitory room measured on the visit and
+    runs the registry's rule check on it, in the same transaction."""
     workplace_writable(actor, workplace, "workplaces.add_inspection")
     if idempotency_key:
         done = Inspection.objects.filter(idempotency_key=idempotency_key[:64]).first()
@@ -183,6 +186,10 @@ def inspection_record(
                     message=gettext_noop("closed on re-inspection"),
                 )
                 _event(item, LedgerEvent.Kind.CLOSED, actor=actor, reason=_("Passed on re-inspection."))
+    if room is not None:
+        from .rooms import inspection_room_record
+
+        inspection_room_record(actor=actor, inspection=inspection, **room)
     return inspection
 
 
