@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core import dates
 from fangkong.core.choices import ScopedFilterSet, WithinAreaFilter
 
-from .models import Inspection, LedgerItem, MissingReportAlert, ReportLink, WorkplaceType, ZeroReport
+from .models import (
+    Inspection,
+    LedgerItem,
+    MissingReportAlert,
+    ReportLink,
+    Workplace,
+    WorkplaceType,
+    ZeroReport,
+)
 
 
 class ZeroReportFilter(ScopedFilterSet):
@@ -80,3 +88,19 @@ class LedgerItemFilter(ScopedFilterSet):
             return queryset
         overdue = queryset.exclude(status=LedgerItem.Status.CLOSED).filter(deadline__lt=timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class ReportDueFilter(ScopedFilterSet):
+    """Open workplaces whose zero report of a day is not in (the contact's and the street's to-do)."""
+
+    area = WithinAreaFilter(label=_("within area"))
+    due = dates.DateFilter(method="filter_due", label=_("no report on"))
+
+    class Meta:
+        model = Workplace
+        fields = ["type"]
+
+    def filter_due(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(open=True).exclude(zero_reports__date=value)

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Inspection, LedgerItem, MissingReportAlert, ReportLink, ZeroReport
+from .models import Inspection, LedgerItem, MissingReportAlert, ReportLink, Workplace, ZeroReport
 
 
 class ZeroReportTable(tables.Table):
@@ -84,3 +84,12 @@ class LedgerItemTable(tables.Table):
         fields = ["finding", "workplace", "deadline", "responsible", "status", "escalated_at"]
         attrs = {"class": "table", "id": "ledger"}
         row_attrs = {"class": lambda record: "overdue" if record.overdue else ""}
+
+
+class ReportDueTable(tables.Table):
+    name = tables.Column(linkify=("workplaces:report-file", {"pk": tables.A("pk")}))
+
+    class Meta:
+        model = Workplace
+        fields = ["name", "type", "area", "safety_contact_name", "staff_count"]
+        attrs = {"class": "table", "id": "reports-due"}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/mine/", v.my_report, name="my-report"),
     path("reports/<int:pk>/", v.ZeroReportDetailView.as_view(), name="zeroreport-detail"),
     path("reports/file/<int:pk>/", v.report_file, name="report-file"),
+    path("reports/due/", v.ReportDueListView.as_view(), name="report-due-list"),
     path("reports/missing/", v.MissingReportListView.as_view(), name="missing-list"),
     path("links/", v.ReportLinkListView.as_view(), name="reportlink-list"),
     path("links/add/", v.report_link_add, name="reportlink-add"),
@@ -25,4 +26,6 @@ urlpatterns = [
     path("ledger/<int:pk>/extend/", v.ledger_extend, name="ledger-extend"),
     path("checklists/", v.checklist_list, name="checklist-list"),
     path("checklists/add/", v.checklist_add, name="checklist-add"),
+    path("figures/", v.figures_page, name="figures"),
+    path("figures/data/", v.figures_data, name="figures-data"),
 ]

@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +21,14 @@ from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import ScopedDetailView, ScopedListView, form_errors, service_form_page
 from fangkong.gates.ratelimit import rate_limited
 
+from . import figures, services
 from . import forms_reports as forms
 from . import selectors_reports as selectors
-from . import services
 from .filters_reports import (
     InspectionFilter,
     LedgerItemFilter,
     MissingReportFilter,
+    ReportDueFilter,
     ReportLinkFilter,
     ZeroReportFilter,
 )
@@ -44,6 +45,7 @@ from .tables_reports import (
     InspectionTable,
     LedgerItemTable,
     MissingReportTable,
+    ReportDueTable,
     ReportLinkTable,
     ZeroReportTable,
 )
@@ -145,6 +147,23 @@ def my_report(request):
         "workplaces/my_reports.html",
         {"rows": [(w, w.pk in done) for w in mine], "title": _("Today's zero reports")},
     )
+
+
+class ReportDueListView(ScopedListView):
+    """Open workplaces without a zero report on a day (default today)."""
+
+    model = Workplace
+    permission_required = "workplaces.add_zeroreport"
+    filterset_class = ReportDueFilter
+    table_class = ReportDueTable
+    export_name = "zero-reports-due"
+    title = _lazy("Zero reports due")
+
+    def base_queryset(self):
+        return Workplace.objects.filter(open=True).select_related("area")
+
+    def get_queryset(self):
+        return self.base_queryset().visible_to(self.request.user, "workplaces.add_zeroreport")
 
 
 class ZeroReportListView(ScopedListView):
@@ -305,6 +324,10 @@ class InspectionListView(ScopedListView):
     filterset_class = InspectionFilter
     table_class = InspectionTable
     export_name = "workplace-inspections"
+    actions = [
+        (_lazy("Inspection checklists"), "workplaces:checklist-list", "workplaces.view_checklist"),
+        (_lazy("Rectification ledger"), "workplaces:ledger-list", "workplaces.view_ledgeritem"),
+    ]
 
     def base_queryset(self):
         return Inspection.objects.select_related("workplace", "inspector")
@@ -426,3 +449,36 @@ def checklist_add(request):
         title=_("New checklist version"),
         success_url="workplaces:checklist-list",
     )
+
+
+# -- figures ---------------------------------------------------------------------------------------
+
+
+def _figures_allowed(user) -> None:
+    if not any(user.has_perm(p) for p in figures.VIEW_PERMS):
+        raise PermissionDenied
+
+
+@login_required
+def figures_page(request):
+    _figures_allowed(request.user)
+    data = figures.street_type_figures(viewer=request.user)
+    return render(
+        request,
+        "workplaces/figures.html",
+        {"data": data, "title": _("Workplace figures"), "data_url": reverse("workplaces:figures-data")},
+    )
+
+
+@login_required
+def figures_data(request):
+    _figures_allowed(request.user)
+    data = figures.street_type_figures(viewer=request.user)
+    data["labels"] = {
+        "open": _("Workplaces open"),
+        "reporting": _("Reporting today"),
+        "missing": _("Zero reports missing"),
+        "ledger_open": _("Open ledger items"),
+        "ledger_overdue": _("Overdue ledger items"),
+    }
+    return JsonResponse(data)
