@@ -352,6 +352,10 @@ class StaffMember(WorkplaceScopedModel):
     def __str__(self):
         return f"{self.name} · {self.workplace}"
 
+    @property
+    def shift_label(self) -> str:
+        return str(dict(Shift.choices).get(self.shift, self.shift))
+
 
 class Violation(WorkplaceScopedModel):
     """A breach of a workplace rule (dormitory area or persons per room, bunks underground, on-site
@@ -405,6 +409,12 @@ class Violation(WorkplaceScopedModel):
                 condition=Q(resolved_at__isnull=True, room__isnull=False),
                 name="workplace_violation_open_room_rule",
             ),
+            # One open workplace-level violation per rule (the on-site share): reports re-stamp it.
+            models.UniqueConstraint(
+                fields=["workplace", "rule"],
+                condition=Q(resolved_at__isnull=True, room__isnull=True),
+                name="workplace_violation_open_workplace_rule",
+            ),
         ]
         indexes = [models.Index(fields=["area_path", "resolved_at"])]
 
@@ -414,6 +424,12 @@ class Violation(WorkplaceScopedModel):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def rule_label(self) -> str:
+        from .rules import RULE_LABELS
+
+        return str(RULE_LABELS.get(self.rule, self.rule))
 
 
 from .models_reports import *  # noqa: E402,F401,F403  wp2: zero reports, alerts, inspections, ledger

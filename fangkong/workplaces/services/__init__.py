@@ -1,10 +1,37 @@
-"""Writes of workplaces. A package by topic (one module each); this module re-exports every name so
-callers keep `services.x(...)`."""
+"""Writes of workplaces. Each function is one transaction and writes its change-log record; every id a
+write names is checked against what the writer may change (a workplace contact: their own workplace).
 
+A package by topic (one module each); this module re-exports every name so callers keep
+`services.x(...)`."""
+
+from .checks import (
+    CHUNK,
+    Change,
+    RecheckResult,
+    RulesPreview,
+    _detail,
+    _diff,
+    _open,
+    check_onsite,
+    evaluate,
+    onsite_limit,
+    policy_change_preview,
+    policy_reevaluate,
+    rules_check,
+)
 from .common import (
+    _may,
     _user,
-    contact_may,
-    workplace_writable,
+    _visible,
+    workplace_for,
+)
+from .dormitories import (
+    ROOM_FIELDS,
+    _room_values,
+    dormitory_create,
+    dormitory_update,
+    room_create,
+    room_update,
 )
 from .inspections import (
     MAX_EXTENSION_DAYS,
@@ -22,13 +49,43 @@ from .missing import (
     missing_reports_scan,
     missing_reports_scan_naive,
 )
+from .plans import (
+    MAX_PLAN_BYTES,
+    UPLOAD_TYPES,
+    _new_version,
+    plan_decide,
+    plan_generate,
+    plan_submit,
+    plan_upload,
+)
+from .registry import (
+    EDITABLE,
+    PLACE_KIND,
+    _clean,
+    place_kind,
+    workplace_create,
+    workplace_update,
+)
 from .rooms import (
-    _rules_check,
     inspection_room_record,
+)
+from .staff import (
+    FILE_ERRORS,
+    STAFF_FIELDS,
+    StaffImportReport,
+    _document,
+    _file_error,
+    _identity,
+    _match,
+    _resolve_workplaces,
+    _room_of,
+    _shift,
+    staff_add,
+    staff_import,
+    staff_update,
 )
 from .zero_reports import (
     LINK_DAYS,
-    ONSITE_KEY,
     REPORT_FIELDS,
     _clean_absentees,
     _sick_leave,
@@ -39,21 +96,49 @@ from .zero_reports import (
 )
 
 __all__ = [
+    "CHUNK",
+    "Change",
     "DEADLINE_KEY",
+    "EDITABLE",
+    "FILE_ERRORS",
     "LINK_DAYS",
     "MAX_EXTENSION_DAYS",
-    "ONSITE_KEY",
+    "MAX_PLAN_BYTES",
+    "PLACE_KIND",
     "RECTIFY_KEY",
     "REPORT_FIELDS",
+    "ROOM_FIELDS",
+    "RecheckResult",
+    "RulesPreview",
+    "STAFF_FIELDS",
+    "StaffImportReport",
+    "UPLOAD_TYPES",
+    "_clean",
     "_clean_absentees",
     "_deadline",
+    "_detail",
+    "_diff",
+    "_document",
     "_event",
-    "_rules_check",
+    "_file_error",
+    "_identity",
+    "_match",
+    "_may",
+    "_new_version",
+    "_open",
+    "_resolve_workplaces",
+    "_room_of",
+    "_room_values",
+    "_shift",
     "_sick_leave",
     "_user",
+    "_visible",
+    "check_onsite",
     "checklist_for",
     "checklist_version_create",
-    "contact_may",
+    "dormitory_create",
+    "dormitory_update",
+    "evaluate",
     "inspection_record",
     "inspection_room_record",
     "ledger_escalate_overdue",
@@ -61,8 +146,24 @@ __all__ = [
     "missing_reports_scan",
     "missing_reports_scan_naive",
     "onsite_check",
+    "onsite_limit",
+    "place_kind",
+    "plan_decide",
+    "plan_generate",
+    "plan_submit",
+    "plan_upload",
+    "policy_change_preview",
+    "policy_reevaluate",
     "report_link_create",
     "report_link_revoke",
-    "workplace_writable",
+    "room_create",
+    "room_update",
+    "rules_check",
+    "staff_add",
+    "staff_import",
+    "staff_update",
+    "workplace_create",
+    "workplace_for",
+    "workplace_update",
     "zero_report_file",
 ]

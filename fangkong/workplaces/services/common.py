@@ -1,4 +1,4 @@
-"""Helpers shared by wp2's services: the scoped fetch of a workplace a writer names."""
+"""What the workplaces services share: the actor, and the one check of every id a write names."""
 
 from __future__ import annotations
 
@@ -12,20 +12,23 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def workplace_writable(actor, workplace, perm: str):
-    """The workplace if `actor` may write `perm` there; else the same error as for a missing one."""
-    if workplace is None or actor is None or not actor.has_perm(perm):
-        raise ValidationError({"workplace": _("No such workplace.")})
-    if not user_can_see_path(actor, perm, workplace.area_path) or not contact_may(actor, workplace):
-        raise ValidationError({"workplace": _("No such workplace.")})
-    return workplace
+def _may(actor, perm: str, path: str) -> bool:
+    """`actor=None` is the system itself (seeds, migrations, background jobs)."""
+    return actor is None or user_can_see_path(actor, perm, path)
 
 
-def contact_may(actor, workplace) -> bool:
-    """A workplace contact acts only for the workplace that names them as its safety contact."""
-    if actor is None or actor.is_superuser:
-        return True
-    roles = {s.role.code for s in actor.active_scopes()} if hasattr(actor, "active_scopes") else set()
-    if roles and roles <= {"workplace_contact"}:
-        return workplace.safety_contact_user_id == actor.pk
-    return True
+def _visible(model, actor, perm: str, obj_or_id, *, field: str, message: str):
+    """The record `obj_or_id` names if `actor` may act on it with `perm` (for a workplace contact: only
+    their own workplace's); otherwise the same error as for an id that does not exist."""
+    pk = getattr(obj_or_id, "pk", obj_or_id)
+    qs = model.objects.all() if actor is None else model.objects.visible_to(actor, perm)
+    try:
+        return qs.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({field: message}) from None
+
+
+def workplace_for(actor, workplace, perm: str, field: str = "workplace"):
+    from ..models import Workplace
+
+    return _visible(Workplace, actor, perm, workplace, field=field, message=_("Unknown workplace."))

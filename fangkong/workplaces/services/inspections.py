@@ -17,7 +17,7 @@ from fangkong.core.models import ChangeLog
 from fangkong.policies.selectors import policy_value
 
 from ..models import Checklist, Inspection, InspectionPhoto, LedgerEvent, LedgerItem
-from .common import _user, workplace_writable
+from .common import _user, workplace_for
 
 RECTIFY_KEY = "workplace.rectify_days"
 MAX_EXTENSION_DAYS = 30
@@ -94,7 +94,7 @@ def inspection_record(
     the workplace's open ledger items of that key (the re-inspection). `room` (dormitory, number,
     floor_area, occupants, beds, bunks, underground) records a dormitory room measured on the visit and
     runs the registry's rule check on it, in the same transaction."""
-    workplace_writable(actor, workplace, "workplaces.add_inspection")
+    workplace = workplace_for(actor, workplace, "workplaces.add_inspection")
     if idempotency_key:
         done = Inspection.objects.filter(idempotency_key=idempotency_key[:64]).first()
         if done is not None:
@@ -196,7 +196,7 @@ def inspection_record(
 @transaction.atomic
 def ledger_item_extend(*, actor, item: LedgerItem, deadline: datetime.date, reason: str) -> LedgerItem:
     """Move an open item's deadline later, with a reason (kept in its history)."""
-    workplace_writable(actor, item.workplace, "workplaces.change_ledgeritem")
+    workplace_for(actor, item.workplace, "workplaces.change_ledgeritem")
     item = LedgerItem.objects.select_for_update().get(pk=item.pk)
     reason = (reason or "").strip()
     if not item.is_open:

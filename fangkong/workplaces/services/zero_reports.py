@@ -13,13 +13,11 @@ from django.utils.translation import gettext_noop
 
 from fangkong.core.audit import record, snapshot
 from fangkong.core.models import ChangeLog
-from fangkong.policies.selectors import PolicyMissing, policy_in_force
 
 from ..models import MissingReportAlert, ReportLink, Violation, ZeroReport, ZeroReportRevision
-from .common import _user, workplace_writable
+from .common import _user, workplace_for
 
 LINK_DAYS = 90
-ONSITE_KEY = "workplace.onsite_max_pct"
 REPORT_FIELDS = (
     "staff_total",
     "staff_on_site",
@@ -36,7 +34,7 @@ REPORT_FIELDS = (
 @transaction.atomic
 def report_link_create(*, actor, workplace, days: int = LINK_DAYS) -> ReportLink:
     """A new phone link for the workplace's zero report; earlier links stay valid until revoked."""
-    workplace_writable(actor, workplace, "workplaces.add_reportlink")
+    workplace = workplace_for(actor, workplace, "workplaces.add_reportlink")
     if not 1 <= days <= 366:
         raise ValidationError({"days": _("A link is valid for 1 to 366 days.")})
     link = ReportLink.objects.create(
@@ -52,7 +50,7 @@ def report_link_create(*, actor, workplace, days: int = LINK_DAYS) -> ReportLink
 
 @transaction.atomic
 def report_link_revoke(*, actor, link: ReportLink) -> ReportLink:
-    workplace_writable(actor, link.workplace, "workplaces.change_reportlink")
+    workplace_for(actor, link.workplace, "workplaces.change_reportlink")
     if link.revoked_at is None:
         before = snapshot(link)
         link.revoked_at = timezone.now()
@@ -110,7 +108,7 @@ def zero_report_file(
             raise ValidationError(_("This link is not valid any more. Ask your street for a new one."))
         channel = ZeroReport.Channel.LINK
     else:
-        workplace_writable(actor, workplace, "workplaces.add_zeroreport")
+        workplace = workplace_for(actor, workplace, "workplaces.add_zeroreport")
     if not workplace.open:
         raise ValidationError(_("This workplace is closed: no report is due."))
     date = date or timezone.localdate()
@@ -223,47 +221,9 @@ def _sick_leave(actor, workplace, absentee: dict, date) -> int:
 
 
 def onsite_check(*, report: ZeroReport, actor=None) -> Violation | None:
-    """On-site ratio of a dense company against policy: over the limit, a violation naming this report
-    and the rule's version; back under it (an amendment), the report's violation is resolved."""
-    workplace = report.workplace
-    at = timezone.make_aware(datetime.datetime.combine(report.date, datetime.time(12)))
-    try:
-        policy = policy_in_force(ONSITE_KEY, at=at, area=workplace.area)
-    except PolicyMissing:
-        return None
-    limit = policy.typed_value
-    over = bool(
-        workplace.dense and report.staff_total and report.staff_on_site * 100 > limit * report.staff_total
-    )
-    current = report.violations.filter(rule=ONSITE_KEY, resolved_at__isnull=True).first()
-    if over and current is None:
-        pct = report.onsite_pct
-        current = Violation.objects.create(
-            area_id=workplace.area_id,
-            area_path=workplace.area_path,
-            workplace=workplace,
-            report=report,
-            rule=ONSITE_KEY,
-            policy=policy,
-            detail=_(
-                "Zero report of %(date)s: %(on)d of %(all)d staff on site (%(pct)s%%), at most %(limit)s%%."
-            )
-            % {
-                "date": report.date,
-                "on": report.staff_on_site,
-                "all": report.staff_total,
-                "pct": pct,
-                "limit": limit,
-            },
-            value=pct,
-            limit=limit,
-            found_at=timezone.now(),
-        )
-        record(current, ChangeLog.Action.CREATE, actor=actor)
-    elif not over and current is not None:
-        before = snapshot(current)
-        current.resolved_at = timezone.now()
-        current.resolved_reason = _("Amended report within the limit.")
-        current.save(update_fields=["resolved_at", "resolved_reason", "updated_at"])
-        record(current, ChangeLog.Action.UPDATE, actor=actor, before=before)
-    return current if over else None
+    """On-site ratio of a dense company against policy: the registry's rule check (check_onsite) on this
+    report; over the limit a violation naming the report and the rule's version, back under it (an
+    amendment) resolved."""
+    from .checks import check_onsite
+
+    return check_onsite(report, actor=actor)

@@ -40,7 +40,7 @@ def test_street_type_figures_count_and_stay_in_scope(street, tree):
     assert set(rows) == {("卢沟桥街道", "factory"), ("卢沟桥街道", "barber")}
     f = rows[("卢沟桥街道", "factory")]
     assert (f["open"], f["reporting"], f["missing"], f["ledger_open"]) == (2, 1, 1, 1)
-    assert f["violations"] == {"workplace.onsite_max_pct": 1}
+    assert f["violations"] == {"workplace.onsite.max_ratio": 1}
     assert data["totals"]["open"] == 3
 
 

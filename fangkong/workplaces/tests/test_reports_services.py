@@ -113,7 +113,7 @@ def test_writer_outside_scope_meets_a_missing_workplace(tree, make_user, wp):
     other_street = make_user("street_coordinator", tree.street2)
     with pytest.raises(ValidationError) as exc:
         services.zero_report_file(actor=other_street, workplace=wp, staff_on_site=1)
-    assert exc.value.message_dict == {"workplace": ["No such workplace."]}
+    assert exc.value.message_dict == {"workplace": ["Unknown workplace."]}
     contact = make_user("workplace_contact", tree.street1)  # not this workplace's contact
     with pytest.raises(ValidationError) as exc2:
         services.zero_report_file(actor=contact, workplace=wp, staff_on_site=1)
@@ -127,7 +127,7 @@ def test_onsite_ratio_over_policy_is_a_violation_naming_report_and_version(stree
     dense = wp_workplace(tree.a.community, staff_count=20, dense=True)
     r = services.zero_report_file(actor=street, workplace=dense, staff_on_site=15)
     v = Violation.objects.get(workplace=dense)
-    assert v.report_id == r.pk and v.rule == "workplace.onsite_max_pct" and v.resolved_at is None
+    assert v.report_id == r.pk and v.rule == "workplace.onsite.max_ratio" and v.resolved_at is None
     assert v.policy.version == 1 and "50%" in v.policy.source
     # the same report again: still one violation; amended under the limit: resolved
     services.zero_report_file(actor=street, workplace=dense, staff_on_site=16)
@@ -192,7 +192,7 @@ def test_inspection_bad_input(street, wp, tree, make_user):
     with pytest.raises(ValidationError):
         services.inspection_record(actor=street, workplace=wp, results={**_results(wp), "nonsense": True})
     other = make_user("street_coordinator", tree.street2)
-    with pytest.raises(ValidationError, match="No such workplace"):
+    with pytest.raises(ValidationError, match="Unknown workplace"):
         services.inspection_record(actor=other, workplace=wp, results=_results(wp))
     with pytest.raises(ValidationError, match="responsible"):
         services.inspection_record(actor=street, workplace=wp, results=_results(wp, failed=("canteen",)))

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0001_initial'),
-        ('workplaces', '0001_initial'),
+        ('workplaces', '0002_policies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

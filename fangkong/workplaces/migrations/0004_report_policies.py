@@ -1,4 +1,5 @@
-"""Policy keys of the daily zero report and the rectification ledger (source: the 通告 of February 2020, 001)."""
+"""Policy keys of the daily zero report and the rectification ledger (source: the 通告 of February 2020, 001).
+The on-site ratio is the registry's key (workplace.onsite.max_ratio, policies.defaults)."""
 
 import datetime
 
@@ -14,8 +15,6 @@ KEYS = [
      SOURCE_001 + "：督促各单位管好自己的人，建立因病缺勤报告制度（每日零报告，本地做法）"),
     ("workplace.rectify_days", "int", "天", "检查发现问题整改期限", "Days to put an inspection finding right",
      3, "2020-02-10", SOURCE_001 + "：12. 深入开展疫情防控排查整改"),
-    ("workplace.onsite_max_pct", "int", "%", "人员密集企业到岗率上限", "Most staff on site in dense companies",
-     50, "2020-02-10", SOURCE_001 + "：人员密集的企业员工到岗率不超过50%"),
 ]
 
 
@@ -36,5 +35,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workplaces", "0002_reports"), ("policies", "0003_document_policies")]
+    dependencies = [("workplaces", "0003_reports"), ("policies", "0003_document_policies")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -12,5 +12,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workplaces", "0003_report_policies")]
+    dependencies = [("workplaces", "0004_report_policies")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
