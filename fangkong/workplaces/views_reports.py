@@ -213,7 +213,10 @@ class ReportLinkListView(ScopedListView):
 def report_link_add(request):
     if not request.user.has_perm("workplaces.add_reportlink"):
         raise PermissionDenied
-    form = forms.ReportLinkForm(request.POST or None, viewer=request.user)
+    asked = request.GET.get("workplace", "")
+    visible = Workplace.objects.visible_to(request.user, "workplaces.add_reportlink")
+    initial = {"workplace": visible.filter(pk=asked).first()} if asked.isascii() and asked.isdigit() else {}
+    form = forms.ReportLinkForm(request.POST or None, viewer=request.user, initial=initial)
     created = []
 
     def save(data):

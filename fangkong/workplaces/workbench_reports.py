@@ -31,7 +31,7 @@ def register() -> None:
             "workplaces:report-due-list",
             query={"due": _today},
             deadline=_end_of_today,
-            order=60,
+            order=62,
         ),
         Kind(
             "workplaces.reports_missing",
@@ -39,7 +39,7 @@ def register() -> None:
             "workplaces:missing-list",
             query={"open": "true", "date": _today},
             deadline="deadline",
-            order=61,
+            order=63,
         ),
         Kind(
             "workplaces.ledger_due",
@@ -47,7 +47,7 @@ def register() -> None:
             "workplaces:ledger-list",
             query={"open": "true", "due_by": _today},
             deadline="deadline",
-            order=63,
+            order=64,
         ),
     ):
         register_kind(kind)

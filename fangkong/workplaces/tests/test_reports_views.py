@@ -197,3 +197,26 @@ def test_report_link_create_and_qr(client, street, wp):
     c.post(reverse("workplaces:reportlink-revoke", args=[link.pk]))
     link.refresh_from_db()
     assert link.revoked_at is not None
+
+
+def test_room_measured_on_inspection_shows_the_violation_with_its_source(client, street, wp):
+    c = _client(client, street)
+    url = reverse("workplaces:inspection-add", args=[wp.pk])
+    data = _inspection_post(
+        wp,
+        failed=("dormitory",),
+        dormitory="一号宿舍",
+        room_number="101",
+        floor_area="20",
+        occupants="8",
+        key="r1",
+    )
+    resp = c.post(url, data)
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    page = c.get(resp.url).content.decode()
+    # 8 people in 20 m²: 2.5 m² a person (< 4) and more than 6 in a room, each with the 通告's source
+    assert 'id="violations"' in page and "001" in page
+    rules = set(wp.violations.filter(resolved_at__isnull=True).values_list("rule", flat=True))
+    assert rules == {"workplace.dormitory.min_area", "workplace.dormitory.max_per_room"}
+    detail = c.get(reverse("workplaces:workplace-detail", args=[wp.pk])).content.decode()
+    assert 'id="inspect"' in detail and 'id="file-report"' in detail
