@@ -46,6 +46,7 @@ def run(scale: str):
         res = services.rules_check()
         common.say(f"  first check: {res.found} violations in {time.perf_counter() - t0:.1f}s")
     yield from rules_after_policy_change(scale)
+    yield from missing_reports_scan(scale)  # wp2
 
 
 def insert(n: int) -> None:
@@ -235,3 +236,120 @@ def rules_after_policy_change(scale: str):
         rooms=rooms,
         same_violations=all(same),
     )
+
+
+# -- wp2: the daily missing-report scan ----------------------------------------------------------------
+
+
+def _zero_reports_insert(day) -> int:
+    """Today's zero report for four workplaces in five (one in five is missing), straight into the table."""
+    from django.db import connection
+
+    from fangkong.workplaces.models import Workplace, ZeroReport
+
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""INSERT INTO {ZeroReport._meta.db_table}
+                    (area_id, area_path, created_at, updated_at, workplace_id, date, staff_total, staff_on_site,
+                     absent_sick, absentees, arrivals_outside, temperature_checked, disinfected, note, channel,
+                     revision, filed_at)
+                SELECT w.area_id, w.area_path, now(), now(), w.id, %s, w.staff_count, w.staff_count / 3,
+                       0, '[]'::jsonb, 0, true, true, '', 'link', 1, now()
+                FROM {Workplace._meta.db_table} w
+                WHERE w.open AND w.id %% 5 <> 0
+                ON CONFLICT (workplace_id, date) DO NOTHING""",
+            [day],
+        )
+        return cur.rowcount
+
+
+def _missing_select(day) -> int:
+    """The baseline: one SELECT of the open workplaces without a report that day (read only)."""
+    from django.db import connection
+
+    from fangkong.workplaces.models import Workplace, ZeroReport
+
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""SELECT w.id, w.area_id, w.area_path FROM {Workplace._meta.db_table} w
+                WHERE w.open AND NOT EXISTS (
+                    SELECT 1 FROM {ZeroReport._meta.db_table} z WHERE z.workplace_id = w.id AND z.date = %s)""",
+            [day],
+        )
+        return len(cur.fetchall())
+
+
+def missing_reports_scan(scale: str):
+    """workplaces.missing_reports_scan: the daily scan (services.missing_reports_scan: one INSERT ... SELECT
+    ... ON CONFLICT DO NOTHING RETURNING, then the change-log rows in one INSERT) over every workplace
+    (20,000 at default) with one in five reports missing, inside a transaction rolled back afterwards.
+    Target < 5 s. Baseline in the same run: one SELECT of the same missing workplaces; ratio = ours /
+    baseline. A second scan must add nothing (`rerun_added`). `row_by_row_s`: the naive loop (a query
+    per workplace, services.missing_reports_scan_naive) on a sample, scaled to all workplaces."""
+    import datetime
+    import statistics
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from fangkong.workplaces import services
+    from fangkong.workplaces.models import MissingReportAlert, Workplace
+
+    day = timezone.localdate()
+    late = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 0)))
+    ours, base, again, found, naive = [], [], [], [], []
+    total = Workplace.objects.filter(open=True).count()
+    sample = min(total, 300)
+    for _i in range(REPEATS[scale]):
+        try:
+            with transaction.atomic():
+                _zero_reports_insert(day)
+                t0 = time.perf_counter()
+                missing = _missing_select(day)
+                base.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                created = services.missing_reports_scan(day=day, now=late)
+                ours.append(time.perf_counter() - t0)
+                again.append(services.missing_reports_scan(day=day, now=late))
+                found.append(created == missing == MissingReportAlert.objects.filter(date=day).count())
+                MissingReportAlert.objects.filter(date=day).delete()
+                ids = list(Workplace.objects.filter(open=True).values_list("pk", flat=True)[:sample])
+                t0 = time.perf_counter()
+                with transaction.atomic():
+                    _naive_on(ids, day, late)
+                naive.append((time.perf_counter() - t0) * total / max(sample, 1))
+                raise _Rollback
+        except _Rollback:
+            pass
+    o, b = statistics.median(ours), statistics.median(base)
+    yield common.result(
+        "workplaces",
+        "missing_reports_scan",
+        round(o, 3),
+        "s",
+        baseline=round(b, 3),
+        ratio=round(o / b, 2) if b else None,
+        target="< 5",
+        checked=round(o, 3),
+        workplaces=total,
+        alerts=missing,
+        rerun_added=max(again),
+        same_missing=all(found),
+        row_by_row_s=round(statistics.median(naive), 2),
+    )
+
+
+def _naive_on(ids, day, now) -> None:
+    from fangkong.policies.selectors import policy_value
+    from fangkong.workplaces.models import MissingReportAlert, Workplace, ZeroReport
+    from fangkong.workplaces.services import DEADLINE_KEY, _deadline
+
+    for w in Workplace.objects.filter(pk__in=ids).select_related("area"):
+        deadline = _deadline(day, policy_value(DEADLINE_KEY, at=now, area=w.area))
+        if deadline > now or ZeroReport.objects.filter(workplace=w, date=day).exists():
+            continue
+        MissingReportAlert.objects.get_or_create(
+            workplace=w,
+            date=day,
+            defaults={"area_id": w.area_id, "area_path": w.area_path, "deadline": deadline},
+        )
