@@ -224,7 +224,9 @@ def ledger_escalate_overdue(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     now = timezone.now()
     items = list(
-        LedgerItem.objects.select_for_update(skip_locked=True).filter(
+        LedgerItem.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("workplace")
+        .filter(
             status__in=[LedgerItem.Status.OPEN, LedgerItem.Status.EXTENDED],
             deadline__lt=today,
             escalated_at__isnull=True,

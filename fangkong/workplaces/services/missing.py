@@ -69,7 +69,7 @@ def missing_reports_scan(*, day: datetime.date | None = None, now: datetime.date
         ids = [r[0] for r in cur.fetchall()]
     if ids:
         record_bulk(
-            MissingReportAlert.objects.filter(pk__in=ids),
+            MissingReportAlert.objects.filter(pk__in=ids).select_related("workplace"),
             ChangeLog.Action.CREATE,
             message=gettext_noop("zero report missing at the deadline"),
         )
