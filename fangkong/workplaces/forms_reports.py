@@ -123,7 +123,10 @@ class InspectionForm(forms.Form):
         for item in self.items:
             self.fields[f"item_{item['key']}"] = forms.ChoiceField(
                 label=item["en"] if english else item["zh"],
-                choices=[(self.PASS, _("passed")), (self.FAIL, _("failed"))],
+                choices=[
+                    (self.PASS, pgettext_lazy("inspection", "passed")),
+                    (self.FAIL, pgettext_lazy("inspection", "failed")),
+                ],
                 widget=forms.RadioSelect,
             )
             self.fields[f"finding_{item['key']}"] = forms.CharField(

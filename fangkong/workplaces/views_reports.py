@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core.language import chinese_by_default
@@ -157,7 +157,7 @@ class ReportDueListView(ScopedListView):
     filterset_class = ReportDueFilter
     table_class = ReportDueTable
     export_name = "zero-reports-due"
-    title = _lazy("Zero reports due")
+    title = gettext_lazy("Zero reports due")
 
     def base_queryset(self):
         return Workplace.objects.filter(open=True).select_related("area")
@@ -172,8 +172,8 @@ class ZeroReportListView(ScopedListView):
     table_class = ZeroReportTable
     export_name = "zero-reports"
     actions = [
-        (_lazy("Missing reports"), "workplaces:missing-list", "workplaces.view_missingreportalert"),
-        (_lazy("Report links"), "workplaces:reportlink-list", "workplaces.view_reportlink"),
+        (gettext_lazy("Missing reports"), "workplaces:missing-list", "workplaces.view_missingreportalert"),
+        (gettext_lazy("Report links"), "workplaces:reportlink-list", "workplaces.view_reportlink"),
     ]
 
     def base_queryset(self):
@@ -203,7 +203,7 @@ class ReportLinkListView(ScopedListView):
     filterset_class = ReportLinkFilter
     table_class = ReportLinkTable
     export_name = "zero-report-links"
-    actions = [(_lazy("New report link"), "workplaces:reportlink-add", "workplaces.add_reportlink")]
+    actions = [(gettext_lazy("New report link"), "workplaces:reportlink-add", "workplaces.add_reportlink")]
 
     def base_queryset(self):
         return ReportLink.objects.select_related("workplace", "created_by")
@@ -328,8 +328,8 @@ class InspectionListView(ScopedListView):
     table_class = InspectionTable
     export_name = "workplace-inspections"
     actions = [
-        (_lazy("Inspection checklists"), "workplaces:checklist-list", "workplaces.view_checklist"),
-        (_lazy("Rectification ledger"), "workplaces:ledger-list", "workplaces.view_ledgeritem"),
+        (gettext_lazy("Inspection checklists"), "workplaces:checklist-list", "workplaces.view_checklist"),
+        (gettext_lazy("Rectification ledger"), "workplaces:ledger-list", "workplaces.view_ledgeritem"),
     ]
 
     def base_queryset(self):
@@ -375,7 +375,7 @@ class LedgerListView(ScopedListView):
     filterset_class = LedgerItemFilter
     table_class = LedgerItemTable
     export_name = "rectification-ledger"
-    title = _lazy("Rectification ledger")
+    title = gettext_lazy("Rectification ledger")
 
     def base_queryset(self):
         return LedgerItem.objects.select_related("workplace")

@@ -47,6 +47,18 @@ def _obj(objs, label, k):
 
 # url name -> how to fill its arguments with branch k's records (objs: model -> branch -> record)
 ID_ROUTES = {
+    # workplaces (wp2): zero reports, report links, inspections, the ledger
+    "workplaces:zeroreport-detail": lambda o, k: {"pk": _obj(o, "workplaces.ZeroReport", k).pk},
+    "workplaces:report-file": lambda o, k: {"pk": _obj(o, "workplaces.ZeroReport", k).workplace_id},
+    "workplaces:inspection-add": lambda o, k: {"pk": _obj(o, "workplaces.Inspection", k).workplace_id},
+    **{
+        f"workplaces:{name}": (lambda o, k: {"pk": _obj(o, "workplaces.ReportLink", k).pk})
+        for name in ("reportlink-detail", "reportlink-qr", "reportlink-revoke")
+    },
+    "workplaces:inspection-detail": lambda o, k: {"pk": _obj(o, "workplaces.Inspection", k).pk},
+    "workplaces:inspection-photo": lambda o, k: {"pk": _obj(o, "workplaces.InspectionPhoto", k).pk},
+    "workplaces:ledger-detail": lambda o, k: {"pk": _obj(o, "workplaces.LedgerItem", k).pk},
+    "workplaces:ledger-extend": lambda o, k: {"pk": _obj(o, "workplaces.LedgerItem", k).pk},
     "areas:area-detail": lambda o, k: {"pk": _obj(o, "areas.Area", k).pk},
     "areas:place-add": lambda o, k: {"pk": _obj(o, "areas.Area", k).pk},
     "areas:place-detail": lambda o, k: {"pk": _obj(o, "areas.Place", k).pk},
@@ -189,6 +201,7 @@ PUBLIC_ROUTES = {
     "screening:building-page": "public signed link on a building's printed notice: slots and sites, no person",
     "screening:resident-page": "public signed link given to the resident: their own slot, site and code",
     "support:household": "public signed link (QR on the door notice) of a household in a closed area",
+    "workplaces:report-public": "public zero-report link of a workplace (its QR): the token is the credential",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}
