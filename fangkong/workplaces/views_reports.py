@@ -132,12 +132,13 @@ def report_file(request, pk):
 
 @login_required
 def my_report(request):
-    """The workplace contact's landing: their workplace's report page (a list when they have several)."""
-    mine = selectors.contact_workplaces(request.user)
-    if len(mine) == 1:
-        return redirect("workplaces:report-file", pk=mine[0].pk)
+    """The workplace contact's landing: their workplace's report page itself (a list when they have
+    several)."""
     if not request.user.has_perm("workplaces.add_zeroreport"):
         raise PermissionDenied
+    mine = selectors.contact_workplaces(request.user)
+    if len(mine) == 1:
+        return _report_page(request, workplace=mine[0])
     today = timezone.localdate()
     done = set(
         ZeroReport.objects.filter(workplace__in=mine, date=today).values_list("workplace_id", flat=True)

@@ -20,6 +20,7 @@ LANDS = {
     "tracer": "/tracing/",
     "leader": "/briefing/command/",
     "grid_zgs1": "/support/runner/",  # the demo's runner (a member of the medicine team)
+    "workplace_fzwm": "/workplaces/reports/mine/",  # their workplace's daily zero report
 }
 
 
