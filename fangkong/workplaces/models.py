@@ -419,7 +419,7 @@ class Violation(WorkplaceScopedModel):
         indexes = [models.Index(fields=["area_path", "resolved_at"])]
 
     def __str__(self):
-        return f"{self.workplace} · {self.rule}"
+        return f"{self.workplace} · {self.rule_label}"
 
     @property
     def is_open(self) -> bool:
