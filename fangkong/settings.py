@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fangkong.briefing",
     "fangkong.workforce",
     "fangkong.hotline",
+    "fangkong.workplaces",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,14 @@ CELERY_BEAT_SCHEDULE = {
     "support-overdue-requests": {
         "task": "fangkong.support.tasks.requests_escalate_overdue_task",
         "schedule": 5 * 60,
+    },
+    "workplaces-missing-reports": {
+        "task": "fangkong.workplaces.tasks.missing_reports_scan_task",
+        "schedule": 15 * 60,
+    },
+    "workplaces-ledger-overdue": {
+        "task": "fangkong.workplaces.tasks.ledger_escalate_overdue_task",
+        "schedule": 60 * 60,
     },
     "people-import-files-expire": {
         "task": "fangkong.people.tasks.import_files_expire_task",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("briefing/", include("fangkong.briefing.urls")),
     path("workforce/", include("fangkong.workforce.urls")),
     path("hotline/", include("fangkong.hotline.urls")),
+    path("workplaces/", include("fangkong.workplaces.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),

@@ -45,6 +45,11 @@ ROLES: dict[str, dict] = {
             "support.*",
             "workforce.*",
             *HOTLINE_STREET,
+            # by action, never "workplaces.*" (that would include workplaces.contact_only)
+            "workplaces.view_*",
+            "workplaces.add_*",
+            "workplaces.change_*",
+            "workplaces.approve_plan",
         ],
     },
     "street_coordinator": {
@@ -68,6 +73,10 @@ ROLES: dict[str, dict] = {
             "support.*",
             "workforce.*",
             *HOTLINE_STREET,
+            "workplaces.view_*",
+            "workplaces.add_*",
+            "workplaces.change_*",
+            "workplaces.approve_plan",
         ],
     },
     "community_worker": {
@@ -121,6 +130,15 @@ ROLES: dict[str, dict] = {
             # 未诉先办: the community takes on the recurring complaints found in its orders
             "hotline.view_proactivetask",
             "hotline.change_proactivetask",
+            "workplaces.view_*",
+            "workplaces.add_staffmember",
+            "workplaces.change_staffmember",
+            "workplaces.add_dormitory",
+            "workplaces.change_dormitory",
+            "workplaces.add_room",
+            "workplaces.change_room",
+            "workplaces.add_inspection",  # wp2: community inspections and their ledger
+            "workplaces.change_ledgeritem",
         ],
     },
     "grid_member": {
@@ -218,7 +236,22 @@ ROLES: dict[str, dict] = {
     },
     "workplace_contact": {
         "name": _("workplace contact"),
-        "perms": ["areas.view_place", "policies.view_*"],
+        "perms": [
+            "areas.view_place",
+            "policies.view_*",
+            # Only the workplaces whose safety contact the user is (workplaces.models.CONTACT_ONLY).
+            "workplaces.contact_only",
+            "workplaces.view_*",
+            "workplaces.add_plan",
+            "workplaces.change_plan",
+            "workplaces.add_staffmember",
+            "workplaces.change_staffmember",
+            "workplaces.add_dormitory",
+            "workplaces.change_dormitory",
+            "workplaces.add_room",
+            "workplaces.change_room",
+            "workplaces.add_zeroreport",  # wp2: their workplace's daily zero report
+        ],
     },
     "leadership_viewer": {
         "name": _("leadership viewer"),

@@ -71,6 +71,7 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
     from fangkong.screening.models import Site
     from fangkong.support.models import Closure
     from fangkong.support.selectors import household_token
+    from fangkong.workplaces.models import ReportLink, Workplace
 
     call_command("seed_demo", scale="tiny", seed=1, stdout=io.StringIO())
     demo_accounts_create()
@@ -81,6 +82,8 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
     closure = Closure.objects.filter(ended_at__isnull=True).order_by("pk").first()
     household = closure.area.descendants().filter(level=Level.HOUSEHOLD).order_by("path").first()
     order = ObservationOrder.objects.filter(status__in=OPEN_STATUSES).order_by("pk").first()
+    street = User.objects.get(username="street_lgq")
+    inspected = Workplace.objects.visible_to(street, "workplaces.add_inspection").order_by("pk").first()
     pages = [
         ("gate_zgs", "/gates/check/", "gate"),
         ("doctor_lgq", f"/screening/sites/{site.pk}/lane/", "lane"),
@@ -91,6 +94,9 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
         ("cadre_zgs", "/workforce/me/health/", "worker's health report"),
         ("worker_zgs", "/workforce/care/issued/add/", "meals and equipment form"),
         (None, f"/workforce/join/{_open_link().token}/", "volunteer registration"),
+        ("workplace_fzwm", "/workplaces/reports/mine/", "zero report"),
+        (None, f"/workplaces/z/{ReportLink.objects.order_by('pk').first().token}/", "zero report link"),
+        ("street_lgq", f"/workplaces/inspections/new/{inspected.pk}/", "inspection"),
     ]
     problems = []
     for username, path, name in pages:

@@ -47,6 +47,18 @@ def _obj(objs, label, k):
 
 # url name -> how to fill its arguments with branch k's records (objs: model -> branch -> record)
 ID_ROUTES = {
+    # workplaces (wp2): zero reports, report links, inspections, the ledger
+    "workplaces:zeroreport-detail": lambda o, k: {"pk": _obj(o, "workplaces.ZeroReport", k).pk},
+    "workplaces:report-file": lambda o, k: {"pk": _obj(o, "workplaces.ZeroReport", k).workplace_id},
+    "workplaces:inspection-add": lambda o, k: {"pk": _obj(o, "workplaces.Inspection", k).workplace_id},
+    **{
+        f"workplaces:{name}": (lambda o, k: {"pk": _obj(o, "workplaces.ReportLink", k).pk})
+        for name in ("reportlink-detail", "reportlink-qr", "reportlink-revoke")
+    },
+    "workplaces:inspection-detail": lambda o, k: {"pk": _obj(o, "workplaces.Inspection", k).pk},
+    "workplaces:inspection-photo": lambda o, k: {"pk": _obj(o, "workplaces.InspectionPhoto", k).pk},
+    "workplaces:ledger-detail": lambda o, k: {"pk": _obj(o, "workplaces.LedgerItem", k).pk},
+    "workplaces:ledger-extend": lambda o, k: {"pk": _obj(o, "workplaces.LedgerItem", k).pk},
     "areas:area-detail": lambda o, k: {"pk": _obj(o, "areas.Area", k).pk},
     "areas:place-add": lambda o, k: {"pk": _obj(o, "areas.Area", k).pk},
     "areas:place-detail": lambda o, k: {"pk": _obj(o, "areas.Place", k).pk},
@@ -230,6 +242,7 @@ PUBLIC_ROUTES = {
     "hotline:open311-request": "Open311: the integration's API key is the credential; it sees only the orders "
     "of the area it files into (hotline/tests/test_open311.py)",
     "hotline:open311-other": "Open311: any other path under the endpoint answers 404 in the standard's format",
+    "workplaces:report-public": "public zero-report link of a workplace (its QR): the token is the credential",
 }
 # route prefix -> why every URL under it is out of this test
 PUBLIC_PREFIXES = {"admin/": "Django admin: staff only (site administrators), not a scoped role's page"}

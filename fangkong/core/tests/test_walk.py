@@ -95,6 +95,13 @@ NOT_LINKED = {
     "hotline:open311-requests": "Open311 endpoint for integrations (JSON), not a page",
     "hotline:open311-request": "Open311 endpoint for integrations (JSON), not a page",
     "hotline:open311-other": "Open311: the 404 of any other path under the endpoint",
+    # workplaces (wp2)
+    "workplaces:report-public": "opened from the zero-report link or its QR code handed to the workplace",
+    "workplaces:reportlink-qr": "the QR image on a report link's page",
+    "workplaces:reportlink-revoke": "POST only: the revoke button on a report link's page",
+    "workplaces:ledger-extend": "POST only: the extension form on an open ledger item",
+    "workplaces:figures-data": "JSON behind the workplace figures chart (figures-chart.js)",
+    "workplaces:inspection-photo": "thumbnail on an inspection page; the demo uploads no photos",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.
@@ -275,6 +282,19 @@ def test_demo_populates_every_feature(demo):
     assert maintained and sum(v[COUNTERS.index("rated")] for v in maintained.values()) > 0
     rates_rebuild()
     assert rollup() == maintained
+
+
+@pytest.mark.django_db
+def test_demo_has_workplace_reports_inspections_and_ledger(demo):
+    """wp2's part of the demo: zero reports of several days (some missing, some absences), inspections,
+    and ledger items in every state (an overdue one escalated)."""
+    from fangkong.workplaces.models import Inspection, LedgerItem, MissingReportAlert, ReportLink, ZeroReport
+
+    assert ZeroReport.objects.values("date").distinct().count() >= 3
+    assert ZeroReport.objects.filter(absent_sick__gt=0).exists()
+    assert MissingReportAlert.objects.exists() and ReportLink.objects.exists() and Inspection.objects.exists()
+    assert set(LedgerItem.Status.values) <= set(LedgerItem.objects.values_list("status", flat=True))
+    assert LedgerItem.objects.filter(escalated_at__isnull=False).exists()
 
 
 @pytest.mark.django_db

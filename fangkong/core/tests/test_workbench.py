@@ -22,6 +22,7 @@ LANDS = {
     "grid_zgs1": "/support/runner/",  # the demo's runner (a member of the medicine team)
     "cadre_zgs": "/workforce/me/",  # the demo cadre is a registered worker: their own duty page (issue 20)
     "hotline": "/hotline/new/",  # the 12345 operator answers the phone
+    "workplace_fzwm": "/workplaces/reports/mine/",  # their workplace's daily zero report
 }
 
 
