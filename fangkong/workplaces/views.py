@@ -70,8 +70,8 @@ def my_workplace(request):
     """A workplace contact's own workplace (the list when they are the contact of several)."""
     mine = list(selectors.contact_workplaces(user=request.user)[:2])
     if len(mine) == 1:
-        return redirect(mine[0])
-    return redirect("workplaces:workplace-list")
+        return WorkplaceDetailView.as_view()(request, pk=mine[0].pk)
+    return WorkplaceListView.as_view()(request)
 
 
 def _workplace_data(d: dict) -> dict:
@@ -295,8 +295,8 @@ def staff_import_template(request):
 @permission_required("workplaces.add_staffmember", raise_exception=True)
 def staff_import_errors(request):
     data = request.session.get(ERROR_REPORT_KEY)
-    if not data:
-        raise Http404
+    if not data:  # no failed import in this session: the import page
+        return redirect("workplaces:staff-import")
     return xlsx_response(base64.b64decode(data), "staff-import-errors.xlsx")
 
 
