@@ -136,17 +136,24 @@ def test_policy_change_previews_then_rechecks_every_workplace(wp, dorm, make_use
         actor=wp.street, dormitory=dorm.above, number="101", floor_area=20, beds=8, occupants=5
     )  # 4 m² per person: fine at 4, breaks at 5
     assert not _open(room=crowded).exists()
+    packed = services.room_create(
+        actor=wp.street, dormitory=dorm.above, number="102", floor_area=20, beds=6, occupants=6
+    )  # 3.33 m²: breaks 4 and 5 alike
+    before = _open(room=packed, rule=R.DORM_MIN_AREA).get()
+    assert before.limit == 4
     preview = policy_services.policy_change_preview(actor=admin, key=R.DORM_MIN_AREA, value="5")
     ((gov, p),) = [(g, p) for g, p in preview.governed if g.name == "workplaces"]
-    assert p.new == 1 and p.resolved == 0 and p.governed == 1
-    assert p.changes[0]["room_id"] == crowded.pk and p.changes[0]["kind"] == "new"
+    assert p.new == 1 and p.resolved == 0 and p.restamped == 1 and p.governed == 2
+    assert {(c["room_id"], c["kind"]) for c in p.changes} == {(crowded.pk, "new"), (packed.pk, "restamped")}
     assert not _open(room=crowded).exists()  # a preview writes nothing
     result = policy_services.policy_change(
         actor=admin, key=R.DORM_MIN_AREA, value="5", effective_from=timezone.now(), source="测试：人均5平方米"
     )
     v = _open(room=crowded).get()
     assert v.policy == result.policy and v.limit == 5 and v.policy.source == "测试：人均5平方米"
-    assert result.moved == 1
+    assert result.moved == 2
+    after = _open(room=packed, rule=R.DORM_MIN_AREA).get()  # the same violation, judged by the new version
+    assert after.pk == before.pk and after.limit == 5 and after.policy == result.policy
     assert ChangeLog.objects.filter(
         object_id=str(result.policy.pk), message__startswith="re-checked"
     ).exists()
