@@ -216,6 +216,12 @@ ID_ROUTES = {
     "hotline:proactive-detail": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
     "hotline:proactive-update": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
     "hotline:integration-revoke": lambda o, k: {"pk": _obj(o, "hotline.Integration", k).pk},
+        f"workplaces:{name}": (lambda o, k: {"pk": _obj(o, "workplaces.Workplace", k).pk})
+        for name in ("workplace-detail", "workplace-edit", "plan-generate", "plan-upload")
+    },
+    "workplaces:plan-file": lambda o, k: {"pk": _obj(o, "workplaces.Plan", k).pk},
+    "workplaces:plan-action": lambda o, k: {"pk": _obj(o, "workplaces.Plan", k).pk, "action": "submit"},
+    "workplaces:room-edit": lambda o, k: {"pk": _obj(o, "workplaces.Room", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas
