@@ -207,6 +207,7 @@ ID_ROUTES = {
     "workforce:roster-shift": lambda o, k: {"pk": _obj(o, "gates.PostShift", k).pk},
     "workforce:post-code": lambda o, k: {"post_pk": _obj(o, "gates.Post", k).pk},
     "workforce:post-code-change": lambda o, k: {"post_pk": _obj(o, "gates.Post", k).pk},
+    **{
         f"hotline:{name}": (lambda o, k: {"pk": _obj(o, "hotline.WorkOrder", k).pk})
         for name in ("order-detail",)
     },
@@ -216,6 +217,7 @@ ID_ROUTES = {
     "hotline:proactive-detail": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
     "hotline:proactive-update": lambda o, k: {"pk": _obj(o, "hotline.ProactiveTask", k).pk},
     "hotline:integration-revoke": lambda o, k: {"pk": _obj(o, "hotline.Integration", k).pk},
+    **{
         f"workplaces:{name}": (lambda o, k: {"pk": _obj(o, "workplaces.Workplace", k).pk})
         for name in ("workplace-detail", "workplace-edit", "plan-generate", "plan-upload")
     },
