@@ -191,7 +191,7 @@ def _measure(scale: str, orders: int):
         note="the same dashboard with its cache cleared before every request (first view after a new briefing)",
     )
     page = common.timings(lambda: client.get(f"/briefing/{b.pk}/"), n=10)
-    yield common.result("briefing.page", "p95_ms", common.summary_ms(page)["p95"], "ms", requests=10)
+    yield common.result("briefing.page", "p95_ms", common.summary_ms(page)["p95"], "ms", requests=len(page))
     pdf = common.timings(lambda: client.get(f"/briefing/{b.pk}/briefing.pdf"), n=5, warmup=1)
     yield common.result(
         "briefing.pdf",
@@ -200,5 +200,5 @@ def _measure(scale: str, orders: int):
         "s",
         target="< 5",
         max_seconds=round(max(pdf), 2),
-        note="GET /briefing/<id>/briefing.pdf (reportlab, embedded CJK font), median of 5",
+        note=f"GET /briefing/<id>/briefing.pdf (reportlab, embedded CJK font), median of {len(pdf)}",
     )

@@ -201,8 +201,20 @@ def percentile(values: list[float], p: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
+# The smoke run (SCALE=tiny, set by run.py): every group still runs end to end and checks its results, but
+# a timing loop needs only a few calls to prove it works; its figures are not meaningful at tiny anyway.
+SMOKE_REPEATS: int | None = None
+
+
+def _repeats(n: int, warmup: int) -> tuple[int, int]:
+    if SMOKE_REPEATS is None:
+        return n, warmup
+    return min(n, SMOKE_REPEATS), min(warmup, 1)
+
+
 def timings(fn: Callable[[], object], *, n: int, warmup: int = 2) -> list[float]:
-    """Wall-clock seconds of `n` calls after `warmup` unmeasured ones."""
+    """Wall-clock seconds of `n` calls after `warmup` unmeasured ones (at most SMOKE_REPEATS at tiny)."""
+    n, warmup = _repeats(n, warmup)
     for _ in range(warmup):
         fn()
     out = []
@@ -215,6 +227,7 @@ def timings(fn: Callable[[], object], *, n: int, warmup: int = 2) -> list[float]
 
 def interleaved(fns: dict[str, Callable[[], object]], *, n: int, warmup: int = 2) -> dict[str, list[float]]:
     """Time several variants alternately (A B A B …) so that load from other processes hits each alike."""
+    n, warmup = _repeats(n, warmup)
     for _ in range(warmup):
         for fn in fns.values():
             fn()

@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = common.migrate()
     common.say(f"migrated in {seconds:.1f}s")
 
+    common.SMOKE_REPEATS = 3 if args.scale == "tiny" else None
     writer = common.Writer(args.scale)
     failed = []
     t0 = time.perf_counter()
