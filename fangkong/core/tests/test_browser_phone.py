@@ -65,6 +65,7 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
     from fangkong.screening.models import Site
     from fangkong.support.models import Closure
     from fangkong.support.selectors import household_token
+    from fangkong.workforce.models import PostCode
 
     call_command("seed_demo", scale="tiny", seed=1, stdout=io.StringIO())
     demo_accounts_create()
@@ -81,6 +82,12 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
         ("grid_zgs1", "/support/runner/", "runner"),
         (None, f"/support/h/{household_token(closure, household)}/", "household link"),
         (None, report_path(order), "health report"),
+        (
+            "cadre_zgs",
+            f"/workforce/c/{PostCode.objects.filter(active=True).order_by('pk').first().token}/",
+            "check-in",
+        ),
+        ("worker_zgs", "/workforce/rosters/", "roster"),
     ]
     problems = []
     for username, path, name in pages:
