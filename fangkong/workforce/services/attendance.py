@@ -181,7 +181,13 @@ def attendance_check_out(*, actor, token: str, at: datetime.datetime | None = No
     before = snapshot(att)
     att.checked_out_at = max(at, att.checked_in_at)
     att.save(update_fields=["checked_out_at", "updated_at"])
-    record(att, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("checked out of the post"))
+    record(
+        att,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("checked out of the post"),
+    )
     return att
 
 
