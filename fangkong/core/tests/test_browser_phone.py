@@ -72,6 +72,7 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
     from fangkong.support.models import Closure
     from fangkong.support.selectors import household_token
     from fangkong.workplaces.models import ReportLink, Workplace
+    from fangkong.workforce.models import PostCode
 
     call_command("seed_demo", scale="tiny", seed=1, stdout=io.StringIO())
     demo_accounts_create()
@@ -97,6 +98,12 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
         ("workplace_fzwm", "/workplaces/reports/mine/", "zero report"),
         (None, f"/workplaces/z/{ReportLink.objects.order_by('pk').first().token}/", "zero report link"),
         ("street_lgq", f"/workplaces/inspections/new/{inspected.pk}/", "inspection"),
+        (
+            "cadre_zgs",
+            f"/workforce/c/{PostCode.objects.filter(active=True).order_by('pk').first().token}/",
+            "check-in",
+        ),
+        ("worker_zgs", "/workforce/rosters/", "roster"),
     ]
     problems = []
     for username, path, name in pages:
