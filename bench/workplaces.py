@@ -14,6 +14,7 @@ Rooms, dormitories, workplaces and their places are inserted straight into the t
 
 from __future__ import annotations
 
+import os
 import time
 
 from bench import common
@@ -32,13 +33,15 @@ def run(scale: str):
     common.ensure_district(scale)
     from fangkong.workplaces.models import Workplace
 
-    n = WORKPLACES[scale]
-    if Workplace.objects.filter(head_street_name=TAG).exists():
-        common.say("workplaces: reusing the workplaces of an earlier run")
+    # BENCH_WORKPLACES overrides the count (e.g. the full 20,000 on a district seeded at a smaller scale).
+    n = int(os.environ.get("BENCH_WORKPLACES") or WORKPLACES[scale])
+    have = Workplace.objects.filter(head_street_name=TAG).count()
+    if have >= n:
+        common.say(f"workplaces: reusing the {have} workplaces of an earlier run")
     else:
-        common.say(f"workplaces: inserting {n} workplaces with {n * ROOMS_PER} rooms")
+        common.say(f"workplaces: inserting {n - have} workplaces with {(n - have) * ROOMS_PER} rooms")
         t0 = time.perf_counter()
-        insert(n)
+        insert(n - have)
         common.say(f"  inserted in {time.perf_counter() - t0:.1f}s")
         from fangkong.workplaces import services
 
@@ -69,9 +72,10 @@ def insert(n: int) -> None:
                           FROM generate_series(1, %s) i)
                 INSERT INTO {pl} (created_at, updated_at, area_id, area_path, kind, name, address, contact_name,
                                   contact_phone, active)
-                SELECT now(), now(), g.area_id, ar.path, 'workplace', 'BENCH工作场所' || g.i, '', '', '', true
+                SELECT now(), now(), g.area_id, ar.path, 'workplace', 'BENCH工作场所' || %s || '-' || g.i, '', '',
+                       '', true
                 FROM g JOIN {Area._meta.db_table} ar ON ar.id = g.area_id""",
-            [areas, n],
+            [areas, n, str(int(time.time()))],
         )
         cur.execute(
             f"""INSERT INTO {wp} (created_at, updated_at, area_id, area_path, place_id, name, type, staff_count,
@@ -89,7 +93,8 @@ def insert(n: int) -> None:
         cur.execute(
             f"""INSERT INTO {dm} (created_at, updated_at, area_id, area_path, workplace_id, name, address, underground)
                 SELECT now(), now(), w.area_id, w.area_path, w.id, '宿舍', '', (w.id %% 5 = 0)
-                FROM {wp} w WHERE w.head_street_name = %s""",
+                FROM {wp} w WHERE w.head_street_name = %s
+                  AND NOT EXISTS (SELECT 1 FROM {dm} x WHERE x.workplace_id = w.id)""",
             [TAG],
         )
         cur.execute(
@@ -100,7 +105,8 @@ def insert(n: int) -> None:
                        floor(random() * (b.beds + 1))::int
                 FROM {dm} d JOIN {wp} w ON w.id = d.workplace_id AND w.head_street_name = %s
                 CROSS JOIN generate_series(1, %s) k
-                CROSS JOIN LATERAL (SELECT 1 + floor(random() * 10)::int AS beds, k AS kk) b""",
+                CROSS JOIN LATERAL (SELECT 1 + floor(random() * 10)::int AS beds, k AS kk) b
+                WHERE NOT EXISTS (SELECT 1 FROM {rm} x WHERE x.dormitory_id = d.id)""",
             [TAG, ROOMS_PER],
         )
         cur.execute(f"ANALYZE {rm}; ANALYZE {dm}; ANALYZE {wp}")

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core.excel import xlsx_response
@@ -34,11 +34,11 @@ class WorkplaceListView(ScopedListView):
     table_class = WorkplaceTable
     export_name = "workplaces"
     actions = [
-        (_lazy("Register a workplace"), "workplaces:workplace-add", "workplaces.add_workplace"),
-        (_lazy("Staff"), "workplaces:staff-list", "workplaces.view_staffmember"),
-        (_lazy("Dormitory rooms"), "workplaces:room-list", "workplaces.view_room"),
-        (_lazy("Prevention plans"), "workplaces:plan-list", "workplaces.view_plan"),
-        (_lazy("Rule violations"), "workplaces:violation-list", "workplaces.view_violation"),
+        (gettext_lazy("Register a workplace"), "workplaces:workplace-add", "workplaces.add_workplace"),
+        (gettext_lazy("Staff"), "workplaces:staff-list", "workplaces.view_staffmember"),
+        (gettext_lazy("Dormitory rooms"), "workplaces:room-list", "workplaces.view_room"),
+        (gettext_lazy("Prevention plans"), "workplaces:plan-list", "workplaces.view_plan"),
+        (gettext_lazy("Rule violations"), "workplaces:violation-list", "workplaces.view_violation"),
     ]
 
     def base_queryset(self):
@@ -70,8 +70,8 @@ def my_workplace(request):
     """A workplace contact's own workplace (the list when they are the contact of several)."""
     mine = list(selectors.contact_workplaces(user=request.user)[:2])
     if len(mine) == 1:
-        return redirect(mine[0])
-    return redirect("workplaces:workplace-list")
+        return WorkplaceDetailView.as_view()(request, pk=mine[0].pk)
+    return WorkplaceListView.as_view()(request)
 
 
 def _workplace_data(d: dict) -> dict:
@@ -218,8 +218,8 @@ class StaffListView(ScopedListView):
     table_class = StaffTable
     export_name = "workplace-staff"
     actions = [
-        (_lazy("Add a staff member"), "workplaces:staff-add", "workplaces.add_staffmember"),
-        (_lazy("Import a staff list"), "workplaces:staff-import", "workplaces.add_staffmember"),
+        (gettext_lazy("Add a staff member"), "workplaces:staff-add", "workplaces.add_staffmember"),
+        (gettext_lazy("Import a staff list"), "workplaces:staff-import", "workplaces.add_staffmember"),
     ]
 
     def base_queryset(self):
@@ -295,8 +295,8 @@ def staff_import_template(request):
 @permission_required("workplaces.add_staffmember", raise_exception=True)
 def staff_import_errors(request):
     data = request.session.get(ERROR_REPORT_KEY)
-    if not data:
-        raise Http404
+    if not data:  # no failed import in this session: the import page
+        return redirect("workplaces:staff-import")
     return xlsx_response(base64.b64decode(data), "staff-import-errors.xlsx")
 
 
@@ -309,8 +309,8 @@ class RoomListView(ScopedListView):
     table_class = RoomTable
     export_name = "workplace-rooms"
     actions = [
-        (_lazy("Add a dormitory"), "workplaces:dormitory-add", "workplaces.add_dormitory"),
-        (_lazy("Add a room"), "workplaces:room-add", "workplaces.add_room"),
+        (gettext_lazy("Add a dormitory"), "workplaces:dormitory-add", "workplaces.add_dormitory"),
+        (gettext_lazy("Add a room"), "workplaces:room-add", "workplaces.add_room"),
     ]
 
     def base_queryset(self):

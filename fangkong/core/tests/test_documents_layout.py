@@ -220,6 +220,28 @@ def _briefing(tree):
     return briefing_pdf(data)
 
 
+def _workplace_plan(tree):
+    from fangkong.workplaces import services
+    from fangkong.workplaces.documents import plan_pdf
+
+    w = services.workplace_create(
+        actor=None,
+        area=tree.a.building,
+        name=LONG_PLACE,
+        type="office_building",
+        address=LONG_ADDRESS,
+        head_street_name=LONG_NAME,
+        head_property_name=LONG_NAME,
+        safety_contact_name=LONG_NAME,
+        staff_count=BIG,
+        floor_area=BIG,
+    )
+    services.dormitory_create(
+        actor=None, workplace=w, name=LONG_NOTE[:60], address=LONG_ADDRESS, underground=True
+    )
+    return plan_pdf(w)
+
+
 # document, its own margin (points): what the document promises to stay inside of
 DOCUMENTS = {
     "tracing letters": (_tracing, 72),
@@ -230,6 +252,7 @@ DOCUMENTS = {
     "screening notice": (_notice, 10 * mm),
     "support picking list": (_picking, 50),
     "briefing": (_briefing, 20 * mm),
+    "workplaces plan": (_workplace_plan, 72),
 }
 
 
@@ -240,7 +263,13 @@ def test_every_character_lies_inside_the_margins(name, long_tree, monkeypatch):
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         assert sum(len(p.chars) for p in doc.pages) > 50  # there is text to check
     assert _outside(pdf, margin) == []
-    if name in ("tracing letters", "gates responsibility letter", "screening notice", "support picking list"):
+    if name in (
+        "tracing letters",
+        "gates responsibility letter",
+        "screening notice",
+        "support picking list",
+        "workplaces plan",
+    ):
         assert _flat(LONG_ADDRESS) in _flat(_text(pdf))  # wrapped, not cut
 
 

@@ -185,6 +185,13 @@ ID_ROUTES = {
         for name in ("request-detail", "request-assign", "request-step", "request-cancel", "runner-act")
     },
     "support:knock-record": lambda o, k: {"pk": _obj(o, "support.DoorKnock", k).pk},
+    **{
+        f"workplaces:{name}": (lambda o, k: {"pk": _obj(o, "workplaces.Workplace", k).pk})
+        for name in ("workplace-detail", "workplace-edit", "plan-generate", "plan-upload")
+    },
+    "workplaces:plan-file": lambda o, k: {"pk": _obj(o, "workplaces.Plan", k).pk},
+    "workplaces:plan-action": lambda o, k: {"pk": _obj(o, "workplaces.Plan", k).pk, "action": "submit"},
+    "workplaces:room-edit": lambda o, k: {"pk": _obj(o, "workplaces.Room", k).pk},
 }
 
 # url name (or prefix ending in ':') -> why it is not scoped by the viewer's areas

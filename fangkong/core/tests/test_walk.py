@@ -73,6 +73,7 @@ NOT_LINKED = {
     "support:request-step": "form on an open request",
     "support:request-cancel": "form on an open request",
     "support:knock-record": "form per household of the door-knock list",
+    "workplaces:plan-action": "buttons on a plan version at its stage (submit, approve, reject)",
     # workplaces (wp2)
     "workplaces:report-public": "opened from the zero-report link or its QR code handed to the workplace",
     "workplaces:reportlink-qr": "the QR image on a report link's page",
@@ -185,6 +186,20 @@ def test_demo_populates_every_feature(demo):
     assert set(Contact.State.values) <= set(Contact.objects.values_list("state", flat=True))
     assert {"household", "copresence", "named"} <= set(Contact.objects.values_list("kind", flat=True))
     assert Contact.objects.filter(state="confirmed", order__isnull=False).exists()
+    # Workplaces: every type, heads, tenants, both lists, staff matched to the registry, dormitories with
+    # rooms in violation (naming their policy version), an approved and a pending plan, the demo contact.
+    from fangkong.workplaces.models import Plan as WorkplacePlan
+    from fangkong.workplaces.models import StaffMember, Violation, Workplace, WorkplaceType
+
+    assert set(WorkplaceType.values) <= set(Workplace.objects.values_list("type", flat=True))
+    assert Workplace.objects.exclude(head_street_name="").exclude(head_property_name="").exists()
+    assert {"positive", "negative"} <= set(Workplace.objects.values_list("list_status", flat=True))
+    assert StaffMember.objects.filter(person__isnull=False).exists()
+    assert Violation.objects.filter(
+        resolved_at__isnull=True, room__isnull=False, policy__isnull=False
+    ).exists()
+    assert {"approved", "submitted"} <= set(WorkplacePlan.objects.values_list("status", flat=True))
+    assert Workplace.objects.filter(safety_contact_user__username="workplace_fzwm").exists()
     assert Contact.objects.exclude(area_path__startswith=F("case_area_path")).exists()  # another community
     from fangkong.screening import models as sm
 

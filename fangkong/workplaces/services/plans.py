@@ -59,7 +59,7 @@ def plan_generate(*, actor, workplace, note: str = "") -> Plan:
         workplace=workplace,
         source=PlanSource.TEMPLATE,
         content=content,
-        filename=f"plan-{workplace.pk}-v{(workplace.plans.count() + 1)}.pdf",
+        filename=f"防控方案-{workplace.pk}-v{(workplace.plans.count() + 1)}.pdf",
         content_type="application/pdf",
         note=note,
     )
