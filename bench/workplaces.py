@@ -105,8 +105,8 @@ def insert(n: int) -> None:
                        floor(random() * (b.beds + 1))::int
                 FROM {dm} d JOIN {wp} w ON w.id = d.workplace_id AND w.head_street_name = %s
                 CROSS JOIN generate_series(1, %s) k
-                WHERE NOT EXISTS (SELECT 1 FROM {rm} x WHERE x.dormitory_id = d.id)
-                CROSS JOIN LATERAL (SELECT 1 + floor(random() * 10)::int AS beds, k AS kk) b""",
+                CROSS JOIN LATERAL (SELECT 1 + floor(random() * 10)::int AS beds, k AS kk) b
+                WHERE NOT EXISTS (SELECT 1 FROM {rm} x WHERE x.dormitory_id = d.id)""",
             [TAG, ROOMS_PER],
         )
         cur.execute(f"ANALYZE {rm}; ANALYZE {dm}; ANALYZE {wp}")

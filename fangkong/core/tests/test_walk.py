@@ -95,6 +95,7 @@ NOT_LINKED = {
     "hotline:open311-requests": "Open311 endpoint for integrations (JSON), not a page",
     "hotline:open311-request": "Open311 endpoint for integrations (JSON), not a page",
     "hotline:open311-other": "Open311: the 404 of any other path under the endpoint",
+    "workplaces:plan-action": "buttons on a plan version at its stage (submit, approve, reject)",
     # workplaces (wp2)
     "workplaces:report-public": "opened from the zero-report link or its QR code handed to the workplace",
     "workplaces:reportlink-qr": "the QR image on a report link's page",
@@ -102,7 +103,6 @@ NOT_LINKED = {
     "workplaces:ledger-extend": "POST only: the extension form on an open ledger item",
     "workplaces:figures-data": "JSON behind the workplace figures chart (figures-chart.js)",
     "workplaces:inspection-photo": "thumbnail on an inspection page; the demo uploads no photos",
-    "workplaces:plan-action": "buttons on a plan version at its stage (submit, approve, reject)",
 }
 # Known gaps, each with who owns it; empty now. An entry is temporary and names its issue.
 # Key: "<url name> <kind>", kind one of raw, English, empty, refused, 5xx, broken, debug, unreached.

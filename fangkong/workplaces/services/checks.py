@@ -130,23 +130,22 @@ def rules_check(
     open_ = _open(rooms)
     res, new, gone, restamp = _diff(found, open_, sample)
     res.checked = (Room.objects.all() if rooms is None else rooms).count() if sample else 0
-    Violation.objects.bulk_create(
+    _insert(
         [
-            Violation(
-                area_id=found[k][1],
-                area_path=found[k][2],
-                workplace_id=found[k][0],
-                room_id=k[0],
-                rule=k[1],
-                policy_id=found[k][5],
-                value=found[k][3],
-                limit=found[k][4],
-                detail=_detail(k[1], found[k][3], found[k][4]),
-                found_at=now,
+            (
+                found[k][1],
+                found[k][2],
+                found[k][0],
+                k[0],
+                k[1],
+                found[k][5],
+                found[k][3],
+                found[k][4],
+                _detail(k[1], found[k][3], found[k][4]),
             )
             for k in new
         ],
-        batch_size=2000,
+        now,
     )
     gone_ids = [open_[k][0] for k in gone]
     for i in range(0, len(gone_ids), CHUNK):
@@ -162,6 +161,47 @@ def rules_check(
             now,
         )
     return res
+
+
+def _insert(rows: list[tuple], now) -> None:
+    """New violations: (area id, area path, workplace id, room id, rule, policy id, value, limit, detail)
+    rows in one INSERT ... SELECT FROM unnest(...) on PostgreSQL, bulk_create elsewhere."""
+    from django.db import connection
+
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        t = Violation._meta.db_table
+        cols = [list(c) for c in zip(*rows, strict=True)]
+        with connection.cursor() as cur:
+            cur.execute(
+                f"""INSERT INTO {t} (created_at, updated_at, area_id, area_path, workplace_id, room_id, rule,
+                                     policy_id, value, "limit", detail, found_at, resolved_reason)
+                    SELECT %s, %s, x.a, x.p, x.w, x.r, x.rule, x.pid, x.val, x.lim, x.det, %s, ''
+                    FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[],
+                                %s::numeric[], %s::numeric[], %s::text[])
+                         AS x(a, p, w, r, rule, pid, val, lim, det)""",
+                [now, now, now, *cols],
+            )
+        return
+    Violation.objects.bulk_create(
+        [
+            Violation(
+                area_id=a,
+                area_path=p,
+                workplace_id=w,
+                room_id=r,
+                rule=rule,
+                policy_id=pid,
+                value=val,
+                limit=lim,
+                detail=det,
+                found_at=now,
+            )
+            for a, p, w, r, rule, pid, val, lim, det in rows
+        ],
+        batch_size=2000,
+    )
 
 
 def _restamp(rows: list[tuple], now) -> None:
