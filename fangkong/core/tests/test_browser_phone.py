@@ -71,8 +71,8 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
     from fangkong.screening.models import Site
     from fangkong.support.models import Closure
     from fangkong.support.selectors import household_token
-    from fangkong.workplaces.models import ReportLink, Workplace
     from fangkong.workforce.models import PostCode
+    from fangkong.workplaces.models import ReportLink, Workplace
 
     call_command("seed_demo", scale="tiny", seed=1, stdout=io.StringIO())
     demo_accounts_create()
