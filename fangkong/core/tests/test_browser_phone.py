@@ -56,6 +56,12 @@ def _measure(page, name):
     return problems
 
 
+def _open_link():
+    from fangkong.workforce.models import RegistrationLink
+
+    return RegistrationLink.objects.filter(revoked_at__isnull=True, kind="volunteer").order_by("pk").first()
+
+
 def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page, live_server):
     from fangkong.accounts.demo import DEMO_PASSWORD, demo_accounts_create
     from fangkong.accounts.models import User
@@ -88,6 +94,7 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
             "check-in",
         ),
         ("worker_zgs", "/workforce/rosters/", "roster"),
+        (None, f"/workforce/join/{_open_link().token}/", "volunteer registration"),
     ]
     problems = []
     for username, path, name in pages:
