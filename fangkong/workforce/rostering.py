@@ -224,6 +224,20 @@ class _Grid:
                     if (p.key, t % self.per_day) in self.span:
                         ok.append((p.key, t))
             self.cands[w.key] = ok
+        # Shifts a worker already holds inside the week (kept, or elsewhere) count toward the week's hours and
+        # the days in a row: shifts used and days worked, per worker.
+        w_start = self.t_start[0] if self.t_start else None
+        w_end = w_start + timedelta(days=days) if w_start else None
+        self.busy_shifts: dict[int, int] = {}
+        self.busy_days: dict[int, set[int]] = {}
+        for w in self.workers:
+            hours, ds = 0.0, set()
+            for bs, be in w.busy:
+                if w_start is not None and bs < w_end and be > w_start:
+                    hours += (min(be, w_end) - max(bs, w_start)).total_seconds() / 3600
+                    ds.add((max(bs, w_start).astimezone(tz).date() - week_start).days)
+            self.busy_shifts[w.key] = int(-(-hours // self.s))
+            self.busy_days[w.key] = {d for d in ds if 0 <= d < days}
         self.kept: dict[tuple[int, int], int] = {}
         self.kept = self._kept_cover(kept)
 
@@ -317,11 +331,12 @@ class _State:
         self.taken = [False] * g.nt
         self.count = 0
         self.nights = 0
-        self.day_worked = [False] * len(g.days)
+        self.used = g.busy_shifts.get(w.key, 0)  # shifts already held this week (toward the week's hours)
+        self.day_worked = [i in g.busy_days.get(w.key, ()) for i in range(len(g.days))]
 
     def can_take(self, t: int) -> bool:
         g = self.g
-        if self.taken[t] or self.count >= g.max_week_shifts:
+        if self.taken[t] or self.count + self.used >= g.max_week_shifts:
             return False
         for d in range(1, g.k_rest + 1):
             if (t - d >= 0 and self.taken[t - d]) or (t + d < g.nt and self.taken[t + d]):
@@ -356,7 +371,9 @@ class _State:
         self.count -= 1
         self.nights -= g.night[t]
         d = t // g.per_day
-        self.day_worked[d] = any(self.taken[d * g.per_day : (d + 1) * g.per_day])
+        self.day_worked[d] = any(self.taken[d * g.per_day : (d + 1) * g.per_day]) or d in g.busy_days.get(
+            self.w.key, ()
+        )
 
 
 def _rebalance(g: _Grid, chosen: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -630,15 +647,19 @@ def solve_roster(
                 if len(idx) > g.max_day_shifts:
                     row(-inf, float(g.max_day_shifts), idx, [1.0] * len(idx))
         all_idx = [c for cs in cols_t for c in cs]
-        if len(all_idx) > g.max_week_shifts:
-            row(-inf, float(g.max_week_shifts), all_idx, [1.0] * len(all_idx))
+        week_cap = max(g.max_week_shifts - g.busy_shifts.get(wk, 0), 0)
+        if len(all_idx) > week_cap:
+            row(-inf, float(week_cap), all_idx, [1.0] * len(all_idx))
         if (wk, 0) in z:
             for di in range(len(g.days)):
                 idx = [c for t in range(di * g.per_day, (di + 1) * g.per_day) for c in cols_t[t]]
                 # Σ x_day ≤ (most shifts a day can hold under the rest rule) · z
                 row(-inf, 0.0, idx + [z[(wk, di)]], [1.0] * len(idx) + [-float(per_day_max)])
             span = c_limit + 1
-            padded = [None] * w.prior_streak + [z[(wk, di)] for di in range(len(g.days))]
+            busy_d = g.busy_days.get(wk, set())
+            padded = [None] * w.prior_streak + [
+                None if di in busy_d else z[(wk, di)] for di in range(len(g.days))
+            ]
             for a in range(0, len(padded) - span + 1):
                 window = padded[a : a + span]
                 fixed = sum(1 for v in window if v is None)

@@ -157,6 +157,17 @@ def seed_activity(ctx) -> None:
             start=today - datetime.timedelta(days=1),
         )
 
+    # Today's new needs, not met yet: the district page shows their gap and the workbench the requests.
+    for community in communities[:2]:
+        services.request_create(
+            actor=worker if community == first else None,
+            area=community,
+            count=3,
+            duties=[Duty.SAMPLING_SUPPORT],
+            start=today,
+            note="核酸采样点秩序维护",
+        )
+
     # Self-registration in the first community: a volunteer link with registrations to review.
     link = services.registration_link_create(
         actor=worker, area=first, kind=Worker.Kind.VOLUNTEER, title="疫情防控志愿者招募"

@@ -56,6 +56,12 @@ def _measure(page, name):
     return problems
 
 
+def _open_link():
+    from fangkong.workforce.models import RegistrationLink
+
+    return RegistrationLink.objects.filter(revoked_at__isnull=True, kind="volunteer").order_by("pk").first()
+
+
 def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page, live_server):
     from fangkong.accounts.demo import DEMO_PASSWORD, demo_accounts_create
     from fangkong.accounts.models import User
@@ -65,6 +71,7 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
     from fangkong.screening.models import Site
     from fangkong.support.models import Closure
     from fangkong.support.selectors import household_token
+    from fangkong.workforce.models import PostCode
 
     call_command("seed_demo", scale="tiny", seed=1, stdout=io.StringIO())
     demo_accounts_create()
@@ -84,6 +91,13 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
         ("cadre_zgs", "/workforce/me/", "my duty"),
         ("cadre_zgs", "/workforce/me/health/", "worker's health report"),
         ("worker_zgs", "/workforce/care/issued/add/", "meals and equipment form"),
+        (
+            "cadre_zgs",
+            f"/workforce/c/{PostCode.objects.filter(active=True).order_by('pk').first().token}/",
+            "check-in",
+        ),
+        ("worker_zgs", "/workforce/rosters/", "roster"),
+        (None, f"/workforce/join/{_open_link().token}/", "volunteer registration"),
     ]
     problems = []
     for username, path, name in pages:

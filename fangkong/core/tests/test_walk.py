@@ -234,6 +234,14 @@ def test_demo_populates_every_feature(demo):
     assert set(RequestState.values) <= set(Request.objects.values_list("state", flat=True))
     assert Request.objects.filter(state="new", deadline__lt=timezone.now()).exists()  # an overdue one
     assert set(DoorKnock.Outcome.values) <= set(DoorKnock.objects.values_list("outcome", flat=True))
+    from fangkong.workforce.models import Assignment, DeploymentRequest, RegistrationLink, Worker
+
+    assert set(Worker.Kind.values) <= set(Worker.objects.values_list("kind", flat=True))
+    assert {"active", "pending", "rejected"} <= set(Worker.objects.values_list("status", flat=True))
+    assert Worker.objects.filter(user__username="cadre_zgs").exists()
+    assert Assignment.objects.filter(end__isnull=True, request__isnull=False).exists()
+    assert {"open", "filled"} <= set(DeploymentRequest.objects.values_list("status", flat=True))
+    assert RegistrationLink.objects.filter(revoked_at__isnull=False).exists()
 
 
 @pytest.mark.django_db

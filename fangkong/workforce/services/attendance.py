@@ -147,7 +147,7 @@ def attendance_check_in(
                 late=at > shift.start + datetime.timedelta(minutes=late_after),
                 source=Attendance.Source.QR,
             )
-            record(att, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("checked in"))
+            record(att, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("checked in at the post"))
             if at > shift.start:  # a missed check-in can only have been flagged once the shift began
                 MissedCheckIn.objects.filter(shift=shift, resolved_at__isnull=True).update(
                     resolved_at=at, updated_at=timezone.now()
@@ -181,7 +181,13 @@ def attendance_check_out(*, actor, token: str, at: datetime.datetime | None = No
     before = snapshot(att)
     att.checked_out_at = max(at, att.checked_in_at)
     att.save(update_fields=["checked_out_at", "updated_at"])
-    record(att, ChangeLog.Action.UPDATE, actor=actor, before=before, message=gettext_noop("checked out"))
+    record(
+        att,
+        ChangeLog.Action.UPDATE,
+        actor=actor,
+        before=before,
+        message=gettext_noop("checked out of the post"),
+    )
     return att
 
 

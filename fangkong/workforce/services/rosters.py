@@ -158,7 +158,17 @@ def rosters_generate(
         raise ValidationError({"community": _("Choose a community in your jurisdiction.")})
     tz = timezone.get_current_timezone()
     week_start, week_end = selectors.week_bounds(monday)
+    # Shifts not yet started are replaced; the demand runs from the start of the shift under way (a post
+    # left empty now gets its worker now; a shift someone is already on covers it).
     not_before = max(week_start, now)
+
+    def demand_from(rules) -> datetime.datetime:
+        local = timezone.localtime(now, tz)
+        block = local.replace(
+            hour=local.hour - local.hour % rules.shift_hours, minute=0, second=0, microsecond=0
+        )
+        return max(week_start, block)
+
     rules_of = selectors.roster_rules_many(communities, at=now)
     solve = solve_roster if solver == "highs" else greedy_roster
     kwargs = {"time_limit": time_limit} if solver == "highs" else {}
@@ -176,7 +186,7 @@ def rosters_generate(
                 week_start=monday,
                 tz=tz,
                 rules=rules_of[c.path],
-                not_before=not_before,
+                not_before=demand_from(rules_of[c.path]),
                 kept=kept,
                 **kwargs,
             )

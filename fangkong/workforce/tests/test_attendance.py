@@ -45,7 +45,7 @@ def test_check_in_and_out_on_the_rostered_shift(post_team):
         actor=user, token=code.token, lat="39.850001", lon="116.280002", at=now
     )
     assert att.shift == shift and not att.late and str(att.lat) == "39.850001"
-    assert ChangeLog.objects.filter(message="checked in", object_id=str(att.pk)).exists()
+    assert ChangeLog.objects.filter(message="checked in at the post", object_id=str(att.pk)).exists()
     assert [a.worker for a in selectors.on_duty(place=post.place, at=now)] == [cadre]
     # Twice in a row: refused, nothing new.
     with pytest.raises(services.CheckInRefused) as exc:

@@ -170,3 +170,25 @@ def test_is_night():
     assert is_night(d, d + timedelta(hours=8))
     assert is_night(d + timedelta(hours=5), d + timedelta(hours=6))
     assert not is_night(d + timedelta(hours=6), d + timedelta(hours=24))
+
+
+def test_shifts_already_held_in_the_week_count_toward_hours_and_days_in_a_row():
+    from fangkong.workforce.rostering import RosterShift
+
+    day_post = PostDemand(1, "巡查", 1, frozenset(range(8, 16)))
+    held = tuple(
+        (
+            datetime.combine(MONDAY + timedelta(days=d), datetime.min.time(), tzinfo=SH) + timedelta(hours=8),
+            datetime.combine(MONDAY + timedelta(days=d), datetime.min.time(), tzinfo=SH)
+            + timedelta(hours=16),
+        )
+        for d in range(5)
+    )
+    kept = [RosterShift(1, 7, s, e) for s, e in held]
+    w = WorkerAvailability(7, "老王", WEEK, busy=held)
+    for solve in (solve_roster, greedy_roster):
+        r = solve([day_post], [w], week_start=MONDAY, tz=SH, rules=RULES, kept=kept)
+        # Mon–Fri are covered by the shifts held; 48 h a week leaves him one more shift, and six days in a
+        # row at most: Saturday, not Sunday.
+        assert [s.start.date() for s in r.shifts] == [MONDAY + timedelta(days=5)]
+        assert [s.start.date() for s in r.shortfalls] == [MONDAY + timedelta(days=6)]
