@@ -179,6 +179,17 @@ def my_duty(worker: Worker, *, at: datetime.datetime | None = None) -> dict:
         .order_by("start")
     )
     week = [s for s in shifts if s.start < end]
+    assignment = (
+        worker.assignments.filter(Q(end__isnull=True) | Q(end__gte=day))
+        .select_related("area")
+        .order_by("-start")
+        .first()
+    )
+    check = (
+        negative_test_status(worker=worker, duty=assignment.duty, at=at)
+        if assignment
+        else TestCheck.NOT_REQUIRED
+    )
     return {
         "worker": worker,
         "shifts": shifts,
@@ -189,10 +200,9 @@ def my_duty(worker: Worker, *, at: datetime.datetime | None = None) -> dict:
         "rest": rest_summary(worker, at=at),
         "insurance": insurance_current(worker, day),
         "on_assignment": Worker.objects.filter(on_assignment_q(day), pk=worker.pk).exists(),
-        "assignment": worker.assignments.filter(Q(end__isnull=True) | Q(end__gte=day))
-        .select_related("area")
-        .order_by("-start")
-        .first(),
+        "assignment": assignment,
         "report_today": WorkerHealthReport.objects.filter(worker=worker, date=day).first(),
-        "test_check": negative_test_status(worker=worker, duty=None, at=at),
+        # The negative-test rule of the worker's duty, read from their own results (not required: none).
+        "test_check": check,
+        "test_check_label": TestCheck(check).label,
     }

@@ -161,7 +161,7 @@ def test_scan_page_check_in_gate_page_and_attendance_rate(client, post_team):
     assert r.status_code == 302
     assert Attendance.objects.filter(worker=cadre).count() == 1
     r = client.post(url, {"action": "in"})
-    assert r.status_code == 400 and "already checked in" in r.content.decode()
+    assert r.status_code == 400 and "您已于" in r.content.decode()
     assert Attendance.objects.count() == 1
     # The gate page (a volunteer at this place) shows who is on duty.
     volunteer = post_team[2]
@@ -175,9 +175,9 @@ def test_scan_page_check_in_gate_page_and_attendance_rate(client, post_team):
     services.post_code_revoke(actor=planner, post_id=post.pk)
     client.force_login(user)
     r = client.get(url)
-    assert r.status_code == 410 and "revoked" in r.content.decode()
+    assert r.status_code == 410 and "签到码已作废" in r.content.decode()
     r = client.post(url, {"action": "out"})
-    assert r.status_code == 410 and "revoked" in r.content.decode()
+    assert r.status_code == 410 and "签到码已作废" in r.content.decode()
     assert client.get(reverse("workforce:checkin", args=["x" * 200])).status_code == 404
     new = services.post_code_issue(actor=planner, post_id=post.pk)
     assert client.post(reverse("workforce:checkin", args=[new.token]), {"action": "dance"}).status_code == 400

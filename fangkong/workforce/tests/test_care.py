@@ -478,3 +478,18 @@ def test_lists_are_scoped_and_foreign_ids_are_invalid(client, api, tree, make_us
     )
     assert ok.status_code == 201, ok.content
     assert ok.json()["flagged"] is True
+
+
+def test_my_duty_shows_the_negative_test_check_of_my_duty(client, tree, make_user):
+    from fangkong.people.tests.factories import make_person
+
+    user = make_user("cadre", tree.a.community)
+    person = make_person(tree.a.household)
+    me = mk_worker(tree.a.community, "采样辅助员", user=user, person=person)
+    assign(me, duty="sampling_support")
+    client.force_login(user)
+    page = client.get("/workforce/me/").content.decode()
+    assert 'id="test-check"' in page and 'data-status="missing"' in page
+    negative_for(person)
+    page = client.get("/workforce/me/").content.decode()
+    assert 'data-status="negative"' in page
