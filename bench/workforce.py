@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import http.client
+import os
 import random
 import re
 import threading
@@ -63,44 +64,42 @@ def _cadres(district, n: int) -> list[int]:
     from fangkong.core.identity import mask_id, mask_phone
     from fangkong.workforce.models import Worker
 
-    existing = list(
-        Worker.objects.filter(home_unit="bench-unit", area=district)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-    if len(existing) >= n:
-        return existing[:n]
-    fake = Faker("zh_CN")
-    fake.seed_instance(2020)
-    rows, seen = [], set()
-    while len(rows) < n - len(existing):
-        number = fake.ssn(min_age=25, max_age=58)
-        if number in seen:
-            continue
-        seen.add(number)
-        phone = f"186{len(rows):08d}"
-        rows.append(
-            Worker(
-                area=district,
-                area_path=district.path,
-                name=fake.name(),
-                kind=Worker.Kind.CADRE,
-                level=Worker.Level.DISTRICT,
-                home_unit="bench-unit",
-                id_number_enc=crypto.encrypt(number),
-                id_hash=crypto.blind_index(number, kind="id"),
-                id_masked=mask_id(number),
-                phone_enc=crypto.encrypt(phone),
-                phone_hash=crypto.blind_index(phone, kind="phone"),
-                phone_masked=mask_phone(phone),
-            )
+    def ids():
+        return list(
+            Worker.objects.filter(home_unit="bench-unit", area=district)
+            .order_by("id")
+            .values_list("id", flat=True)
         )
-    Worker.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    return list(
-        Worker.objects.filter(home_unit="bench-unit", area=district)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )[:n]
+
+    have = ids()
+    while len(have) < n:  # a rerun with more workers adds the missing ones (new numbers each round)
+        fake = Faker("zh_CN")
+        fake.seed_instance(2020 + len(have))
+        rows = []
+        for i in range(n - len(have)):
+            number = fake.ssn(min_age=25, max_age=58)
+            phone = f"186{len(have) + i:08d}"
+            rows.append(
+                Worker(
+                    area=district,
+                    area_path=district.path,
+                    name=fake.name(),
+                    kind=Worker.Kind.CADRE,
+                    level=Worker.Level.DISTRICT,
+                    home_unit="bench-unit",
+                    id_number_enc=crypto.encrypt(number),
+                    id_hash=crypto.blind_index(number, kind="id"),
+                    id_masked=mask_id(number),
+                    phone_enc=crypto.encrypt(phone),
+                    phone_hash=crypto.blind_index(phone, kind="phone"),
+                    phone_masked=mask_phone(phone),
+                )
+            )
+        Worker.objects.bulk_create(
+            rows, batch_size=2000, ignore_conflicts=True
+        )  # a repeated number is skipped
+        have = ids()
+    return have[:n]
 
 
 class _Rollback(Exception):
@@ -132,7 +131,8 @@ def deploy(scale: str):
     from fangkong.workforce.models import Assignment, Duty, Worker
 
     admin, district = _district_admin()
-    n = WORKERS[scale]
+    # BENCH_WORKFORCE_WORKERS overrides the count (e.g. the 4,500 on the small district).
+    n = int(os.environ.get("BENCH_WORKFORCE_WORKERS") or WORKERS[scale])
     ids = _cadres(district, n)
     communities = list(
         Area.objects.filter(level=Level.COMMUNITY, path__startswith=district.path).order_by("path")

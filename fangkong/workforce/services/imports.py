@@ -184,8 +184,19 @@ def worker_import(
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
         return result
+    from fangkong.people.models import Person
+
+    # Each worker's record in the resident registry (same document number, same HMAC index).
+    persons = dict(Person.objects.filter(id_hash__in=list(seen)).values_list("id_hash", "pk"))
     workers = [
-        Worker(area=area, area_path=area.path, status=Worker.Status.ACTIVE, **data) for _r, data in checked
+        Worker(
+            area=area,
+            area_path=area.path,
+            status=Worker.Status.ACTIVE,
+            person_id=persons.get(data["id_hash"]),
+            **data,
+        )
+        for _r, data in checked
     ]
     try:
         with transaction.atomic():

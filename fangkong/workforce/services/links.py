@@ -17,7 +17,16 @@ from fangkong.core.identity import IdType
 from fangkong.core.models import ChangeLog
 
 from ..models import RegistrationLink, Worker
-from .workers import DUPLICATE, _actor, _duplicate, _save, check_area, clean_skills, identity_fields
+from .workers import (
+    DUPLICATE,
+    _actor,
+    _duplicate,
+    _save,
+    check_area,
+    clean_skills,
+    identity_fields,
+    registry_person_id,
+)
 
 LINK_DAYS_DEFAULT = 14
 LINK_DAYS_MAX = 90
@@ -115,6 +124,7 @@ def self_register(
         notes=(notes or "").strip()[:2000],
         status=Worker.Status.PENDING,
         registration_link=link,
+        person_id=registry_person_id(ident["id_hash"]),
         **ident,
     )
     _save(worker)

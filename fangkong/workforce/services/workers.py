@@ -94,6 +94,16 @@ def identity_fields(id_type: str, id_number: str, phone: str) -> dict:
     return out
 
 
+def registry_person_id(id_hash: str) -> int | None:
+    """The resident registry's record of the same document number (the same HMAC index): a worker's own
+    test results and status are read through it."""
+    if not id_hash:
+        return None
+    from fangkong.people.models import Person
+
+    return Person.objects.filter(id_hash=id_hash).values_list("pk", flat=True).first()
+
+
 def _duplicate(id_hash: str, exclude_pk: int | None = None) -> bool:
     if not id_hash:
         return False
@@ -154,6 +164,8 @@ def worker_create(
         person=person,
         **ident,
     )
+    if person is None:
+        worker.person_id = registry_person_id(ident.get("id_hash", ""))
     worker.full_clean(exclude=["area", "user", "person", "registration_link", "reviewed_by"])
     _save(worker)
     record(worker, ChangeLog.Action.CREATE, actor=_actor(actor))
@@ -186,6 +198,8 @@ def worker_update(*, actor, worker: Worker, **fields) -> Worker:
         if _duplicate(ident.get("id_hash", ""), exclude_pk=worker.pk):
             raise ValidationError({"id_number": _(DUPLICATE)})
         data.update(ident)
+        if ident.get("id_hash"):
+            data["person_id"] = registry_person_id(ident["id_hash"])
     try:
         with transaction.atomic():
             model_update(

@@ -313,3 +313,36 @@ def test_assignment_outside_scope_answers_like_missing(tree, make_user):
     assert a.end is not None and b.end is None and w.area == tree.b.community
     with pytest.raises(ValidationError):
         services.assign_by_criteria(actor=coord, count=1, communities=[tree.c.community])
+
+
+def test_a_worker_is_linked_to_their_registry_record_by_document_number(tree, make_user):
+    from fangkong.core.identity import mask_id
+
+    coord = make_user("street_coordinator", tree.street1)
+    numbers = [ssn(), ssn(), ssn()]
+    residents = [
+        make_person(
+            tree.a.household,
+            id_number_enc=crypto.encrypt(n),
+            id_hash=crypto.blind_index(n, kind="id"),
+            id_masked=mask_id(n),
+        )
+        for n in numbers
+    ]
+    created = services.worker_create(actor=coord, area=tree.street1, name="甲", id_number=numbers[0])
+    services.worker_import(
+        actor=coord,
+        area=tree.street1,
+        content=csv_bytes([["乙", numbers[1], "13800000009"]]),
+        filename="l.csv",
+    )
+    link = services.registration_link_create(
+        actor=make_user("community_worker", tree.a.community), area=tree.a.community
+    )
+    registered = services.self_register(
+        token=link.token, name="丙", phone="13600000009", id_number=numbers[2]
+    )
+    assert created.person == residents[0] and registered.person == residents[2]
+    assert Worker.objects.get(name="乙").person == residents[1]
+    stranger = services.worker_create(actor=coord, area=tree.street1, name="丁", id_number=ssn())
+    assert stranger.person is None
