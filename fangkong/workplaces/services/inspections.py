@@ -241,7 +241,7 @@ def ledger_escalate_overdue(*, today: datetime.date | None = None) -> int:
                 item=i,
                 kind=LedgerEvent.Kind.ESCALATED,
                 at=now,
-                reason=gettext_noop("overdue"),
+                reason="",  # the event kind (escalated) says it
                 old_deadline=i.deadline,
             )
             for i in items
