@@ -22,7 +22,7 @@ class QuickEntryForm(ScopedForm):
         label=_("community or building"),
         required=False,
         error_messages={"invalid_choice": _("Unknown area.")},
-        help_text=_("Type a name or its pinyin initials (zgs → 镇国寺社区)."),
+        help_text=_("Type a name or its pinyin initials."),
     )
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)

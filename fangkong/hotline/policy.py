@@ -55,6 +55,7 @@ class DeadlineTable:
     def __init__(self, at: datetime.datetime | None = None):
         self.at = at
         self._values: dict[str, dict] = {}
+        self._spans: dict[tuple, tuple] = {}
 
     def _vals(self, key):
         if key not in self._values:
@@ -69,9 +70,13 @@ class DeadlineTable:
         raise PolicyMissing(keys[-1])
 
     def dues(self, *, category, urgency, received_at, path):
-        hours = self.value([response_key(urgency)], path)
-        days = self.value(resolution_keys(category, urgency), path)
-        return received_at + datetime.timedelta(hours=hours), received_at + datetime.timedelta(days=days)
+        key = (category, urgency, path)
+        spans = self._spans.get(key)
+        if spans is None:
+            hours = self.value([response_key(urgency)], path)
+            days = self.value(resolution_keys(category, urgency), path)
+            spans = self._spans[key] = (datetime.timedelta(hours=hours), datetime.timedelta(days=days))
+        return received_at + spans[0], received_at + spans[1]
 
 
 def due_soon_hours(area=None) -> int:

@@ -34,7 +34,8 @@ class OrderTable(tables.Table):
         ]
         attrs = {"class": "table", "id": "orders"}
         row_attrs = {
-            "class": lambda record: f"row-{deadline_state(record)}" if deadline_state(record) else ""
+            "data-flag": lambda record: deadline_state(record),
+            "class": lambda record: deadline_state(record),
         }
 
     def render_number(self, record):

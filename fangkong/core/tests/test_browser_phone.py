@@ -75,12 +75,17 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
     closure = Closure.objects.filter(ended_at__isnull=True).order_by("pk").first()
     household = closure.area.descendants().filter(level=Level.HOUSEHOLD).order_by("path").first()
     order = ObservationOrder.objects.filter(status__in=OPEN_STATUSES).order_by("pk").first()
+    from fangkong.hotline.models import WorkOrder
+
+    rateable = WorkOrder.objects.filter(status="closed", rating="").order_by("pk").first()
     pages = [
         ("gate_zgs", "/gates/check/", "gate"),
         ("doctor_lgq", f"/screening/sites/{site.pk}/lane/", "lane"),
         ("grid_zgs1", "/support/runner/", "runner"),
         (None, f"/support/h/{household_token(closure, household)}/", "household link"),
         (None, report_path(order), "health report"),
+        ("hotline", "/hotline/new/", "hotline quick entry"),
+        (None, f"/hotline/r/{rateable.callback_token}/", "hotline rating link"),
     ]
     problems = []
     for username, path, name in pages:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from fangkong.core.audit import snapshot
+from fangkong.core.audit import msgid, snapshot
 
 from .. import hooks
 from .. import policy as hpolicy
@@ -66,8 +66,8 @@ def _move(order: WorkOrder, new: str, *, actor, event: str, before: dict, at, fi
         order,
         actor=actor,
         before=before,
-        message=gettext_noop("Work order %(event)s: %(old)s → %(new)s"),
-        params={"event": event, "old": old, "new": new},
+        message=gettext_noop("Work order: “%(old)s” → “%(new)s”"),
+        params={"old": msgid(Status(old).label) if old else "", "new": msgid(Status(new).label)},
     )
     hooks.fire(order, event=event, old=old, new=new, at=at)
     return order
@@ -402,7 +402,7 @@ def order_rate(
         actor=actor,
         before=before,
         message=gettext_noop("Rated: %(rating)s"),
-        params={"rating": rating},
+        params={"rating": msgid(Rating(rating).label)},
     )
     hooks.fire(order, event="rated", old=order.status, new=order.status, at=now)
     return order

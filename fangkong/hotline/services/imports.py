@@ -69,6 +69,13 @@ def _streets_by_name(within: Area) -> dict[str, Area]:
     }
 
 
+# Plain strings for the row tuples (an enum member costs a lookup per row when COPY adapts it).
+CITY_DISPATCH, TO_DISPATCH, TRIAGE = (
+    Channel.CITY_DISPATCH.value,
+    Status.TO_DISPATCH.value,
+    Status.TRIAGE.value,
+)
+
 COLUMNS = [
     "area_id",
     "area_path",
@@ -136,9 +143,11 @@ def prepare_rows(
     versions = None
     actor_id = _user(actor).pk if _user(actor) else None
     paths: dict[int, str] = {}
+    matches: dict[tuple, object] = {}
+    parsed: dict[str, object] = {}
     for i, row in enumerate(rows):
         rownum = i + 2
-        cleaned = clean_fields({f: row.get(h, "") for h, f in ix.FIELDS.items()}, now=now)
+        cleaned = clean_fields({f: row.get(h, "") for h, f in ix.FIELDS.items()}, now=now, memo=parsed)
         for name, message in cleaned.errors.items():
             errors.append(RowError(rownum, ix.HEADER_OF.get(name, ""), message))
         f = cleaned.fields
@@ -169,12 +178,15 @@ def prepare_rows(
         if number in existing:
             skipped += 1
             continue
-        m = match_with(cand, f["address"], street_id=street.pk if street else None)
+        key = (f["address"], street.pk if street else None)
+        m = matches.get(key)
+        if m is None:  # a month's orders name the same estates again and again
+            m = matches[key] = match_with(cand, f["address"], street_id=key[1])
         if m.confident:
-            area_id, status = m.area_id, Status.TO_DISPATCH
+            area_id, status = m.area_id, TO_DISPATCH
             street_id = m.street_id or cand.nodes[m.area_id].street_id
         elif m.street_id:
-            area_id, status, street_id = m.street_id, Status.TRIAGE, m.street_id
+            area_id, status, street_id = m.street_id, TRIAGE, m.street_id
             triage += 1
         else:
             errors.append(
@@ -199,7 +211,7 @@ def prepare_rows(
                 now,
                 now,
                 street_id,
-                Channel.CITY_DISPATCH,
+                CITY_DISPATCH,
                 number,
                 f["received_at"],
                 f["caller_name"],

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area, Level
 from fangkong.core import crypto, dates
+from fangkong.core.audit import msgid
 from fangkong.core.identity import mask_phone, normalise_phone
 from fangkong.core.scoping import ALL, path_q, scope_paths
 
@@ -28,6 +29,7 @@ from .common import _user, area_for, audit, street_of
 RECEIVED_MAX_PAST = datetime.timedelta(days=366)
 RECEIVED_MAX_AHEAD = datetime.timedelta(hours=1)
 MAX_TEXT = 4000
+URGENCIES = frozenset(Urgency.values)  # TextChoices.values builds a new list on every call
 
 CATEGORY_WORDS = {
     "疫情防控": Category.EPIDEMIC,
@@ -97,7 +99,7 @@ class Cleaned:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def clean_fields(raw: dict, *, now: datetime.datetime | None = None) -> Cleaned:
+def clean_fields(raw: dict, *, now: datetime.datetime | None = None, memo: dict | None = None) -> Cleaned:
     """One order's fields from the city's words (import row or push payload): the same checks for both.
     Keys: city_number, received_at, caller_name, caller_phone, address, category, text, deadline_class."""
     out = Cleaned()
@@ -109,7 +111,12 @@ def clean_fields(raw: dict, *, now: datetime.datetime | None = None) -> Cleaned:
         out.errors["city_number"] = _("Not an order number.")
     received = raw.get("received_at")
     try:
-        at = dates.parse_datetime(received) if received not in (None, "") else None
+        if memo is not None and isinstance(received, str) and received in memo:
+            at = memo[received]  # an import's rows share their minutes: parsed once
+        else:
+            at = dates.parse_datetime(received) if received not in (None, "") else None
+            if memo is not None and isinstance(received, str):
+                memo[received] = at
         if at is None:
             out.errors["received_at"] = _("The time received is required.")
         elif not dates.within(at, past=RECEIVED_MAX_PAST, ahead=RECEIVED_MAX_AHEAD, now=now):
@@ -131,7 +138,7 @@ def clean_fields(raw: dict, *, now: datetime.datetime | None = None) -> Cleaned:
         out.errors["category"] = _("The category is required.")
     deadline_class = str(raw.get("deadline_class") or "").strip()
     urgency = raw.get("urgency") or urgency_of(deadline_class)
-    if urgency not in Urgency.values:
+    if urgency not in URGENCIES:
         out.errors["deadline_class"] = _("Not a deadline class (一般 or 紧急).")
     out.fields = {
         "city_number": number,
@@ -285,7 +292,7 @@ def order_create(
         actor=actor,
         before=None,
         message=gettext_noop("Work order received (%(channel)s)"),
-        params={"channel": channel},
+        params={"channel": msgid(Channel(channel).label)},
     )
     if status == Status.TRIAGE:
         HandlingEntry.objects.create(
