@@ -59,7 +59,6 @@ def compute(as_of, communities) -> dict[int, dict[str, float]]:
 
 
 def section() -> Section:
-    behind = "hotline:rates-orders"
     day = {"first": "{date}", "last": "{date}"}
     return Section(
         key="hotline",
@@ -71,8 +70,8 @@ def section() -> Section:
                 "received",
                 gettext_noop("Hotline orders received"),
                 unit=gettext_noop("orders"),
-                link=behind,
-                link_query={**day, "counter": "received"},
+                link="hotline:rates",
+                link_query=day,
             ),
             Figure("received_30", gettext_noop("Orders received in 30 days"), shown=False),
             Figure("response_credit", gettext_noop("Responses in time (weighted)"), shown=False),

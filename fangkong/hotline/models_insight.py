@@ -16,6 +16,8 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import ScopedModel
 
+from .models import Category  # models.py imports this module at its end, after Category
+
 COUNTERS = (
     "received",
     "responded_on_time",
@@ -107,7 +109,7 @@ class ProactiveTask(ScopedModel):
         IN_HAND = "in_hand", pgettext_lazy("proactive task", "in hand")
         DONE = "done", pgettext_lazy("proactive task", "done")
 
-    category = models.CharField(_("category"), max_length=64)
+    category = models.CharField(_("category"), max_length=64, choices=Category.choices)
     keyword = models.CharField(_("keyword"), max_length=64)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     note = models.TextField(_("note"), blank=True)

@@ -39,7 +39,7 @@ def error_response(code: int, description: str) -> JsonResponse:
 
 def new_key() -> tuple[str, str, str]:
     """(the key shown once, its prefix to find it, its hash stored)."""
-    prefix = secrets.token_hex(4)
+    prefix = f"{secrets.randbelow(10**8):08d}"  # digits: an order number "<prefix>:<client key>" reads as one
     key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(24)}"
     return key, prefix, key_hash(key)
 

@@ -223,6 +223,6 @@ def _seed_insight(ctx) -> None:
                 "first_name": "市民",
             }
         )
-        services.open311_request_create(integration=integration, data=data, client_key=f"demo-{i + 1}")
+        services.open311_request_create(integration=integration, data=data, client_key=f"{i + 1:04d}")
     out = services.proactive_scan()
     ctx.say(f"  hotline: Open311 integration of {street.name}; {out['opened']} proactive tasks")

@@ -85,20 +85,28 @@ def rates_page(request):
     perm = _allowed(request.user)
     first, last = _window(request)
     area = _area(request, perm)
-    level = _choice(request, "level", rates.LEVELS, "street")
+    paths = scope_paths(request.user, perm)
+    wide = paths is None or any(len(p) <= rates.STREET_PATH_LEN for p in paths)
+    level = _choice(request, "level", rates.LEVELS, "street" if wide else "community")
     period = _choice(request, "period", rates.PERIODS, "day")
     within = area.path if area else ""
     rows = rates.ranking(viewer=request.user, level=level, first=first, last=last, within=within, perm=perm)
     base = {"first": first.isoformat(), "last": last.isoformat()}
-    behind = reverse("hotline:rates-orders") if perm == rates.PERM else None
+    orders_url = reverse("hotline:rates-orders") if perm == rates.PERM else None
     for r in rows:
         q = dict(base)
+        # a street the viewer sees only part of (a community worker's street): its figures, no links (the
+        # street is not theirs to open)
+        area_ok = level == "handler" or (
+            r.get("area_id") is not None and user_can_see_path(request.user, perm, r["key"])
+        )
         if level == "handler":
             q["handler"] = r["key"]
             if area:
                 q["area"] = area.pk
         elif r.get("area_id"):
             q["area"] = r["area_id"]
+        behind = orders_url if area_ok else None
         r["cells"] = []
         for rate in rates.RATES:
             nums, den = rates.PARTS[rate]
@@ -113,7 +121,7 @@ def rates_page(request):
                     ],
                 }
             )
-        if level != "handler" and r.get("area_id"):
+        if level != "handler" and area_ok:
             r["drill_url"] = (
                 reverse("hotline:rates")
                 + "?"

@@ -85,6 +85,9 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
     order = ObservationOrder.objects.filter(status__in=OPEN_STATUSES).order_by("pk").first()
     street = User.objects.get(username="street_lgq")
     inspected = Workplace.objects.visible_to(street, "workplaces.add_inspection").order_by("pk").first()
+    from fangkong.hotline.models import WorkOrder
+
+    rateable = WorkOrder.objects.filter(status="closed", rating="").order_by("pk").first()
     pages = [
         ("gate_zgs", "/gates/check/", "gate"),
         ("doctor_lgq", f"/screening/sites/{site.pk}/lane/", "lane"),
@@ -104,6 +107,8 @@ def test_phone_pages_have_finger_sized_targets_and_no_sideways_scroll(phone_page
             "check-in",
         ),
         ("worker_zgs", "/workforce/rosters/", "roster"),
+        ("hotline", "/hotline/new/", "hotline quick entry"),
+        (None, f"/hotline/r/{rateable.callback_token}/", "hotline rating link"),
     ]
     problems = []
     for username, path, name in pages:
