@@ -188,7 +188,9 @@ def pytest_runtest_teardown(item, nextitem):
 
 # The files that take longest (the demo seeded and crawled, every page rendered, schemathesis, the demo's
 # browser tests): scheduled first, so that pytest-xdist's --dist loadfile fills the other worker with the
-# many short files meanwhile, instead of ending on one long file while the other worker idles.
+# many short files meanwhile, instead of ending on one long file while the other worker idles. pyproject's
+# --no-loadscope-reorder keeps this order: pytest-xdist otherwise sorts files by their number of tests,
+# which scheduled these few-test files last.
 HEAVY_FIRST = (
     "core/tests/test_walk.py",
     "core/tests/test_scoping_pages.py",
