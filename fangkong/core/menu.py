@@ -57,10 +57,12 @@ def register(
 
 # The domains of the work, in the order a district's day runs through them.
 register_group("residents", _("Residents and areas"), 10)
-register_group("gates", pgettext_lazy("menu", "Gates"), 20)
+register_group(
+    "gates", pgettext_lazy("menu", "Gates and duty"), 20
+)  # gate posts and who staffs them (workforce)
 register_group("observation", pgettext_lazy("menu", "Observation"), 30)
-register_group("screening", pgettext_lazy("menu", "Mass testing"), 40)
-register_group("tracing", pgettext_lazy("menu", "Investigation"), 50)
+# Testing and investigation share one group: eight groups at most, and the hotline is a flow of its own.
+register_group("screening", pgettext_lazy("menu", "Testing and investigation"), 40)
 register_group("closures", pgettext_lazy("menu", "Closures"), 60)
 register_group("briefing", pgettext_lazy("menu", "Briefing"), 70)
 register_group("system", pgettext_lazy("menu", "System"), 80)

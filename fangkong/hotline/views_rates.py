@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fangkong.areas.models import Area
 from fangkong.core.dates import DateError, parse_date
@@ -235,7 +236,7 @@ def COUNTER_LABELS():
         "received": _("Orders received"),
         "responded_on_time": _("Responded in time"),
         "responded_late": _("Responded late"),
-        "closed": _("Closed"),
+        "closed": pgettext("work order", "Closed"),
         "resolved": _("Closed resolved"),
         "rated": _("Rated"),
         "satisfied": _("Satisfied"),

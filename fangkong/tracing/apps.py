@@ -15,10 +15,10 @@ class TracingConfig(AppConfig):
 
         from . import figures  # noqa: F401  (registers the briefing section)
 
-        menu.register("tracing", _("Investigation"), "tracing:case-list", "tracing.view_case", order=50)
+        menu.register("screening", _("Investigation"), "tracing:case-list", "tracing.view_case", order=50)
         menu.register(
-            "tracing", _("Contacts to follow"), "tracing:contact-list", "tracing.view_contact", order=51
+            "screening", _("Contacts to follow"), "tracing:contact-list", "tracing.view_contact", order=51
         )
         menu.register(
-            "tracing", _("Risk-area screening"), "tracing:task-list", "tracing.view_screeningtask", order=52
+            "screening", _("Risk-area screening"), "tracing:task-list", "tracing.view_screeningtask", order=52
         )

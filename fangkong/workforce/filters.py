@@ -2,6 +2,7 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import dates
 from fangkong.core.choices import ScopedFilterSet, ScopedModelChoiceFilter, WithinAreaFilter
@@ -102,7 +103,7 @@ class AttendanceFilter(ScopedFilterSet):
 
 class MissedCheckInFilter(ScopedFilterSet):
     open = django_filters.BooleanFilter(
-        field_name="resolved_at", lookup_expr="isnull", label=_("still missing")
+        field_name="resolved_at", lookup_expr="isnull", label=pgettext_lazy("attendance", "still missing")
     )
     day = dates.DateFilter(field_name="flagged_at", lookup_expr="date", label=_("date"))
     area = WithinAreaFilter(label=_("within area"))

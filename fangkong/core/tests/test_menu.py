@@ -79,9 +79,18 @@ def test_the_menu_is_grouped_and_marks_where_you_are(demo):  # noqa: F811
     assert "current" in gates.get("class")
     assert gates.xpath(".//a[@aria-current='page']")[0].get("data-nav") == "gates:scan-list"
     # A group of several entries folds behind its title; every entry is still a plain link.
-    assert gates.xpath("./details/summary")[0].text_content().strip() == "卡口"
+    assert gates.xpath("./details/summary")[0].text_content().strip() == "卡口与值守"
     titles = [s.text_content().strip() for s in nav.xpath(".//summary")]
-    assert titles == ["居民与属地", "卡口", "观察", "流调", "封闭管理", "接诉即办", "通报", "系统"]
+    assert titles == [
+        "居民与属地",
+        "卡口与值守",
+        "观察",
+        "核酸与流调",
+        "封闭管理",
+        "接诉即办",
+        "通报",
+        "系统",
+    ]
 
 
 def test_filters_say_all_instead_of_dashes(demo):  # noqa: F811

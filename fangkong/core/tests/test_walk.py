@@ -29,7 +29,7 @@ from django.utils import timezone
 from fangkong.accounts.demo import DEMO_USERS, demo_accounts_create
 from fangkong.accounts.models import User
 
-MAX_PAGES_PER_WALK = 160
+MAX_PAGES_PER_WALK = 260
 DOWNLOAD_SUFFIXES = (".pdf", ".png", ".svg", ".xlsx", ".csv")
 SKIP_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/logout/", "/language/")
 
