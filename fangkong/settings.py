@@ -214,6 +214,12 @@ SPECTACULAR_SETTINGS = {
         "TeamKindEnum": "fangkong.support.models.TeamKind",
         "ContactStateEnum": "fangkong.tracing.models.Contact.State",
         "ContactKindEnum": "fangkong.tracing.models.ContactKind",
+        "DutyEnum": "fangkong.workforce.models.Duty",
+        "WorkerKindEnum": "fangkong.workforce.models.Worker.Kind",
+        "HotlineUnitKindEnum": "fangkong.hotline.models.Unit.Kind",
+        "HandlingEntryKindEnum": "fangkong.hotline.models.HandlingEntry.Kind",
+        "WorkOrderOutcomeEnum": "fangkong.hotline.models.Outcome",
+        "LedgerEventKindEnum": "fangkong.workplaces.models_reports.LedgerEvent.Kind",
     },
 }
 

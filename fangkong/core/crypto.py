@@ -22,6 +22,7 @@ ENCRYPTED_FIELDS: list[tuple[str, str, str, str]] = [
     ("observation.SickLeaveReport", "phone_enc", "phone_hash", "phone"),
     ("workforce.Worker", "id_number_enc", "id_hash", "id"),
     ("workforce.Worker", "phone_enc", "phone_hash", "phone"),
+    ("workplaces.StaffMember", "phone_enc", "phone_hash", "phone"),
 ]
 
 

@@ -33,6 +33,11 @@ class HotlineConfig(AppConfig):
                 "not_resolvable": "muted",
             }
         )
+        from fangkong.policies.display import VALUE_LABELS
+
+        from .models import Status
+
+        VALUE_LABELS["hotline.pause.statuses"] = dict(Status.choices)  # statuses read as their names
         menu.register_group("hotline", pgettext_lazy("menu", "Hotline"), 65)
         menu.register("hotline", _("Work orders"), "hotline:order-list", "hotline.view_workorder", order=65)
         menu.register("hotline", _("Quick entry"), "hotline:new", "hotline.add_workorder", order=66)

@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from fangkong.core import dates
 from fangkong.core.choices import ScopedFilterSet, ScopedModelChoiceFilter, WithinAreaFilter
@@ -34,8 +36,10 @@ class OrderFilter(ScopedFilterSet):
         choices=[("overdue", _("overdue")), ("due_soon", _("about to be overdue"))],
     )
     rating = django_filters.ChoiceFilter(choices=Rating.choices, label=_("rating"))
-    unit = ScopedModelChoiceFilter(
-        lookup="hotline.unit", method="filter_unit", label=_("unit"), queryset=Unit.objects.all()
+    unit = extend_schema_field(OpenApiTypes.INT)(  # a unit id; the schema cannot infer it through the method
+        ScopedModelChoiceFilter(
+            lookup="hotline.unit", method="filter_unit", label=_("unit"), queryset=Unit.objects.all()
+        )
     )
     received_from = dates.DateFilter(
         field_name="received_at", lookup_expr="date__gte", label=_("received from")

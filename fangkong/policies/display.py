@@ -68,10 +68,12 @@ def policy_name(key: str) -> str:
 # The domains of the policy keys (their first part), in the menu's order: the policies page groups by them.
 DOMAINS: list[tuple[tuple[str, ...], object]] = [
     (("gate", "returnee"), pgettext_lazy("policy domain", "Gates and returnees")),
+    (("workforce",), pgettext_lazy("policy domain", "Cadres and volunteers")),
     (("observation", "care_group"), pgettext_lazy("policy domain", "Observation and care groups")),
     (("screening",), pgettext_lazy("policy domain", "Mass testing")),
     (("tracing",), pgettext_lazy("policy domain", "Investigation")),
-    (("support", "hotline"), pgettext_lazy("policy domain", "Closures and service requests")),
+    (("support",), pgettext_lazy("policy domain", "Closures and service requests")),
+    (("hotline",), pgettext_lazy("policy domain", "12345 hotline")),
     (("workplace",), pgettext_lazy("policy domain", "Workplaces")),
     (("briefing",), pgettext_lazy("policy domain", "Briefing")),
     (("documents",), pgettext_lazy("policy domain", "Documents")),

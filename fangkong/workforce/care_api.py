@@ -4,7 +4,7 @@ reports (writes through the services) and the figures per community. api/urls.py
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -63,6 +63,7 @@ class RestDaySerializer(ScopedModelSerializer):
         validators = []  # one per worker and day: the service updates it
 
 
+@extend_schema_serializer(component_name="WorkerHealthReport")  # another app has a HealthReportSerializer
 class HealthReportSerializer(ScopedModelSerializer):
     worker = ScopedRelatedField(queryset=Worker.objects.all(), perm="workforce.add_workerhealthreport")
     symptoms = serializers.ListField(

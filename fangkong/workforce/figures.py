@@ -49,7 +49,7 @@ def _street_requests(qs, communities) -> dict[int, int]:
 def compute(as_of: dt.datetime, communities) -> dict[int, dict[str, float]]:
     """Per community on the day `as_of` reports: needed (open requests covering the day), deployed
     (assignments running), on duty (rostered workers on a shift at the cut-off), shifts started and
-    attended (a check-in), rostered hours, workers with rest days overdue."""
+    attended (a check-in) among those begun by `as_of`, rostered hours, workers with rest days overdue."""
     from fangkong.gates.models import PostShift
 
     from .care_selectors import with_rest
@@ -65,7 +65,9 @@ def compute(as_of: dt.datetime, communities) -> dict[int, dict[str, float]]:
         .filter(Q(end__isnull=True) | Q(end__gte=day))
     )
     running = Assignment.objects.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
-    shifts = PostShift.objects.filter(worker__isnull=False, start__gte=start, start__lt=end)
+    # Attendance counts the shifts begun by `as_of` (the live screen at noon does not count the night shift
+    # as missed); at the cut-off that is every shift of the day.
+    shifts = PostShift.objects.filter(worker__isnull=False, start__gte=start, start__lt=min(end, as_of))
     attended = shifts.filter(
         Exists(Attendance.objects.filter(shift=OuterRef("pk"), worker=OuterRef("worker")))
     )

@@ -1,4 +1,6 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fangkong.core import dates
@@ -57,8 +59,13 @@ class PushSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)  # in a plain Serializer the schema cannot derive the id type
+class UnitIdField(ScopedRelatedField):
+    pass
+
+
 class DispatchInputSerializer(serializers.Serializer):
-    unit = ScopedRelatedField("hotline.unit", perm="hotline.dispatch_workorder")
+    unit = UnitIdField("hotline.unit", perm="hotline.dispatch_workorder")
     co_units = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list
     )

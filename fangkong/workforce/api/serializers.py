@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from fangkong.areas.models import Area, Level
@@ -50,11 +51,13 @@ class WorkerSerializer(ScopedModelSerializer):
             self.fields["area"].read_only = True
 
 
+@extend_schema_serializer(component_name="WorkerReveal")  # another app has a RevealSerializer
 class RevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=["id_number", "phone"])
     reason = serializers.CharField(min_length=2, max_length=300)
 
 
+@extend_schema_serializer(component_name="WorkerRevealResult")  # another app has a RevealResultSerializer
 class RevealResultSerializer(serializers.Serializer):
     field = serializers.CharField()
     value = serializers.CharField()

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from fangkong.core.choices import ScopedModelSerializer, ScopedRelatedField
@@ -45,6 +46,7 @@ class WorkplaceUpdateSerializer(WorkplaceSerializer):
         read_only_fields = ["id", "place", "area"]
 
 
+@extend_schema_serializer(component_name="WorkplacePlan")  # another app has a PlanSerializer
 class PlanSerializer(ScopedModelSerializer):
     class Meta:
         model = Plan
@@ -106,6 +108,7 @@ class DormitorySerializer(ScopedModelSerializer):
         read_only_fields = ["id"]
 
 
+@extend_schema_serializer(component_name="DormitoryRoom")  # another app has a RoomSerializer
 class RoomSerializer(ScopedModelSerializer):
     dormitory = ScopedRelatedField(queryset=Dormitory.objects.all(), perm="workplaces.add_room")
     # Plain numbers here: the limits (negative area, occupants over beds) are the service's clear messages.
@@ -129,6 +132,7 @@ class RoomSerializer(ScopedModelSerializer):
         read_only_fields = ["id", "workplace"]
 
 
+@extend_schema_serializer(component_name="DormitoryRoomUpdate")
 class RoomUpdateSerializer(RoomSerializer):
     class Meta(RoomSerializer.Meta):
         read_only_fields = ["id", "workplace", "dormitory"]
