@@ -11,7 +11,7 @@ SEED ?= 1
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 export DJANGO_SETTINGS_MODULE := fangkong.settings
 
-.PHONY: run test install lint bench demo messages clean-db
+.PHONY: run test install lint bench demo messages clean-db backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt package.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -52,3 +52,15 @@ messages: $(STAMP)
 
 clean-db:
 	rm -f db.sqlite3
+
+# --- Backups (docs/operations.md) ------------------------------------------------------------------
+# `make backup [BACKUP_DIR=backups] [KEEP=14]`: the database of DATABASE_URL to one file (pg_dump -Fc).
+# `make restore FILE=backups/x.dump INTO=fangkong_restored [FORCE=1]`: into a new database on that server.
+BACKUP_DIR ?= backups
+KEEP ?= 0
+backup: $(STAMP)
+	$(PY) manage.py backup --dir $(BACKUP_DIR) --keep $(KEEP)
+
+restore: $(STAMP)
+	@test -n "$(FILE)" -a -n "$(INTO)" || { echo "usage: make restore FILE=<dump> INTO=<new database name>"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" --into "$(INTO)" $(if $(FORCE),--force,)

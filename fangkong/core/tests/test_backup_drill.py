@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from fangkong.core import backups
 
-pytestmark = pytest.mark.skipif(
+postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the restore drill needs PostgreSQL (pg_dump/pg_restore)"
 )
 
@@ -93,6 +93,7 @@ def _database_url(settings_dict: dict, name: str) -> str:
     return f"postgres://{user}{password}{'@' if user else ''}{host}{port}/{name}"
 
 
+@postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_drill(tree, tmp_path):
     from fangkong.core.testing import migrated_data_reload
@@ -181,3 +182,46 @@ def test_restore_drill(tree, tmp_path):
     finally:
         backups.drop_database(settings_dict, restored)
     assert not backups.database_exists(settings_dict, restored)
+
+
+def test_sqlite_backup_and_restore(tmp_path):
+    """The embedded database of `make run`: a consistent copy by SQLite's backup API, restored to a new
+    file; a file that holds tables is replaced only when forced."""
+    import sqlite3
+
+    live = tmp_path / "db.sqlite3"
+    with sqlite3.connect(live) as conn:
+        conn.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.executemany("INSERT INTO person (name) VALUES (?)", [("张三",), ("李四",)])
+    conn.close()
+    settings_dict = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(live)}
+    name = backups.default_filename(str(live), postgres=False)
+    assert name.startswith("fangkong-db-") and name.endswith("Z.sqlite3")
+    made = backups.backup(settings_dict, tmp_path / "backups" / name)
+    assert made.tables == 1 and made.size == (tmp_path / "backups" / name).stat().st_size
+
+    target = tmp_path / "restored.sqlite3"
+    assert backups.restore(settings_dict, made.path, str(target)).tables == 1
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT name FROM person ORDER BY id").fetchall() == [("张三",), ("李四",)]
+        conn.execute("DELETE FROM person")
+    conn.close()
+    with pytest.raises(backups.BackupError, match="not empty"):
+        backups.restore(settings_dict, made.path, str(target))
+    backups.restore(settings_dict, made.path, str(target), force=True)
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM person").fetchone() == (2,)
+    conn.close()
+    with pytest.raises(backups.BackupError, match="not an SQLite database"):
+        backups.restore(settings_dict, Path(__file__), str(tmp_path / "other.sqlite3"))
+
+
+def test_prune_keeps_the_newest(tmp_path):
+    names = [f"fangkong-fk-2026120{d}T000000Z.dump" for d in range(1, 6)]
+    for n in [*names, "fangkong-other-20261201T000000Z.dump", "notes.txt"]:
+        (tmp_path / n).write_bytes(b"x")
+    deleted = backups.prune(tmp_path, "fk", keep=2)
+    assert sorted(p.name for p in deleted) == names[:3]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*names[3:], "fangkong-other-20261201T000000Z.dump", "notes.txt"]
+    )
