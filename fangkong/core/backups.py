@@ -11,6 +11,8 @@ without those keys it restores, but no ID number or phone in it can be read or f
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -36,6 +38,9 @@ _LIBPQ_OPTIONS = {
     "gssencmode",
 }
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$")
+
+
+MANIFEST_SUFFIX = ".json"
 
 
 class BackupError(Exception):
@@ -286,11 +291,94 @@ def _restore_sqlite(path: Path, into: Path, *, force: bool, start: float) -> Out
     )
 
 
+def _fingerprint(key: str | bytes) -> str:
+    """A short public name of a key: tells which key a dump needs without revealing it."""
+    raw = key if isinstance(key, bytes) else key.encode()
+    return hashlib.sha256(b"fangkong-key-fingerprint:" + raw).hexdigest()[:12]
+
+
+def key_fingerprints() -> dict:
+    """Fingerprints of the data keys in force (the derived ones in demo and tests)."""
+    import base64
+
+    from django.conf import settings
+
+    from fangkong.core import crypto
+
+    field = settings.FIELD_KEYS or [base64.urlsafe_b64encode(crypto._derived("fangkong-field-key")).decode()]
+    hmac_key = settings.HMAC_KEY.encode() if settings.HMAC_KEY else crypto._derived("fangkong-hmac-key")
+    return {"field_keys": [_fingerprint(k) for k in field], "hmac_key": _fingerprint(hmac_key)}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest_path(path: Path) -> Path:
+    return Path(path).with_name(Path(path).name + MANIFEST_SUFFIX)
+
+
+def write_manifest(outcome: Outcome) -> Path:
+    """Beside the dump: what it is, its checksum (for copies off-site), and which keys it needs."""
+    target = manifest_path(outcome.path)
+    data = {
+        "file": outcome.path.name,
+        "database": outcome.database,
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "bytes": outcome.size,
+        "tables": outcome.tables,
+        "sha256": _sha256(outcome.path),
+        "keys": key_fingerprints(),
+    }
+    target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def check_manifest(path: Path) -> list[str]:
+    """Before a restore: a dump whose checksum differs from its manifest is refused; keys that cannot
+    read it are warned about (the restore itself works, the personal data in it would not)."""
+    target = manifest_path(path)
+    if not target.is_file():
+        return [f"no manifest {target.name}: checksum and keys not verified"]
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"manifest {target.name} unreadable ({exc}): checksum and keys not verified"]
+    if data.get("sha256") and data["sha256"] != _sha256(Path(path)):
+        raise BackupError(f"{path} does not match the checksum in {target.name}: the copy is damaged")
+    warnings = []
+    wanted, now = data.get("keys") or {}, key_fingerprints()
+    needed = (wanted.get("field_keys") or [None])[0]
+    if needed and needed not in now["field_keys"]:
+        warnings.append(
+            f"FANGKONG_FIELD_KEY in force cannot read this dump: it was made under the key with fingerprint "
+            f"{needed} (now: {', '.join(now['field_keys'])}). ID numbers and phones stay unreadable until "
+            "that key is listed in FANGKONG_FIELD_KEY."
+        )
+    if wanted.get("hmac_key") and wanted["hmac_key"] != now["hmac_key"]:
+        warnings.append(
+            f"FANGKONG_HMAC_KEY differs from the dump's (fingerprint {wanted['hmac_key']}, now "
+            f"{now['hmac_key']}): search by ID number or phone finds nothing until `manage.py rotate_keys` "
+            "rebuilds the index (it needs the field key)."
+        )
+    return warnings
+
+
 def prune(directory: Path, database: str, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` dumps of `database` that `backup` named in `directory`."""
+    """Delete all but the newest `keep` dumps of `database` that `backup` named in `directory` (with
+    their manifests)."""
     stem = Path(database).stem
-    mine = sorted(p for p in Path(directory).glob(f"fangkong-{stem}-*Z.*") if not p.name.endswith(".partial"))
+    mine = sorted(
+        p
+        for p in Path(directory).glob(f"fangkong-{stem}-*Z.*")
+        if p.suffix in (".dump", ".sqlite3") and p.name[len(f"fangkong-{stem}-") :].count("-") == 0
+    )
     doomed = mine[: max(0, len(mine) - keep)]
     for p in doomed:
         p.unlink()
+        manifest_path(p).unlink(missing_ok=True)
     return doomed

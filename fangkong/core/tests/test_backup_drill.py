@@ -128,6 +128,10 @@ def test_restore_drill(tree, tmp_path):
     assert tables_in_dump > 100  # every app's tables, not a fragment
     assert f"{tables_in_dump} tables" in out.getvalue() and str(dump) in out.getvalue()
     assert not list(tmp_path.glob("*.partial"))
+    manifest = json.loads(backups.manifest_path(dump).read_text())
+    assert manifest["tables"] == tables_in_dump and manifest["bytes"] == dump.stat().st_size
+    assert manifest["keys"] == backups.key_fingerprints()
+    assert manifest["keys"]["field_keys"][0] in out.getvalue()
     with pytest.raises(CommandError, match="exists"):  # a backup never overwrites a file
         call_command("backup", output=str(dump), stdout=io.StringIO())
 
@@ -135,8 +139,10 @@ def test_restore_drill(tree, tmp_path):
     restored = f"{settings_dict['NAME']}_drill_{uuid.uuid4().hex[:8]}"
     try:
         out = io.StringIO()
-        call_command("restore", str(dump), into=restored, stdout=out)
+        err = io.StringIO()
+        call_command("restore", str(dump), into=restored, stdout=out, stderr=err)
         assert f"restored {restored} from {dump}" in out.getvalue()
+        assert err.getvalue() == ""  # checksum and keys match the manifest: nothing to warn about
 
         # Every table, the same rows on both sides.
         original, copy = (
@@ -184,10 +190,12 @@ def test_restore_drill(tree, tmp_path):
     assert not backups.database_exists(settings_dict, restored)
 
 
-def test_sqlite_backup_and_restore(tmp_path):
+def test_sqlite_backup_and_restore(tmp_path, settings):
     """The embedded database of `make run`: a consistent copy by SQLite's backup API, restored to a new
     file; a file that holds tables is replaced only when forced."""
     import sqlite3
+
+    from cryptography.fernet import Fernet
 
     live = tmp_path / "db.sqlite3"
     with sqlite3.connect(live) as conn:
@@ -212,16 +220,28 @@ def test_sqlite_backup_and_restore(tmp_path):
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM person").fetchone() == (2,)
     conn.close()
+    # The manifest: a damaged copy is refused, other keys are warned about.
+    backups.write_manifest(made)
+    assert backups.check_manifest(made.path) == []
+    settings.FIELD_KEYS, settings.HMAC_KEY = [Fernet.generate_key().decode()], "h" * 40
+    warned = backups.check_manifest(made.path)
+    assert len(warned) == 2 and "cannot read this dump" in warned[0] and "rotate_keys" in warned[1]
+    with open(made.path, "ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(backups.BackupError, match="damaged"):
+        backups.check_manifest(made.path)
     with pytest.raises(backups.BackupError, match="not an SQLite database"):
         backups.restore(settings_dict, Path(__file__), str(tmp_path / "other.sqlite3"))
 
 
 def test_prune_keeps_the_newest(tmp_path):
     names = [f"fangkong-fk-2026120{d}T000000Z.dump" for d in range(1, 6)]
-    for n in [*names, "fangkong-other-20261201T000000Z.dump", "notes.txt"]:
+    others = ["fangkong-other-20261201T000000Z.dump", "fangkong-fk-old-20261201T000000Z.dump", "notes.txt"]
+    for n in [*names, *others]:
         (tmp_path / n).write_bytes(b"x")
+        (tmp_path / (n + ".json")).write_bytes(b"{}")
     deleted = backups.prune(tmp_path, "fk", keep=2)
     assert sorted(p.name for p in deleted) == names[:3]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [*names[3:], "fangkong-other-20261201T000000Z.dump", "notes.txt"]
+        n + s for n in [*names[3:], *others] for s in ("", ".json")
     )

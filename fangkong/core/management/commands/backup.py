@@ -49,7 +49,14 @@ class Command(BaseCommand):
             outcome = backups.backup(settings_dict, path)
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from exc
+        manifest = backups.write_manifest(outcome)
         self.stdout.write(outcome.summary("backed up"))
+        keys = backups.key_fingerprints()
+        self.stdout.write(
+            f"manifest {manifest} (sha256, tables); personal data readable only with the FANGKONG_FIELD_KEY "
+            f"of fingerprint {keys['field_keys'][0]} and searchable with the FANGKONG_HMAC_KEY of fingerprint "
+            f"{keys['hmac_key']}: keep those keys, apart from the dumps"
+        )
         if keep > 0 and not output:
             for old in backups.prune(Path(dir), settings_dict["NAME"], keep):
                 self.stdout.write(f"deleted {old} (older than the newest {keep})")

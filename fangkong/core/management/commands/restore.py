@@ -42,6 +42,8 @@ class Command(BaseCommand):
                 "DATABASE_URL to it, or pass --force"
             )
         try:
+            for warning in backups.check_manifest(Path(file)):
+                self.stderr.write(f"warning: {warning}")
             outcome = backups.restore(settings_dict, Path(file), into, force=force, jobs=jobs)
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from exc
