@@ -7,6 +7,7 @@ FANGKONG_HMAC_KEY   key of the HMAC index over encrypted fields (both required o
 REDIS_URL          shared cache (rate limits, login lockout counters); required in production
 FANGKONG_TRUSTED_PROXIES  addresses/networks of the reverse proxies whose X-Forwarded-For is believed
 CELERY_BROKER_URL  redis://127.0.0.1:6379/0 in production; unset = tasks run eagerly
+Every variable with its default: docs/deployment.md (a test fails when one read here is missing there).
 """
 
 import os

@@ -135,8 +135,15 @@ def test_restore_drill(tree, tmp_path):
     with pytest.raises(CommandError, match="exists"):  # a backup never overwrites a file
         call_command("backup", output=str(dump), stdout=io.StringIO())
 
-    # Unique per test database (one per pytest-xdist worker) and per run.
+    # Unique per test database (one per pytest-xdist worker) and per run; a copy left by a run that was
+    # killed mid-drill (on a machine that keeps its server) goes first.
     restored = f"{settings_dict['NAME']}_drill_{uuid.uuid4().hex[:8]}"
+    with backups._maintenance(settings_dict) as conn:
+        stale = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{settings_dict['NAME']}\\_drill\\_%"]
+        ).fetchall()
+    for (name,) in stale:
+        backups.drop_database(settings_dict, name)
     try:
         out = io.StringIO()
         err = io.StringIO()
@@ -160,7 +167,11 @@ def test_restore_drill(tree, tmp_path):
         with pytest.raises(CommandError, match="runs on"):
             call_command("restore", str(dump), into=settings_dict["NAME"], stdout=io.StringIO())
 
-        env = {**os.environ, "DATABASE_URL": _database_url(settings_dict, restored)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(settings_dict, restored),
+            "DJANGO_SETTINGS_MODULE": "fangkong.settings",
+        }
         args = {"number": number, "community": tree.a.community.pk, "gate": post.place_id}
         done = subprocess.run(
             [sys.executable, "-c", DRILL, json.dumps(args)],
