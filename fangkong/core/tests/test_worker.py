@@ -208,13 +208,16 @@ def _batch_state(pk):
     return ImportBatch.objects.values_list("state", flat=True).get(pk=pk)
 
 
-def test_import_reevaluation_and_alert_scan_go_through_the_worker(worker, tree, make_user):
+def test_worker_runs_the_jobs_and_a_killed_import_finishes_exactly_once(worker, tree, make_user, tmp_path):
+    """One test (each transactional test pays a flush and a restore): the import, killed mid-task and
+    redelivered; then a policy re-evaluation and the alert scan on the restarted worker."""
     from fangkong.core.models import ChangeLog
     from fangkong.observation import services as observation
     from fangkong.observation.models import Alert, OrderEvent
     from fangkong.observation.tasks import alerts_scan_task
     from fangkong.people import services as people
     from fangkong.people.models import ImportBatch, Person
+    from fangkong.people.tasks import import_commit_task
     from fangkong.people.tests.factories import make_person
     from fangkong.policies.services import policy_change
 
@@ -227,19 +230,29 @@ def test_import_reevaluation_and_alert_scan_go_through_the_worker(worker, tree, 
         reason="returnee",
         source="gates.ReturneeNotice:1",
     )
-    worker.start()
+    residents = Person.objects.count()
 
-    # 1. The survey import: the upload's preview and the confirmed import are both the worker's.
+    # 1. The survey import: the upload's preview and the confirmed import are the worker's, not inline.
     batch = people.import_batch_create(
-        actor=community_worker, within=tree.a.community, filename="s.csv", content=_survey_csv(tree, 5)
+        actor=community_worker, within=tree.a.community, filename="s.csv", content=_survey_csv(tree, 40)
     )
-    assert batch.state == ImportBatch.State.ANALYSING  # queued, not run inline
+    assert batch.state == ImportBatch.State.ANALYSING  # queued after commit, not run in the request
+    marker = tmp_path / "paused"
+    worker.start(FANGKONG_TEST_PAUSE=f"survey_import:{marker}")
     _wait("the preview", lambda: _batch_state(batch.pk) == "preview", 40, worker)
     batch.refresh_from_db()
-    assert batch.row_count == 5 and batch.report["new"] == 5
+    assert batch.row_count == 40 and batch.report["new"] == 40
     assert people.import_batch_confirm(actor=community_worker, batch=batch).state == "importing"
-    _wait("the import", lambda: _batch_state(batch.pk) == "committed", 20, worker)
-    assert Person.objects.filter(name__startswith="住户").count() == 5
+    # The worker has written the 40 residents in its transaction and waits there: SIGKILL it.
+    _wait("the import to reach its pause", marker.exists, 20, worker)
+    worker.kill()
+    assert _batch_state(batch.pk) == "importing" and Person.objects.count() == residents  # rolled back
+
+    worker.start()  # without the pause: the unacknowledged message comes back and runs to the end
+    _wait("the redelivered import", lambda: _batch_state(batch.pk) == "committed", 30, worker)
+    assert Person.objects.filter(name__startswith="住户").count() == 40 == Person.objects.count() - residents
+    logged = ChangeLog.objects.filter(object_id=str(batch.pk), message__startswith="survey import")
+    assert logged.count() == 1 and logged.get().params["new"] == 40
 
     # 2. A policy change: the open orders it governs are re-evaluated by the worker after commit.
     old_end = order.planned_end
@@ -260,8 +273,8 @@ def test_import_reevaluation_and_alert_scan_go_through_the_worker(worker, tree, 
     order.refresh_from_db()
     assert order.planned_end == old_end - datetime.timedelta(days=4) and order.policy_id == result.policy.pk
 
-    # 3. The alert scan (beat's every-15-minutes job), sent by name as beat sends it; its result comes back.
-    # The community's report deadline at midnight, so that today's report is missing whatever the hour.
+    # 3. The alert scan (beat's every-15-minutes job), sent as beat sends it; its result comes back. The
+    # community's report deadline at midnight, so that today's report is missing whatever the hour.
     policy_change(
         actor=admin,
         key="observation.report.deadline",
@@ -270,37 +283,10 @@ def test_import_reevaluation_and_alert_scan_go_through_the_worker(worker, tree, 
         source="测试",
         area=tree.a.community,
     )
-    sent = alerts_scan_task.apply_async()
-    assert sent.get(timeout=20) == 1
+    assert alerts_scan_task.apply_async().get(timeout=20) == 1
     assert Alert.objects.filter(order=order, kind="missing_report").count() == 1
     assert alerts_scan_task.apply_async().get(timeout=20) == 0  # idempotent
-    assert ChangeLog.objects.filter(object_id=str(batch.pk), message__startswith="survey import").count() == 1
 
-
-def test_import_killed_mid_task_finishes_exactly_once_after_restart(worker, tree, tmp_path):
-    from fangkong.core.models import ChangeLog
-    from fangkong.people import services as people
-    from fangkong.people.models import ImportBatch, Person
-
-    batch = people.import_batch_create(
-        actor=None, within=tree.a.community, filename="s.csv", content=_survey_csv(tree, 40)
-    )
-    marker = tmp_path / "paused"
-    worker.start(FANGKONG_TEST_PAUSE=f"survey_import:{marker}")
-    _wait("the preview", lambda: _batch_state(batch.pk) == "preview", 40, worker)
-    people.import_batch_confirm(actor=None, batch=ImportBatch.objects.get(pk=batch.pk))
-    # The worker has written the 40 residents in its transaction and waits: kill it there.
-    _wait("the import to reach its pause", marker.exists, 20, worker)
-    worker.kill()
-    assert _batch_state(batch.pk) == "importing" and not Person.objects.exists()  # rolled back, not lost
-
-    worker.start()  # without the pause: the same message comes back and runs to the end
-    _wait("the redelivered import", lambda: _batch_state(batch.pk) == "committed", 30, worker)
-    assert Person.objects.count() == 40
-    assert ChangeLog.objects.filter(object_id=str(batch.pk), message__startswith="survey import").count() == 1
-    # Delivered once more (a second redelivery, a double confirm) it writes nothing.
-    from fangkong.people.tasks import import_commit_task
-
+    # 4. The import delivered once more (a second redelivery, a double confirm) writes nothing.
     assert import_commit_task.apply_async((batch.pk, None)).get(timeout=20) == "committed"
-    assert Person.objects.count() == 40
-    assert ChangeLog.objects.filter(object_id=str(batch.pk), message__startswith="survey import").count() == 1
+    assert Person.objects.count() == residents + 40 and logged.count() == 1
