@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -126,8 +127,8 @@ class Anonymise(Rule):
 
 def _scrub_changelog(model, ids, fields: dict) -> None:
     """The change log keeps before/after snapshots: the anonymised fields leave them too, and the entry's
-    label (object_repr, often the name) becomes the record's number."""
-    from .models import ChangeLog
+    label (object_repr, often the name) becomes the record's number, in the access log as well."""
+    from .models import ChangeLog, SensitiveAccess
 
     ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
     keys = set(fields) | {model._meta.get_field(k).attname for k in fields}
@@ -139,6 +140,10 @@ def _scrub_changelog(model, ids, fields: dict) -> None:
                 setattr(e, side, {k: (None if k in keys else v) for k, v in snap.items()})
         e.object_repr = f"#{e.object_id}"
     ChangeLog.objects.bulk_update(entries, ["before", "after", "object_repr"], batch_size=CHUNK)
+    # The access log keeps who revealed what and why for its own period (PIPL art. 56), not whose name.
+    SensitiveAccess.objects.filter(content_type=ct, object_id__in=[str(i) for i in ids]).update(
+        object_repr=Concat(Value("#"), F("object_id"))
+    )
 
 
 RULES: list[Rule] = []

@@ -186,6 +186,7 @@ def test_expired_data_goes_once_with_its_counts_in_the_change_log(data, tree):
     assert entry.action == "delete" and entry.params["count"] == 5 and entry.params["days"] == 28
     assert entry.params["policy"] == "retention.scans.days" and "5" in entry.message_text()
 
+    assert "张三" in SensitiveAccess.objects.get(object_id=str(data["notice"].pk)).object_repr
     # 181 days on: notices, observation records, closed requests are anonymised; the hotline keeps a year
     # (and the scan of day 10 has had its 28 days).
     result = retention_run(as_of=_at(181))
@@ -228,6 +229,10 @@ def test_expired_data_goes_once_with_its_counts_in_the_change_log(data, tree):
         and "张三" not in created.object_repr
     )
     assert not ChangeLog.objects.filter(after__name="张三").exists()
+    access = SensitiveAccess.objects.get(object_id=str(notice.pk))
+    assert (
+        access.object_repr == f"#{notice.pk}" and access.reason == "test"
+    )  # who looked stays, not whose name
 
     # 366 days on: the closed hotline order loses its caller; the open one keeps it.
     assert {o.table: o.count for o in retention_run(as_of=_at(366)).outcomes if o.count} == {
