@@ -7,6 +7,9 @@ FANGKONG_HMAC_KEY   key of the HMAC index over encrypted fields (both required o
 REDIS_URL          shared cache (rate limits, login lockout counters); required in production
 FANGKONG_TRUSTED_PROXIES  addresses/networks of the reverse proxies whose X-Forwarded-For is believed
 CELERY_BROKER_URL  redis://127.0.0.1:6379/0 in production; unset = tasks run eagerly
+CELERY_VISIBILITY_TIMEOUT  seconds before Redis hands an unacknowledged job to another worker (7200)
+CELERY_KEY_PREFIX  prefix of the broker's (and result backend's) Redis keys (none)
+CELERY_RESULT_BACKEND  where task results go (none: the tasks write to the database)
 """
 
 import os
