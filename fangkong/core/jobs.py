@@ -25,7 +25,7 @@ def enqueue(task, *args):
 
 def test_pause(point: str) -> None:
     """Tests only: a worker started with FANGKONG_TEST_PAUSE=<point>:<file> stops at `point`, creates
-    <file> and sleeps, so that a test can kill it mid-task at a known moment (core/tests/test_worker.py).
+    <file> and sleeps, so that a test can kill it mid-task at a known moment (core/tests/test_celery_worker.py).
     Nothing happens outside tests (settings.TESTING) or without the variable."""
     wanted = os.environ.get("FANGKONG_TEST_PAUSE", "")
     if not wanted or not getattr(settings, "TESTING", False):
