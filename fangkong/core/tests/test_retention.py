@@ -298,3 +298,26 @@ def test_beat_runs_it_daily_and_the_task_returns_the_counts(data, settings):
     # Eager here; test_celery_worker.py runs tasks through a real worker.
     outcomes = retention_run_task.delay().get()["outcomes"]
     assert {o["table"] for o in outcomes} >= {"gates_scanevent", "gates_returneenotice", "hotline_workorder"}
+
+
+def test_a_partition_locked_by_a_long_query_is_emptied_instead(data, monkeypatch):
+    """DROP waits a few seconds at most for its lock (a long report must not queue every gate's inserts
+    behind it); a partition it could not drop has its rows deleted, so the period still holds."""
+    from django.db import OperationalError
+
+    from fangkong.gates import partitions
+    from fangkong.gates.models import ScanEvent
+    from fangkong.gates.retention import ScanPurge
+
+    def locked(self, name):
+        raise OperationalError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(ScanPurge, "_drop", locked)
+    result = retention_run(as_of=_at(29))
+    assert {o.table: o.count for o in result.outcomes if o.count} == {
+        "gates_scanvisitor": 1,
+        "gates_scanevent": 5,
+    }
+    assert not ScanEvent.objects.exists()
+    if connection.vendor == "postgresql":
+        assert partitions.partition_name(timezone.localdate()) in partitions.existing_partitions()
