@@ -119,9 +119,14 @@ class Anonymise(Rule):
         qs = self.pending(cutoff).order_by("pk")
         # The model's own columns; a foreign key is set through its column name (person -> person_id).
         values = {model._meta.get_field(k).attname: v for k, v in self.fields.items()}
-        while ids := list(qs.values_list("pk", flat=True)[:CHUNK]):
+        last = None
+        # By key, not by "what still matches": the loop ends even if a value never compared equal.
+        while ids := list(
+            (qs if last is None else qs.filter(pk__gt=last)).values_list("pk", flat=True)[:CHUNK]
+        ):
             n += model._base_manager.filter(pk__in=ids).update(**values)
             _scrub_changelog(model, ids, self.fields)
+            last = ids[-1]
         return n
 
 
