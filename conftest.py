@@ -202,6 +202,7 @@ HEAVY_FIRST = (
     "core/tests/test_menu.py",
     "core/tests/test_workbench.py",
     "gates/tests/test_reliability.py",
+    "core/tests/test_celery_worker.py",  # a real Celery worker, started twice (~25-35 s)
 )
 
 

@@ -7,6 +7,9 @@ FANGKONG_HMAC_KEY   key of the HMAC index over encrypted fields (both required o
 REDIS_URL          shared cache (rate limits, login lockout counters); required in production
 FANGKONG_TRUSTED_PROXIES  addresses/networks of the reverse proxies whose X-Forwarded-For is believed
 CELERY_BROKER_URL  redis://127.0.0.1:6379/0 in production; unset = tasks run eagerly
+CELERY_VISIBILITY_TIMEOUT  seconds before Redis hands an unacknowledged job to another worker (7200)
+CELERY_KEY_PREFIX  prefix of the broker's (and result backend's) Redis keys (none)
+CELERY_RESULT_BACKEND  where task results go (none: the tasks write to the database)
 Every variable with its default: docs/deployment.md (a test fails when one read here is missing there).
 """
 
@@ -402,3 +405,31 @@ if not DEBUG and not TESTING and not DEMO:
 # Uploaded survey files hold clear ID numbers and phones: deleted on import or cancel, and after this
 # many hours when left (people.services.import_files_expire, hourly).
 IMPORT_FILE_RETENTION_HOURS = int(os.environ.get("IMPORT_FILE_RETENTION_HOURS", "72"))
+
+
+# --- Background work for real, retention of personal data (issue 24, docs/operations-retention.md) ----
+# A job survives its worker's death: a message is acknowledged once the task is done (acks late) and given
+# back when the worker is lost mid-task; each worker holds one message at a time (prefetch 1), so a crash
+# redelivers that one only. The tasks are idempotent (a redelivered import finds its batch committed).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis gives an unacknowledged message to another worker after the visibility timeout: it must exceed the
+# longest task (a 100,000-row import, the nightly retention run), or that task would run twice at once
+# (harmless, being idempotent, but wasted). RabbitMQ requeues at once when the connection drops.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))
+}
+if os.environ.get("CELERY_KEY_PREFIX"):
+    # Several deployments (or parallel test runs) on one Redis keep apart by key prefix.
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["CELERY_KEY_PREFIX"]
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": os.environ["CELERY_KEY_PREFIX"]}
+# Results are not needed by the application (its tasks write to the database); set one to watch them.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_BEAT_SCHEDULE["retention-daily"] = {
+    # Personal data past its retention period (policy retention.*): scans dropped, records anonymised.
+    "task": "fangkong.core.tasks.retention_run_task",
+    "schedule": crontab(hour=2, minute=30),
+}

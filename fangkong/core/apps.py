@@ -34,4 +34,5 @@ class CoreConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the deployment checks)
 
         autodiscover_modules("lookups")
+        autodiscover_modules("retention")  # each app's retention rules for personal data (core/retention.py)
         _no_form_field_cache_on_filterset_classes()

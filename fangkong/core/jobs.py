@@ -7,6 +7,10 @@ looks for a batch the request has not saved yet."""
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 from django.conf import settings
 from django.db import transaction
 
@@ -17,3 +21,17 @@ def enqueue(task, *args):
         return task(*args)
     transaction.on_commit(lambda: task.delay(*args))
     return None
+
+
+def test_pause(point: str) -> None:
+    """Tests only: a worker started with FANGKONG_TEST_PAUSE=<point>:<file> stops at `point`, creates
+    <file> and sleeps, so that a test can kill it mid-task at a known moment (core/tests/test_celery_worker.py).
+    Nothing happens outside tests (settings.TESTING) or without the variable."""
+    wanted = os.environ.get("FANGKONG_TEST_PAUSE", "")
+    if not wanted or not getattr(settings, "TESTING", False):
+        return
+    name, _sep, marker = wanted.partition(":")
+    if name != point:
+        return
+    Path(marker).touch()
+    time.sleep(float(os.environ.get("FANGKONG_TEST_PAUSE_SECONDS", "60")))

@@ -77,6 +77,7 @@ DOMAINS: list[tuple[tuple[str, ...], object]] = [
     (("workplace",), pgettext_lazy("policy domain", "Workplaces")),
     (("briefing",), pgettext_lazy("policy domain", "Briefing")),
     (("documents",), pgettext_lazy("policy domain", "Documents")),
+    (("retention",), pgettext_lazy("policy domain", "Retention of personal data")),
 ]
 
 

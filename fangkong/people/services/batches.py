@@ -153,8 +153,14 @@ def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
 
 def import_batch_run(*, batch_id: int, actor) -> ImportBatch:
     """The background half of a confirm. All-or-nothing: a failure halfway leaves the registry as it
-    was and the batch back in preview, to be confirmed again."""
+    was and the batch back in preview, to be confirmed again.
+
+    Safe to run twice (a broker redelivers a job whose worker died): the commit locks the batch row and
+    a committed batch writes nothing; a batch no longer being imported (cancelled, put back to preview)
+    is left alone, since only a confirm queues an import."""
     batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.state not in (ImportBatch.State.IMPORTING, ImportBatch.State.COMMITTED):
+        return batch
     try:
         import_batch_commit(actor=actor, batch=batch)
     except Exception:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area, Level
-from fangkong.core import crypto
+from fangkong.core import crypto, jobs
 from fangkong.core.audit import record, record_bulk, snapshot
 from fangkong.core.identity import (
     IdentityError,
@@ -562,6 +562,8 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
         raise ValidationError(
             _("Some residents were registered by someone else meanwhile; preview again.")
         ) from exc
+    # A test kills the worker here (rows written, not committed) to prove a redelivered import runs once.
+    jobs.test_pause("survey_import")
 
     now = timezone.now()
     befores = {}
