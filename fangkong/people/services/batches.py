@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area
 from fangkong.core import imports as core_imports
-from fangkong.core import jobs
+from fangkong.core import jobs, metrics
 from fangkong.core.audit import record, record_access, snapshot
 from fangkong.core.identity import (
     mask_id,
@@ -44,6 +44,9 @@ FILE_ERRORS = {
     "missing_columns": _lazy("Missing columns: %(c)s. Use the template."),
     "nul": _lazy(core_imports.FILE_ERRORS["nul"]),
 }
+
+
+METRIC_KIND = "survey"  # the label of these imports in fangkong_imports_total (core/metrics.py)
 
 
 def file_error_text(code: str, params: dict) -> str:
@@ -117,6 +120,7 @@ def import_batch_preview(*, batch_id: int, actor) -> ImportBatch:
             updated_at=timezone.now(),
         )
         batch.refresh_from_db(fields=["report", "state", "updated_at"])
+        metrics.imports_counted(kind=METRIC_KIND, outcome="failed")
         return batch
     report = survey_import(actor=actor, rows=rows, within=batch.area, commit=False)
     ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.ANALYSING).update(
@@ -126,6 +130,7 @@ def import_batch_preview(*, batch_id: int, actor) -> ImportBatch:
         updated_at=timezone.now(),
     )
     batch.refresh_from_db(fields=["report", "state", "row_count", "updated_at"])
+    metrics.imports_counted(kind=METRIC_KIND, outcome="previewed")
     return batch
 
 
@@ -189,6 +194,7 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportReport:
             before=before,
             message=gettext_noop("import rejected"),
         )
+    metrics.imports_counted(kind=METRIC_KIND, outcome="committed" if report.committed else "rejected")
     return report
 
 
