@@ -36,8 +36,14 @@ class RedactPersonalNumbers(logging.Filter):
     (the traceback is formatted here and kept as exc_text; exc_info is dropped so no formatter prints
     the unredacted exception again)."""
 
+    def __init__(self, name: str = "", only: tuple[str, ...] | list[str] = ()):
+        super().__init__(name)
+        self.only = tuple(only)  # logger name prefixes this instance rewrites; empty: every record
+
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "_fk_redacted", False):
+            return True
+        if self.only and not record.name.startswith(self.only):
             return True
         try:
             message = record.getMessage()
@@ -53,6 +59,18 @@ class RedactPersonalNumbers(logging.Filter):
             record.exc_text = redact(record.exc_text)
         record._fk_redacted = True
         return True
+
+
+def axes_client_str(username, ip_address, user_agent, path_info, request) -> str:
+    """How django-axes names a client in its lockout warnings (AXES_CLIENT_STR_CALLABLE): a username
+    may be a phone number, and a path may carry a number."""
+    return str(
+        {
+            "username": redact(str(username or "")),
+            "ip_address": ip_address,
+            "path_info": redact(str(path_info or "")),
+        }
+    )
 
 
 def find_personal(lines: Iterable[str]) -> list[tuple[int, str]]:
