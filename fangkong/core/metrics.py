@@ -8,6 +8,7 @@ person: kinds, outcomes, queue names only."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -27,6 +28,26 @@ ALERTS = Counter("fangkong_alerts_created", "Alerts raised, by app and kind.", [
 
 def imports_counted(*, kind: str, outcome: str, n: int = 1) -> None:
     IMPORTS.labels(kind, outcome).inc(n)
+
+
+def import_counted(kind: str, outcome: Callable[[object], str] | None = None):
+    """Decorates an import service: one count per call, `outcome(result)` (default "finished") when it
+    returns, "refused" when it raises (a file refused as a whole, a permission)."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def counted(*args, **kwargs):
+            try:
+                result = fn(*args, **kwargs)
+            except Exception:
+                IMPORTS.labels(kind, "refused").inc()
+                raise
+            IMPORTS.labels(kind, outcome(result) if outcome else "finished").inc()
+            return result
+
+        return counted
+
+    return wrap
 
 
 def alerts_counted(*, app: str, kind: str, n: int = 1) -> None:
