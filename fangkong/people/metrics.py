@@ -8,6 +8,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from .models import ImportBatch
 
+IMPORT_KIND = "survey"  # the label of survey imports in fangkong_imports_total (core/metrics.py)
 WAITING = (ImportBatch.State.ANALYSING, ImportBatch.State.IMPORTING)
 
 

@@ -502,18 +502,15 @@ def scan_batch_record(
         _referrals_for_fever(actor=actor, fevers=[(i, r) for i, r in fevers if r.scan_id])
     accepted = sum(1 for r in results if r.status == "accepted")
     duplicate = sum(1 for r in results if r.status == "duplicate")
+    # The label of the insert's path: COPY from COPY_FROM rows on PostgreSQL (see _insert_scans).
+    copied = len(unique_rows) >= COPY_FROM and connection.vendor == "postgresql"
     metrics.scans_counted(
-        path="single" if len(items) == 1 else _ingest_path(len(unique_rows)),
+        path="single" if len(items) == 1 else "copy" if copied else "batch",
         accepted=accepted,
         duplicate=duplicate,
         error=len(results) - accepted - duplicate,
     )
     return results
-
-
-def _ingest_path(rows: int) -> str:
-    """The label of a batch's insert: COPY from COPY_FROM rows on PostgreSQL (see _insert_scans)."""
-    return "copy" if rows >= COPY_FROM and connection.vendor == "postgresql" else "batch"
 
 
 def _may_name(actor, person) -> bool:

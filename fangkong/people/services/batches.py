@@ -24,6 +24,7 @@ from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
 
 from .. import imports as ix
+from ..metrics import IMPORT_KIND as METRIC_KIND
 from ..models import ImportBatch
 from .imports import ImportReport, survey_import
 from .registry import _actor, may_reveal_in
@@ -44,9 +45,6 @@ FILE_ERRORS = {
     "missing_columns": _lazy("Missing columns: %(c)s. Use the template."),
     "nul": _lazy(core_imports.FILE_ERRORS["nul"]),
 }
-
-
-METRIC_KIND = "survey"  # the label of these imports in fangkong_imports_total (core/metrics.py)
 
 
 def file_error_text(code: str, params: dict) -> str:
