@@ -215,3 +215,33 @@ def _heavy_files_first(items):
         return rank.get(path, len(rank))
 
     items.sort(key=key)
+
+
+# --- No personal data in the log (issue 24; docs/observability.md) --------------------------------
+# Every test process writes its log to test-artifacts/logs/<worker>.jsonl (settings, under pytest).
+# When the run ends, the controller (after its workers finished) scans those files for ID numbers and
+# mobile numbers and fails the run with the offending lines. Files older than this run are skipped.
+_RUN_STARTED = __import__("time").time() - 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):
+        return  # a worker: its controller scans once all workers are done
+    from pathlib import Path
+
+    from fangkong.core.logs import scan_log_dir
+
+    found = scan_log_dir(Path(__file__).resolve().parent / "test-artifacts" / "logs", since=_RUN_STARTED)
+    if not found:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = ["Personal data in the test log (ID numbers or phones):", *found[:50]]
+    if len(found) > 50:
+        lines.append(f"… and {len(found) - 50} more lines")
+    if reporter is not None:
+        reporter.write_sep("=", "log scan failed", red=True)
+        for line in lines:
+            reporter.write_line(line)
+    else:
+        print("\n".join(lines))
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

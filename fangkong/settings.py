@@ -433,3 +433,77 @@ CELERY_BEAT_SCHEDULE["retention-daily"] = {
     "task": "fangkong.core.tasks.retention_run_task",
     "schedule": crontab(hour=2, minute=30),
 }
+
+# --- Observability (issue 24; docs/observability.md) ----------------------------------------------
+# /healthz, /readyz and /metrics are answered first (core/ops.py: no session, login, lockout, rate
+# limit or ALLOWED_HOSTS); then each request is timed and logged (core/middleware.RequestLogMiddleware);
+# django-prometheus times each view between its two middlewares.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "fangkong.core.ops.OpsMiddleware",
+    "fangkong.core.middleware.RequestLogMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# A probe or a scrape on the internal address speaks plain HTTP: it is not sent to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics/?$"]
+# /metrics answers these addresses or networks (the client address as core/clientip.py reads it), or
+# a request carrying "Authorization: Bearer $METRICS_TOKEN".
+METRICS_ALLOWED_IPS = [
+    a.strip() for a in os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if a.strip()
+]
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# Logs: one JSON object per line in production (LOG_FORMAT=json), plain lines for development. Every
+# handler redacts ID numbers and phones (core/logs.py). Requests are logged at INFO on their own
+# logger (fangkong.request; LOG_REQUESTS=0 turns them off) whatever LOG_LEVEL says for the rest.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if (DEBUG or DEMO or TESTING) else "json")
+from pythonjsonlogger.core import RESERVED_ATTRS as _LOG_RECORD_ATTRS  # noqa: E402
+
+_JSON_FORMATTER = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "{levelname}{name}{message}",
+    "style": "{",
+    "timestamp": True,
+    "rename_fields": {"levelname": "level", "name": "logger"},
+    # Django passes the request along (extra={"request": …}); its repr holds the query string.
+    "reserved_attrs": [*_LOG_RECORD_ATTRS, "request"],
+}
+LOGGING["formatters"] = {
+    "json": _JSON_FORMATTER,
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+}
+LOGGING["filters"]["redact"] = {"()": "fangkong.core.logs.RedactPersonalNumbers"}
+LOGGING["handlers"]["console"].update(
+    formatter="json" if LOG_FORMAT == "json" else "plain", filters=["redact"]
+)
+# django-axes names the client in its lockout warnings: without the numbers a username or path may hold.
+AXES_CLIENT_STR_CALLABLE = "fangkong.core.logs.axes_client_str"
+LOGGING["loggers"]["fangkong.request"] = {
+    "level": "INFO" if os.environ.get("LOG_REQUESTS", "1") == "1" else "WARNING",
+    "propagate": True,
+}
+if TESTING and "pytest" in sys.modules:
+    # A test run writes its log as JSON lines, one file per xdist worker, for the scan for ID numbers
+    # and phones (conftest.py, pytest_sessionfinish); the console keeps to warnings. This file is
+    # written before the redacting filter runs (first handler): the scan proves that our code and the
+    # libraries log no number, not that the safety net masked it.
+    _LOG_DIR = BASE_DIR / "test-artifacts" / "logs"
+    _LOG_DIR.mkdir(parents=True, exist_ok=True)
+    LOGGING["handlers"]["console"]["level"] = "WARNING"
+    LOGGING["handlers"]["test_file"] = {
+        "class": "logging.FileHandler",
+        "filename": str(_LOG_DIR / f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.jsonl"),
+        "mode": "w",
+        "delay": True,
+        "encoding": "utf-8",
+        "formatter": "json",
+        "filters": ["redact_django"],
+    }
+    # Django's own warnings ("Not Found: <path>", a CSRF refusal, a 500's exception message) echo what
+    # the client sent, beyond our code's reach: the production net is applied to those loggers only.
+    LOGGING["filters"]["redact_django"] = {
+        "()": "fangkong.core.logs.RedactPersonalNumbers",
+        "only": ["django."],
+    }
+    LOGGING["root"]["handlers"] = ["test_file", "console"]

@@ -1,9 +1,93 @@
 import json
+import logging
+import re
+import time
 import uuid
 
+from django.utils.functional import empty
 from django.utils.translation import gettext_lazy as _lazy
 
 from . import context
+from .logs import redact
+
+# A proxy's request id is kept when it looks like one (nginx's $request_id is 32 hex digits; UUIDs,
+# tokens of letters, digits, '-', '_', '.'), and never when it holds a run of 11 digits or more: the
+# header is the client's to set, and a phone or an ID number in it would be logged with every line.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_LONG_DIGITS = re.compile(r"[0-9]{11}")
+
+request_log = logging.getLogger("fangkong.request")
+
+
+def new_request_id() -> str:
+    while True:
+        rid = uuid.uuid4().hex
+        if not _LONG_DIGITS.search(rid):  # about 1 in 200 has one: draw again (see _REQUEST_ID)
+            return rid
+
+
+def request_id_for(request) -> str:
+    """The id of this request: set once by the first of our middlewares that sees it."""
+    rid = getattr(request, "request_id", None)
+    if rid:
+        return rid
+    given = request.headers.get("X-Request-ID", "")
+    if given and _REQUEST_ID.fullmatch(given) and not _LONG_DIGITS.search(given):
+        rid = given
+    else:
+        rid = new_request_id()
+    request.request_id = rid
+    return rid
+
+
+def _user_id(request):
+    """The user's id when authentication already ran; never forces a session lookup of its own."""
+    user = request.__dict__.get("user")
+    if user is None:
+        return None
+    wrapped = getattr(user, "_wrapped", user)  # a SimpleLazyObject not evaluated yet holds `empty`
+    if wrapped is None or wrapped is empty:
+        return None
+    return wrapped.pk if getattr(wrapped, "is_authenticated", False) else None
+
+
+class RequestLogMiddleware:
+    """One INFO line per request on the `fangkong.request` logger: request id, user id, method, path
+    (never the query string, which holds searches by ID number or phone), view name, status and duration.
+    First in the chain after the probes, so redirects and refusals of later middlewares are logged and
+    timed too. The request id is echoed in the X-Request-ID response header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        rid = request_id_for(request)
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+        finally:
+            if request_log.isEnabledFor(logging.INFO):
+                match = getattr(request, "resolver_match", None)
+                path = redact(request.path)  # a lookup by number in the path itself (/lookup/<code>/)
+                request_log.info(
+                    "%s %s %s",
+                    request.method,
+                    path,
+                    status,
+                    extra={
+                        "request_id": rid,
+                        "user_id": _user_id(request),
+                        "method": request.method,
+                        "path": path,
+                        "view": (match.view_name or match._func_path) if match else "",
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
+        response["X-Request-ID"] = rid
+        return response
 
 
 class RequestContextMiddleware:
@@ -13,8 +97,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        rid = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
-        request.request_id = rid
+        rid = request_id_for(request)
         user = getattr(request, "user", None)
         token = context.set_current(
             context.RequestContext(

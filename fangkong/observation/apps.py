@@ -17,6 +17,11 @@ class ObservationConfig(AppConfig):
         from . import figures
 
         register_section(figures.section())  # its section of the leadership briefing
+        from fangkong.core.metrics import register_collector
+
+        from . import metrics
+
+        register_collector("observation", metrics.collect)  # its figures on /metrics, read at scrape time
         from fangkong.policies.services import governor_register
 
         from . import policy, services

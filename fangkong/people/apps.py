@@ -17,6 +17,11 @@ class PeopleConfig(AppConfig):
         from . import figures
 
         register_section(figures.section())  # its section of the leadership briefing
+        from fangkong.core.metrics import register_collector
+
+        from . import metrics
+
+        register_collector("people", metrics.collect)  # its figures on /metrics, read at scrape time
 
         menu.register("residents", _("Residents"), "people:person-list", "people.view_person", order=10)
         menu.register(

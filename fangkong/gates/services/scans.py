@@ -22,7 +22,7 @@ from fangkong.core.audit import record_bulk
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
 
-from .. import selectors
+from .. import metrics, selectors
 from ..models import (
     Direction,
     FollowUp,
@@ -500,6 +500,16 @@ def scan_batch_record(
                 res.row = by_client[res.client_id]
         _followups_for_refusals(actor=actor, refusals=[(i, r) for i, r in refusals if r.scan_id])
         _referrals_for_fever(actor=actor, fevers=[(i, r) for i, r in fevers if r.scan_id])
+    accepted = sum(1 for r in results if r.status == "accepted")
+    duplicate = sum(1 for r in results if r.status == "duplicate")
+    # The label of the insert's path: COPY from COPY_FROM rows on PostgreSQL (see _insert_scans).
+    copied = len(unique_rows) >= COPY_FROM and connection.vendor == "postgresql"
+    metrics.scans_counted(
+        path="single" if len(items) == 1 else "copy" if copied else "batch",
+        accepted=accepted,
+        duplicate=duplicate,
+        error=len(results) - accepted - duplicate,
+    )
     return results
 
 

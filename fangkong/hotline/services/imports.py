@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area, Level
+from fangkong.core import metrics
 from fangkong.core.audit import record
 from fangkong.core.imports import FILE_ERRORS as CORE_FILE_ERRORS
 from fangkong.core.imports import ImportFileError, RowError
@@ -256,6 +257,7 @@ def copy_rows(table: str, tuples: list[tuple]) -> None:
         cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuples)
 
 
+@metrics.import_counted("hotline_orders", lambda r: "committed" if r.ok else "rejected")
 @transaction.atomic
 def order_import(*, actor, within, filename: str, content: bytes) -> ImportResult:
     """Import the city's dispatch file under `within` (a street, or the district with a 街道 column).

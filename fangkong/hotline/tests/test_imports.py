@@ -119,3 +119,22 @@ def test_import_outside_scope_is_unknown_area(hl, tree):
 
     with pytest.raises(ValidationError):
         services.order_import(actor=hl.street, within=tree.street2, filename="x.csv", content=_csv(_rows(1)))
+
+
+def test_imports_are_counted_on_metrics(hl, tree, client):
+    from fangkong.core.tests.scrape import sample, scrape
+
+    def counts():
+        text = scrape(client)
+        return [
+            sample(text, "fangkong_imports_total", kind="hotline_orders", outcome=o)
+            for o in ("committed", "rejected")
+        ]
+
+    before = counts()
+    services.order_import(
+        actor=hl.street, within=tree.street1, filename="a.csv", content=_csv(_rows(2, "7070"))
+    )
+    wrong = _csv(_rows(2), header="编号,时间,姓名,电话,位置,类型,内容,时限\n")
+    services.order_import(actor=hl.street, within=tree.street1, filename="x.csv", content=wrong)
+    assert [a - b for a, b in zip(counts(), before, strict=True)] == [1, 1]

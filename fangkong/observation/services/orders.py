@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from fangkong.core import dates
+from fangkong.core import dates, metrics
 from fangkong.core.audit import msgid, record, snapshot
 from fangkong.core.models import ChangeLog
 from fangkong.people.models import Person, PersonStatus
@@ -497,6 +497,7 @@ def _alert(order, *, kind, date, message, report=None) -> Alert:
     )
     if created:
         record(alert, ChangeLog.Action.CREATE, actor=None)
+        metrics.alerts_counted(app="observation", kind=kind)
     return alert
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from fangkong.core import metrics
 from fangkong.core.audit import record, snapshot
 from fangkong.core.models import ChangeLog
 from fangkong.policies.selectors import (
@@ -236,4 +237,6 @@ def alerts_scan(*, at: datetime.datetime | None = None) -> int:
         )
     before = Alert.objects.filter(kind=Alert.Kind.MISSING_REPORT, date=day).count()
     Alert.objects.bulk_create(alerts, batch_size=2000, ignore_conflicts=True)
-    return Alert.objects.filter(kind=Alert.Kind.MISSING_REPORT, date=day).count() - before
+    created = Alert.objects.filter(kind=Alert.Kind.MISSING_REPORT, date=day).count() - before
+    metrics.alerts_counted(app="observation", kind=Alert.Kind.MISSING_REPORT, n=created)
+    return created

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area
 from fangkong.core import imports as core_imports
-from fangkong.core import jobs
+from fangkong.core import jobs, metrics
 from fangkong.core.audit import record, record_access, snapshot
 from fangkong.core.identity import (
     mask_id,
@@ -24,6 +24,7 @@ from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
 
 from .. import imports as ix
+from ..metrics import IMPORT_KIND as METRIC_KIND
 from ..models import ImportBatch
 from .imports import ImportReport, survey_import
 from .registry import _actor, may_reveal_in
@@ -117,6 +118,7 @@ def import_batch_preview(*, batch_id: int, actor) -> ImportBatch:
             updated_at=timezone.now(),
         )
         batch.refresh_from_db(fields=["report", "state", "updated_at"])
+        metrics.imports_counted(kind=METRIC_KIND, outcome="failed")
         return batch
     report = survey_import(actor=actor, rows=rows, within=batch.area, commit=False)
     ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.ANALYSING).update(
@@ -126,6 +128,7 @@ def import_batch_preview(*, batch_id: int, actor) -> ImportBatch:
         updated_at=timezone.now(),
     )
     batch.refresh_from_db(fields=["report", "state", "row_count", "updated_at"])
+    metrics.imports_counted(kind=METRIC_KIND, outcome="previewed")
     return batch
 
 
@@ -195,6 +198,7 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportReport:
             before=before,
             message=gettext_noop("import rejected"),
         )
+    metrics.imports_counted(kind=METRIC_KIND, outcome="committed" if report.committed else "rejected")
     return report
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area
-from fangkong.core import dates
+from fangkong.core import dates, metrics
 from fangkong.core import imports as core_imports
 from fangkong.core.audit import msgid, record, record_bulk
 from fangkong.core.imports import ImportFileError, RowError
@@ -229,6 +229,7 @@ def check_rows(campaign: Campaign, rows: list[dict], report: ResultReport) -> li
     return out
 
 
+@metrics.import_counted("lab_results")
 def lab_file_import(*, actor, campaign: Campaign, data: bytes, filename: str) -> LabImport:
     """Read a laboratory file and apply it (all or nothing). The LabImport record keeps the report."""
     report = ResultReport()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.areas.models import Area
 from fangkong.core import imports as core_imports
+from fangkong.core import metrics
 from fangkong.core.audit import record_bulk
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
@@ -124,6 +125,7 @@ def _check_row(row: dict, rownum: int, defaults: dict, errors: list) -> dict | N
     }
 
 
+@metrics.import_counted("workforce_workers")
 def worker_import(
     *,
     actor,

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from fangkong.core import metrics
 from fangkong.core.audit import record_bulk
 from fangkong.core.models import ChangeLog
 from fangkong.policies.selectors import policy_values_by_area, value_for_path
@@ -73,6 +74,7 @@ def missing_reports_scan(*, day: datetime.date | None = None, now: datetime.date
             ChangeLog.Action.CREATE,
             message=gettext_noop("zero report missing at the deadline"),
         )
+        metrics.alerts_counted(app="workplaces", kind="missing_zero_report", n=len(ids))
     return len(ids)
 
 

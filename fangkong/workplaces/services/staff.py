@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from fangkong.core import crypto
+from fangkong.core import crypto, metrics
 from fangkong.core import imports as core_imports
 from fangkong.core.audit import model_update, record, record_bulk
 from fangkong.core.identity import (
@@ -232,6 +232,7 @@ def _resolve_workplaces(actor, rows, fixed) -> tuple[dict, dict]:
     return by_name, by_id
 
 
+@metrics.import_counted("workplace_staff")
 @transaction.atomic
 def staff_import(
     *, actor, content: bytes, filename: str, workplace=None, commit: bool = True
