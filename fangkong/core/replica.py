@@ -87,7 +87,9 @@ def _probe() -> Health:
     now = time.monotonic()
     try:
         with connections[PRIMARY].cursor() as cur:
-            cur.execute("SELECT pg_current_wal_lsn()::text")
+            # The insert position, not the written one: with synchronous_commit off a commit can be
+            # inserted but not yet written, and the replica would look caught up without it.
+            cur.execute("SELECT pg_current_wal_insert_lsn()::text")
             primary_lsn = cur.fetchone()[0]
     except DatabaseError as exc:
         return Health(
@@ -214,10 +216,9 @@ def replica_reads(fn):
         except (OperationalError, InterfaceError) as exc:
             if not block.used:
                 raise
-            h = health(force=True)  # logs the change if the replica went away
-            if h.usable:
+            _close_replica()  # the check below then opens a new connection: it says why it fails
+            if health(force=True).usable:  # the check logs it if the replica went away
                 log.warning("a read on the replica failed, answered from the primary: %s", _one_line(exc))
-            _close_replica()
             block.replica = False
             return fn(*args, **kwargs)
         finally:

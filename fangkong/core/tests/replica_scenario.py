@@ -55,7 +55,7 @@ def sql(alias: str, query: str, params=()):
 
 
 def wait_caught_up() -> None:
-    lsn = sql("default", "SELECT pg_current_wal_lsn()::text")[0]
+    lsn = sql("default", "SELECT pg_current_wal_insert_lsn()::text")[0]
     for _ in range(200):
         if sql("replica", "SELECT pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())", [lsn])[0] <= 0:
             return

@@ -68,75 +68,60 @@ class Clusters:
             **kw,
         )
 
-    def pg_ctl(self, data: Path, action: str) -> list[str]:
+    def pg_ctl(self, data: Path, action: str, mode: str = "fast") -> list[str]:
         extra = ["-l", data.parent / f"{data.name}.log", "-w", "-t", "30"] if action == "start" else []
-        return self.as_owner(self.bin / "pg_ctl", "-D", data, *extra, "-m", "fast", action)
+        return self.as_owner(self.bin / "pg_ctl", "-D", data, *extra, "-m", mode, action)
 
     def start(self, data: Path) -> None:
         subprocess.run(self.pg_ctl(data, "start"), check=True, capture_output=True, timeout=60)
         self.started.append(data)
 
     def url(self, port: int) -> str:
-        return f"postgres://postgres@127.0.0.1:{port}/fangkong"
+        return f"postgres://postgres@127.0.0.1:{port}/postgres"
+
+    def psql(self, port: int, sql: bytes) -> None:
+        cmd = [self.bin / "psql", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(port)]
+        subprocess.run([*cmd, "-U", "postgres", "-d", "postgres"], input=sql, check=True, capture_output=True)
 
     def make(self, dump_from: dict) -> None:
         primary, replica = self.dir / "primary", self.dir / "replica"
-        self.run(
-            self.bin / "initdb", "-D", primary, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"
-        )
+        self.run(self.bin / "initdb", "-D", primary, "-A", "trust", "-U", "postgres", "--no-sync")
         with open(primary / "postgresql.conf", "a") as f:
             f.write(
                 f"listen_addresses = '127.0.0.1'\nport = {self.primary_port}\n"
                 f"unix_socket_directories = '{self.dir}'\nwal_level = replica\nmax_wal_senders = 4\n"
-                "fsync = off\nfull_page_writes = off\nshared_buffers = 16MB\nmax_connections = 20\n"
+                # A throw-away cluster: nothing to make durable.
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nshared_buffers = 16MB\n"
+                "max_connections = 20\n"
             )
         with open(primary / "pg_hba.conf", "a") as f:
             f.write("host replication all 127.0.0.1/32 trust\n")
         self.start(primary)
-        # The project's schema, from the test database pytest-django migrated.
-        env = {**os.environ, "PGPASSWORD": dump_from.get("PASSWORD") or ""}
-        src = ["-h", dump_from.get("HOST") or "127.0.0.1", "-p", str(dump_from.get("PORT") or 5432)]
-        src += ["-U", dump_from.get("USER") or "postgres"]
-        self.run(
-            self.bin / "createdb", "-h", "127.0.0.1", "-p", self.primary_port, "-U", "postgres", "fangkong"
-        )
-        dump = subprocess.run(
-            [self.bin / "pg_dump", *src, "--schema-only", "--no-owner", "--no-privileges", dump_from["NAME"]],
-            check=True,
-            capture_output=True,
-            env=env,
-            timeout=60,
-        ).stdout
-        subprocess.run(
-            [
-                self.bin / "psql",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.primary_port),
-            ]
-            + ["-U", "postgres", "-d", "fangkong"],
-            input=dump,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        # The replica: a base backup that writes its own primary_conninfo and standby.signal (-R).
+        # The replica from a base backup of the still empty cluster (-R writes its primary_conninfo and
+        # standby.signal): the schema then reaches it by streaming replication like any later write.
         self.run(
             self.bin / "pg_basebackup", "-h", "127.0.0.1", "-p", self.primary_port, "-U", "postgres",
-            "-D", replica, "-R", "-X", "stream", "-c", "fast",
+            "-D", replica, "-R", "-X", "stream", "-c", "fast", "--no-sync",
         )  # fmt: skip
         with open(replica / "postgresql.conf", "a") as f:
             f.write(f"port = {self.replica_port}\n")
         self.start(replica)
+        # The project's schema, from the test database pytest-django migrated.
+        host, port = dump_from.get("HOST") or "127.0.0.1", str(dump_from.get("PORT") or 5432)
+        dump = subprocess.run(
+            [self.bin / "pg_dump", "-h", host, "-p", port, "-U", dump_from.get("USER") or "postgres"]
+            + ["--schema-only", "--no-owner", "--no-privileges", dump_from["NAME"]],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PGPASSWORD": dump_from.get("PASSWORD") or ""},
+            timeout=60,
+        ).stdout
+        self.psql(self.primary_port, dump)
 
     def close(self) -> None:
         for data in reversed(self.started):
             if (data / "postmaster.pid").exists():
-                subprocess.run(self.pg_ctl(data, "stop"), capture_output=True, timeout=60)
+                subprocess.run(self.pg_ctl(data, "stop", "immediate"), capture_output=True, timeout=60)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
