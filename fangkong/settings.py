@@ -1,6 +1,7 @@
 """Settings, all from the environment.
 
 DATABASE_URL      sqlite:///db.sqlite3 (default, embedded) or postgres://user@host/db
+DATABASE_REPLICA_URL  optional PostgreSQL streaming replica that reports read (docs/replica.md)
 SECRET_KEY        required unless FANGKONG_DEMO=1 or DEBUG=1
 FANGKONG_FIELD_KEY  Fernet key(s) for personal data at rest, comma-separated, newest first
 FANGKONG_HMAC_KEY   key of the HMAC index over encrypted fields (both required outside demo/tests)
