@@ -34,6 +34,14 @@ def _bin_dir(major: int) -> Path | None:
     return None
 
 
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -135,8 +143,8 @@ def clusters(django_db_setup, django_db_blocker):
         major = connection.pg_version // 10000
         dump_from = dict(connection.settings_dict)
     bindir = _bin_dir(major)
-    missing = f"PostgreSQL {major} server binaries (initdb, pg_ctl, pg_basebackup) not found"
-    if bindir is None or (os.geteuid() == 0 and shutil.which("runuser") is None):
+    missing = f"PostgreSQL {major} server binaries (initdb, pg_ctl, pg_basebackup; as root: runuser and a postgres user) not found"
+    if bindir is None or (os.geteuid() == 0 and not (shutil.which("runuser") and _has_user("postgres"))):
         if os.environ.get("FANGKONG_REQUIRE_REPLICA") == "1":
             pytest.fail(f"{missing} but FANGKONG_REQUIRE_REPLICA=1 (apt-get install postgresql-{major})")
         pytest.skip(f"{missing}: apt-get install postgresql-{major}, or set FANGKONG_PG_BIN")
@@ -156,7 +164,8 @@ def test_reports_read_the_replica_within_the_lag_limit_and_the_primary_otherwise
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"REDIS_URL", "PYTEST_XDIST_WORKER", "DJANGO_SETTINGS_MODULE"}
+        # Its own process: per-process cache (the read-your-writes mark), tasks run eagerly.
+        if k not in {"REDIS_URL", "CELERY_BROKER_URL", "PYTEST_XDIST_WORKER", "DJANGO_SETTINGS_MODULE"}
     }
     env.update(
         DATABASE_URL=clusters.url(clusters.primary_port),
