@@ -1,6 +1,7 @@
 """Settings, all from the environment.
 
 DATABASE_URL      sqlite:///db.sqlite3 (default, embedded) or postgres://user@host/db
+DATABASE_REPLICA_URL  optional PostgreSQL streaming replica that reports read (docs/replica.md)
 SECRET_KEY        required unless FANGKONG_DEMO=1 or DEBUG=1
 FANGKONG_FIELD_KEY  Fernet key(s) for personal data at rest, comma-separated, newest first
 FANGKONG_HMAC_KEY   key of the HMAC index over encrypted fields (both required outside demo/tests)
@@ -140,6 +141,24 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replica (issue 24; docs/replica.md) -------------------------------------------------------
+# DATABASE_REPLICA_URL: a PostgreSQL streaming replica of DATABASE_URL. Reports (briefing figures, Excel
+# exports, the briefing pages) read it while it lags at most FANGKONG_REPLICA_MAX_LAG_SECONDS (checked
+# every FANGKONG_REPLICA_CHECK_SECONDS per process); otherwise, and for everything else, the primary.
+FANGKONG_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("FANGKONG_REPLICA_MAX_LAG_SECONDS", "10"))
+FANGKONG_REPLICA_CHECK_SECONDS = float(os.environ.get("FANGKONG_REPLICA_CHECK_SECONDS", "5"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **DATABASES["replica"].get("OPTIONS", {}),
+        # A replica that does not answer costs one check a short wait, not every request a long one.
+        "connect_timeout": int(os.environ.get("FANGKONG_REPLICA_CONNECT_TIMEOUT", "2")),
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same database, no second copy
+    DATABASE_ROUTERS = ["fangkong.core.replica.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fangkong.areas.models import LEVEL_ORDER, Area, Level
 from fangkong.core.figures import Section, sections
+from fangkong.core.replica import replica_reads
 
 from . import selectors
 from .models import FigureValue
@@ -99,6 +100,7 @@ def _frozen(viewer, briefing, ids: list[int]) -> dict[str, dict[int, float]]:
     return out
 
 
+@replica_reads  # the command screen's reads may come from the read replica (core/replica.py)
 def command(*, viewer, now: datetime.datetime | None = None) -> dict:
     """What the command screen shows `viewer` (JSON-ready)."""
     now = now or timezone.now()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
 from fangkong.core.figures import Figure, Section, sections
+from fangkong.core.replica import replica_reads
 
 from . import policy
 from .models import Briefing, FigureValue, Item
@@ -202,6 +203,7 @@ def as_of_text(moment: datetime.datetime) -> str:
     }
 
 
+@replica_reads  # the briefing's reads may come from the read replica (core/replica.py)
 def report(*, viewer, briefing: Briefing, focus: int | None = None) -> dict:
     """What `viewer` sees of `briefing`: numbered sections with their sentence, headline figures with
     the change since the previous briefing and red marks, a table per street (or community) and, for an
@@ -338,6 +340,7 @@ def carried_tasks(*, viewer, briefing: Briefing) -> list[Item]:
     )
 
 
+@replica_reads
 def trends(*, viewer, briefing: Briefing, tops: list[Area], keys: list[str]) -> dict:
     """{key: [(date, value)]} over the 30 days to `briefing`'s date, the tops summed (current versions)."""
     since = briefing.date - datetime.timedelta(days=TREND_DAYS - 1)
@@ -362,6 +365,7 @@ def trends(*, viewer, briefing: Briefing, tops: list[Area], keys: list[str]) -> 
     }
 
 
+@replica_reads
 def dashboard(*, viewer, briefing: Briefing, focus: int | None = None) -> dict:
     data = report(viewer=viewer, briefing=briefing, focus=focus)
     by_key = {s.key: s for s in sections()}

@@ -16,6 +16,7 @@ from fangkong.areas.models import STEP, Area, Level
 from fangkong.core import audit
 from fangkong.core.figures import Section, sections
 from fangkong.core.models import ChangeLog
+from fangkong.core.replica import replica_reads
 
 from . import policy
 from .models import Briefing, FigureValue, Item  # noqa: F401 (Briefing: commands)
@@ -42,6 +43,7 @@ def _ratio(num: float, den: float) -> float:
     return round(100.0 * num / den, 1) if den else 0.0
 
 
+@replica_reads
 def compute_values(*, area: Area, as_of: datetime.datetime) -> dict[tuple[str, int], tuple[float, str, str]]:
     """Every figure of every section, per community, street and the whole `area`, from the raw tables:
     {(key, area id): (value, level, area path)}. Streets and the whole are sums; ratios recomputed."""
@@ -84,7 +86,11 @@ def _section_keys() -> list[str]:
     return [s.key for s in sections()]
 
 
-@transaction.atomic
+def _current(area: Area, date: datetime.date, *, lock: bool = False) -> Briefing | None:
+    qs = Briefing.objects.filter(area=area, date=date, state=Briefing.State.CURRENT).order_by("-version")
+    return (qs.select_for_update() if lock else qs).first()
+
+
 def briefing_generate(
     *,
     actor,
@@ -98,19 +104,18 @@ def briefing_generate(
     generated returns it unchanged (a retried job does no harm); `amend=True` makes version n+1 from the
     data as they are now, and the earlier version is kept, superseded, so the differences can be shown.
     A day on which nothing happened is refused with a message, unless `allow_empty` (the nightly job
-    and the demo history: a quiet day is a briefing too)."""
+    and the demo history: a quiet day is a briefing too).
+
+    The figures are computed before the transaction that stores them, so that they can be read from the
+    read replica (core/replica.py: never inside a transaction on the primary); the stored briefing is
+    then checked again under a lock."""
     area = area or area_default()
     today = timezone.localdate()
     if date > today:
         raise ValidationError(
             _("%(date)s is in the future: a briefing reports on figures that exist.") % {"date": date}
         )
-    existing = (
-        Briefing.objects.select_for_update()
-        .filter(area=area, date=date, state=Briefing.State.CURRENT)
-        .order_by("-version")
-        .first()
-    )
+    existing = _current(area, date)
     if amend and existing is None:
         raise ValidationError(
             _("There is no briefing of %(date)s to amend: generate it first.") % {"date": date}
@@ -136,6 +141,18 @@ def briefing_generate(
             _("There are no figures for %(date)s in %(area)s: nothing to brief on.")
             % {"date": date, "area": area}
         )
+    return _briefing_store(
+        actor=actor, date=date, area=area, amend=amend, reason=reason, as_of=as_of, values=values
+    )
+
+
+@transaction.atomic
+def _briefing_store(*, actor, date, area: Area, amend: bool, reason: str, as_of, values) -> Briefing:
+    """The write of `briefing_generate`: one transaction, the current version locked (a briefing made
+    meanwhile by another job is returned as it is; an amendment becomes the version after it)."""
+    existing = _current(area, date, lock=True)
+    if not amend and existing is not None:
+        return existing
     briefing = Briefing.objects.create(
         area=area,
         date=date,

@@ -17,3 +17,19 @@ def shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# --- Read replica (issue 24; docs/replica.md) ----------------------------------------------------------
+@register(Tags.database, deploy=True)
+def replica_engine(app_configs, **kwargs):
+    dbs = settings.DATABASES
+    if "replica" in dbs and not all(dbs[a]["ENGINE"].endswith("postgresql") for a in ("default", "replica")):
+        return [
+            Warning(
+                "DATABASE_REPLICA_URL is set but the primary or the replica is not PostgreSQL: reports read "
+                "the primary.",
+                hint="The replica must be a PostgreSQL streaming replica of DATABASE_URL (docs/replica.md).",
+                id="fangkong.W024",
+            )
+        ]
+    return []

@@ -29,6 +29,8 @@ from openpyxl.cell import Cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
+from .replica import replica_reads
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -246,6 +248,7 @@ def table_rows(table) -> tuple[list[str], Iterable[list]]:
     return headers, rows()
 
 
+@replica_reads  # an export is a report: it may read the read replica (core/replica.py)
 def table_to_xlsx(table, filename: str, *, title="Sheet1") -> HttpResponse:
     """Export a django-tables2 table as it is filtered, with its (translated) column headers, on a sheet
     named after the list."""

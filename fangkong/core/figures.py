@@ -31,6 +31,8 @@ A `link_query` value may name the briefing's day as "{date}" (ISO), e.g. `{"day"
 behind a figure of a past briefing is the list of that day. `day_window(as_of)` gives the day a
 briefing counts and `count_by_community(qs, communities)` the usual grouped count.
 
+Every `compute` reads from the read replica when one is configured and usable (core/replica.py).
+
 The briefing app stores the answers in its snapshot tables and is the only reader of this registry on
 pages; the consistency check calls `compute` again and compares.
 """
@@ -38,7 +40,7 @@ pages; the consistency check calls `compute` again and compares.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -88,6 +90,11 @@ def register_section(section: Section) -> Section:
     for f in section.figures:
         if f.ratio and not set(f.ratio) <= set(keys):
             raise ValueError(f"section {section.key}: ratio {f.key} names a figure it does not have")
+    # Figures are pure reads of the raw tables as of a moment: they may come from the read replica
+    # (core/replica.py; the primary inside a transaction, or when the replica lags or is down).
+    from .replica import replica_reads
+
+    section = replace(section, compute=replica_reads(section.compute))
     _SECTIONS[section.key] = section
     return section
 

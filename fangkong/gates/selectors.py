@@ -16,6 +16,7 @@ from django.utils import timezone
 from fangkong.areas.models import Place
 from fangkong.core import crypto, sql
 from fangkong.core.identity import RESIDENT_ID_RE, mask_id, mask_phone, normalise_id, normalise_phone
+from fangkong.core.replica import replica_reads
 from fangkong.people.models import Person, PersonStatus
 
 from .models import (
@@ -483,6 +484,7 @@ def refusal_list(*, viewer) -> QuerySet[ScanEvent]:
     return scan_list(viewer=viewer).filter(verdict__in=[Verdict.DENY, Verdict.REFER])
 
 
+@replica_reads  # a report over the scans: it may read the read replica (core/replica.py)
 def scans_by_place_and_day(*, viewer, since: datetime.date | None = None) -> list[dict]:
     qs = ScanEvent.objects.visible_to(viewer)
     if since:

@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 
 from fangkong.areas.models import STEP, Area
+from fangkong.core.replica import replica_reads
 
 from .models import Campaign, CoverageCount, LabResult, Sample, TargetPerson
 
@@ -34,6 +35,7 @@ def campaigns_visible(*, viewer):
     return Campaign.objects.none()
 
 
+@replica_reads  # a report (page and export): it may read the read replica (core/replica.py)
 def coverage_rows(
     *, viewer, campaign: Campaign, level: str = "community", within: Area | None = None
 ) -> list[dict]:
