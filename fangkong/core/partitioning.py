@@ -30,6 +30,7 @@ DISTRIBUTION_COLUMN = "district_path"
 # Characters of area_path naming a district: two levels (city, district) of areas.models.STEP each.
 DISTRICT_PATH_LEN = 8
 EVERY = ("day", "month")
+MAX_BACKFILL_DAYS = 366  # a conversion makes partitions for copied rows this far back, no further
 
 
 @dataclasses.dataclass(frozen=True)
@@ -284,7 +285,20 @@ def _swap(schema_editor, table: str, spec: ByTime, *, partitioned: bool) -> None
         for statement in indexes:
             cur.execute(statement)
     if partitioned:
-        ensure_table(table, spec, conn=schema_editor.connection)
+        # Partitions from the oldest copied row on (at most a year back), so that retention can drop
+        # whole old partitions instead of deleting rows from DEFAULT; then the usual days ahead.
+        with schema_editor.connection.cursor() as cur:
+            cur.execute(f"SELECT MIN({spec.column}) FROM {table}")
+            oldest = cur.fetchone()[0]
+        today = datetime.datetime.now(_tz()).date()
+        if oldest is not None:
+            oldest = oldest.astimezone(_tz()).date() if isinstance(oldest, datetime.datetime) else oldest
+            start = max(min(oldest, today), today - datetime.timedelta(days=MAX_BACKFILL_DAYS))
+            ensure_table(
+                table, spec, start=start, days=(today - start).days + 14, conn=schema_editor.connection
+            )
+        else:
+            ensure_table(table, spec, conn=schema_editor.connection)
 
 
 def partition_table(table: str, spec: ByTime):

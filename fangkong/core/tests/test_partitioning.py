@@ -141,6 +141,14 @@ def test_a_table_converts_to_partitioned_and_back_keeping_rows_and_keys():
         forwards(None, editor)
     facts = partitioning.key_facts("zz_part")
     assert facts["partition_key"] == ["at"] and facts["primary_key"] == ["id", "at", DISTRIBUTION_COLUMN]
+    # The copied rows' months got partitions (the 40-day-old row is not left in DEFAULT).
+    with connection.cursor() as cur:
+        cur.execute("SELECT at FROM zz_part WHERE n = 2")
+        old_month = timezone.localdate(cur.fetchone()[0]).replace(day=1)
+    assert partitioning.partition_name("zz_part", old_month, "month") in facts["partitions"]
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM zz_part_default")
+        assert cur.fetchone()[0] == 0
     with connection.cursor() as cur:
         cur.execute("SELECT n, district_path FROM zz_part ORDER BY n")
         assert cur.fetchall() == [(1, "00010002"), (2, "0001000A")]
@@ -190,9 +198,9 @@ def test_the_daily_task_and_command_keep_every_table(capsys):
 
     from fangkong.core.tasks import partitions_ensure_task
 
-    first = partitions_ensure_task(days=40)  # the migrations prepared 14 days: the rest is new
-    assert first > 0 and partitions_ensure_task(days=40) == 0
-    call_command("partitions_ensure", days=40)
+    first = partitions_ensure_task(days=16)  # the migrations prepared 14 days: the rest is new
+    assert first > 0 and partitions_ensure_task(days=16) == 0
+    call_command("partitions_ensure", days=16)
     out = capsys.readouterr().out
     for model in partitioning.registered():
         assert f"{model._meta.db_table}: created 0 partition(s)" in out
