@@ -295,7 +295,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
     "gates-scan-partitions": {
-        "task": "fangkong.gates.tasks.partitions_ensure_task",
+        "task": "fangkong.core.tasks.partitions_ensure_task",  # every append-only table (issue 24)
         "schedule": crontab(hour=0, minute=5),
     },
     "observation-missing-reports": {

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .partitioning import ByTime
 from .scoping import ALL, path_q, scope_paths
 
 
@@ -70,6 +71,9 @@ class ChangeLog(models.Model):
     """Who changed what, when, from which request, with before and after (NetBox's ObjectChange)."""
 
     scope_path_field = "area_path"
+    # Partitioned by month on PostgreSQL, keyed by district (core.partitioning; a record with no area
+    # has an empty district_path).
+    append_only = ByTime("time", every="month")
 
     class Action(models.TextChoices):
         CREATE = "create", _("created")
@@ -185,6 +189,7 @@ class SensitiveAccess(models.Model):
     """Every reveal of unmasked personal data: who, whose, what, when and why (PIPL)."""
 
     scope_path_field = "area_path"
+    append_only = ByTime("time", every="month")
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("user"))

@@ -11,3 +11,12 @@ def retention_run_task() -> dict:
     from .retention import retention_run
 
     return retention_run().as_dict()
+
+
+@shared_task
+def partitions_ensure_task(days: int = 14) -> int:
+    """Daily (beat): the coming days' (or months') partitions of every append-only table exist before
+    their rows arrive; returns how many were created. Nothing on SQLite."""
+    from . import partitioning
+
+    return sum(len(created) for created in partitioning.partitions_ensure(days=days).values())

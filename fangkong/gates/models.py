@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import IdType
 from fangkong.core.models import ScopedManager, ScopedModel
+from fangkong.core.partitioning import ByTime
 from fangkong.workforce.models import Duty
 
 
@@ -210,6 +211,8 @@ class ScanEvent(models.Model):
     the path of the place's area."""
 
     scope_path_field = "area_path"
+    # Partitioned by day, primary key (id, scanned_at, district_path) on PostgreSQL (core.partitioning).
+    append_only = ByTime("scanned_at", every="day")
 
     class Entry(models.TextChoices):
         PASS = "pass", _("pass code")
@@ -318,6 +321,8 @@ class ScanVisitor(models.Model):
     back to the partitioned scan table."""
 
     scope_path_field = "area_path"
+    # Keyed by the person's district (the scan by the gate's): see core.partitioning.
+    append_only = ByTime("scanned_at", every="day")
 
     class Source(models.TextChoices):
         GATE = "gate", _("at the gate")

@@ -2,7 +2,11 @@
 
 A DEFAULT partition catches rows outside the prepared days, so an insert never fails for want of a
 partition; `partitions_ensure` creates the coming days (run daily: `manage.py gates_partitions`) and
-moves any rows the default partition already holds for a day into that day's new partition."""
+moves any rows the default partition already holds for a day into that day's new partition.
+
+Since migration 0010 the primary key is (id, scanned_at, district_path) like every append-only table's,
+and the partition upkeep is core.partitioning's (which keeps every registered table's partitions);
+the functions below keep their names and answers for the gates app and its retention."""
 
 from __future__ import annotations
 
@@ -10,9 +14,12 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
+
+from fangkong.core import partitioning
 
 TABLE = "gates_scanevent"
+SPEC = partitioning.ByTime("scanned_at", every="day")
 
 CREATE_SQL = f"""
 CREATE TABLE {TABLE} (
@@ -85,30 +92,7 @@ def existing_partitions(conn=None) -> set[str]:
 
 def partitions_ensure(*, start: datetime.date | None = None, days: int = 14, conn=None) -> list[str]:
     """Create the day partitions from `start` (default yesterday) for `days` days; returns those created."""
-    conn = conn or connection
-    if not is_partitioned(conn):
-        return []
-    start = start or (datetime.datetime.now(_tz()).date() - datetime.timedelta(days=1))
-    have = existing_partitions(conn)
-    created = []
-    for i in range(days):
-        day = start + datetime.timedelta(days=i)
-        name = partition_name(day)
-        if name in have:
-            continue
-        lo = datetime.datetime.combine(day, datetime.time(), tzinfo=_tz())
-        hi = lo + datetime.timedelta(days=1)
-        with transaction.atomic(using=conn.alias), conn.cursor() as cur:
-            # A new partition may not overlap rows in DEFAULT: move them into it, then attach.
-            cur.execute(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
-            cur.execute(
-                f"WITH moved AS (DELETE FROM {TABLE}_default WHERE scanned_at >= %s AND scanned_at < %s "
-                f"RETURNING *) INSERT INTO {name} SELECT * FROM moved",
-                [lo, hi],
-            )
-            cur.execute(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [lo, hi])
-        created.append(name)
-    return created
+    return partitioning.ensure_table(TABLE, SPEC, start=start, days=days, conn=conn)
 
 
 def create_table(apps, schema_editor):

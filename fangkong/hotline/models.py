@@ -277,6 +277,7 @@ class WorkOrder(ScopedModel):
         related_name="hotline_orders",
         verbose_name=_("service request"),
     )
+    # No database constraint: health reports are partitioned (core.partitioning); on_delete still holds.
     source_report = models.ForeignKey(
         "observation.HealthReport",
         null=True,
@@ -284,6 +285,7 @@ class WorkOrder(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="hotline_orders",
         verbose_name=_("health report"),
+        db_constraint=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

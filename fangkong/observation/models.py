@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import ScopedModel
+from fangkong.core.partitioning import ByTime
 
 
 class OrderType(models.TextChoices):
@@ -147,6 +148,8 @@ class ObservationOrder(ScopedModel):
 class OrderEvent(ScopedModel):
     """A dated, audited line of an order's history: status changes and moved dates (old → new, why)."""
 
+    append_only = ByTime("time", every="month")  # partitioned on PostgreSQL (core.partitioning)
+
     class Kind(models.TextChoices):
         CREATED = "created", _("created")
         STATUS = "status", _("status changed")
@@ -265,6 +268,9 @@ class Need(models.TextChoices):
 
 
 class HealthReport(ScopedModel):
+    # Partitioned by month on PostgreSQL (core.partitioning); only needs_done is ever updated.
+    append_only = ByTime("date", every="month")
+
     class Reporter(models.TextChoices):
         RESIDENT = "resident", _("resident")
         WORKER = "worker", _("worker")
@@ -328,6 +334,8 @@ class Alert(ScopedModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
     date = models.DateField(_("date"), db_index=True)
+    # No database constraint: the report table is partitioned, its database key is (id, date,
+    # district_path); Django still applies on_delete.
     report = models.ForeignKey(
         HealthReport,
         null=True,
@@ -335,6 +343,7 @@ class Alert(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="alerts",
         verbose_name=_("report"),
+        db_constraint=False,
     )
     message = models.CharField(_("message"), max_length=300)
     status = models.CharField(
@@ -527,6 +536,7 @@ class SickLeaveReport(ScopedModel):
     """因病缺勤报告: a workplace reports an employee off sick; feeds health monitoring."""
 
     audit_secret_fields = ("phone_enc",)
+    append_only = ByTime("date", every="month")  # partitioned on PostgreSQL (core.partitioning)
 
     workplace = models.ForeignKey(
         "areas.Place",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.identity import IdType
 from fangkong.core.models import ScopedModel
+from fangkong.core.partitioning import ByTime
 
 
 class PersonStatus(models.TextChoices):
@@ -108,6 +109,8 @@ class Person(ScopedModel):
 
 class StatusChange(ScopedModel):
     """A dated entry of 人员分类管理; the person's current status is the latest one."""
+
+    append_only = ByTime("since", every="month")  # partitioned on PostgreSQL (core.partitioning)
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="status_history", verbose_name=_("resident")

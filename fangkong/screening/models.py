@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import ScopedModel
+from fangkong.core.partitioning import ByTime, NotPartitioned
 
 
 class Campaign(ScopedModel):
@@ -348,6 +349,8 @@ class Box(ScopedModel):
 
 
 class BoxEvent(ScopedModel):
+    append_only = ByTime("time", every="month")  # partitioned on PostgreSQL (core.partitioning)
+
     box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="events", verbose_name=_("box"))
     state = models.CharField(_("step"), max_length=12, choices=Box.State.choices)
     time = models.DateTimeField(_("time"))
@@ -404,6 +407,10 @@ class Tube(ScopedModel):
 class Sample(ScopedModel):
     """One person's swab in one tube (area = the person's household). `client_id` makes a retried sync
     a no-op; a person is sampled once per campaign."""
+
+    # Not partitioned (docs/scaling.md): both unique keys (client id; campaign and person) are
+    # invariants without the time in them, which a partitioned table cannot enforce.
+    append_only = NotPartitioned("unique client_id and (campaign, person) carry no time column")
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="samples", verbose_name=_("campaign")
@@ -569,6 +576,8 @@ class TransferTask(ScopedModel):
 
 class AntigenReport(ScopedModel):
     """抗原自测 reported by a resident from their phone link."""
+
+    append_only = ByTime("reported_at", every="month")  # partitioned on PostgreSQL (core.partitioning)
 
     class Result(models.TextChoices):
         NEGATIVE = "negative", _("negative")

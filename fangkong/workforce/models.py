@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.identity import IdType
 from fangkong.core.models import ScopedModel
+from fangkong.core.partitioning import ByTime, NotPartitioned
 
 
 class Duty(models.TextChoices):
@@ -325,6 +326,10 @@ class Assignment(ScopedModel):
 class Attendance(ScopedModel):
     """A check-in (and later check-out) at a post for one shift, by scanning the post's QR code."""
 
+    # Not partitioned (docs/scaling.md): updated at check-out, and one check-in per shift and worker is
+    # a unique key without the time; a roster-sized table, not a scan-sized one.
+    append_only = NotPartitioned("updated at check-out; unique (shift, worker) carries no time column")
+
     class Source(models.TextChoices):
         QR = "qr", _("QR code scan")
         MANUAL = "manual", _("entered by the community")
@@ -506,6 +511,8 @@ class MissedCheckIn(ScopedModel):
 class WorkerHealthReport(ScopedModel):
     """A worker's daily health report (issue 20): temperature and symptoms, on the observation app's report
     form. `flagged` (fever at the gate's line, or any symptom) puts it on the community's workbench."""
+
+    append_only = ByTime("date", every="month")  # partitioned on PostgreSQL (core.partitioning)
 
     worker = models.ForeignKey(
         Worker, on_delete=models.CASCADE, related_name="health_reports", verbose_name=_("worker")

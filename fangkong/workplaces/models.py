@@ -374,6 +374,7 @@ class Violation(WorkplaceScopedModel):
         verbose_name=_("dormitory room"),
     )
     # The daily report whose on-site ratio broke the rule (wp2's migration adds it).
+    # No database constraint: zero reports are partitioned (core.partitioning); on_delete still holds.
     report = models.ForeignKey(
         "workplaces.ZeroReport",
         null=True,
@@ -381,6 +382,7 @@ class Violation(WorkplaceScopedModel):
         on_delete=models.CASCADE,
         related_name="violations",
         verbose_name=_("zero report"),
+        db_constraint=False,
     )
     rule = models.CharField(_("rule"), max_length=80, db_index=True)
     policy = models.ForeignKey(

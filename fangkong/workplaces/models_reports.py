@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.partitioning import ByTime, NotPartitioned
+
 from .models import WorkplaceScopedModel
 
 __all__ = [
@@ -68,6 +70,9 @@ class ReportLink(WorkplaceScopedModel):
 class ZeroReport(WorkplaceScopedModel):
     """零报告: one per workplace and day, filed even when nothing happened; a second filing amends it."""
 
+    # Partitioned by month on PostgreSQL (core.partitioning); an amendment updates the row, never its date.
+    append_only = ByTime("date", every="month")
+
     class Channel(models.TextChoices):
         LINK = "link", _("phone link")
         WORKBENCH = "workbench", _("workbench")
@@ -118,7 +123,10 @@ class ZeroReport(WorkplaceScopedModel):
 class ZeroReportRevision(models.Model):
     """What a zero report said before an amendment (the history of a day's report)."""
 
-    report = models.ForeignKey(ZeroReport, on_delete=models.CASCADE, related_name="revisions")
+    # No database constraint: zero reports are partitioned (core.partitioning); on_delete still holds.
+    report = models.ForeignKey(
+        ZeroReport, on_delete=models.CASCADE, related_name="revisions", db_constraint=False
+    )
     revision = models.PositiveSmallIntegerField(_("revision"))
     data = models.JSONField(_("values"))
     filed_at = models.DateTimeField(_("filed at"))
@@ -301,6 +309,9 @@ class LedgerItem(WorkplaceScopedModel):
 
 class LedgerEvent(models.Model):
     """The history of a ledger item: created, extended (with reason), escalated, closed."""
+
+    # Not partitioned (docs/scaling.md): no area column to key it by, and a few rows per ledger item.
+    append_only = NotPartitioned("no area_path to take the district from; a few rows per ledger item")
 
     class Kind(models.TextChoices):
         CREATED = "created", _("created")

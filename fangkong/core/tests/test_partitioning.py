@@ -1,0 +1,206 @@
+"""The key rule of append-only tables (issue 24, docs/scaling.md): on PostgreSQL each is range-partitioned
+on its time column and its primary key carries both that column and the distribution column."""
+
+import datetime
+import pathlib
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from fangkong.areas.models import STEP
+from fangkong.core import partitioning
+from fangkong.core.partitioning import DISTRIBUTION_COLUMN, ByTime, NotPartitioned
+
+pytestmark = pytest.mark.django_db
+
+DOC = pathlib.Path(settings.BASE_DIR) / "docs" / "scaling.md"
+# Names that say "a record of something that happened": such a model must say whether it is append-only
+# (and so partitioned), so a new log or report table cannot be added and forgotten.
+LOOKS_APPEND_ONLY = re.compile(r"(Scan|Visitor|Sample|Report|Log|Change|Access|Event|Attendance|Reading)$")
+
+
+def _postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("partitions exist on PostgreSQL only")
+
+
+def test_the_registry_names_the_append_only_tables():
+    tables = {m._meta.db_table for m in partitioning.registered()}
+    assert {"gates_scanevent", "gates_scanvisitor"} <= tables
+    assert partitioning.DISTRICT_PATH_LEN == 2 * STEP  # city + district levels of the area path
+
+
+def test_models_that_look_append_only_say_so():
+    """Every model named like a log, report or event declares `append_only`: ByTime(...) (partitioned),
+    or NotPartitioned(reason) for one that is updated or whose unique keys do not carry the time."""
+    undeclared = [
+        m._meta.label
+        for m in apps.get_models()
+        if m.__module__.startswith("fangkong.")
+        and LOOKS_APPEND_ONLY.search(m.__name__)
+        and not isinstance(getattr(m, "append_only", None), ByTime | NotPartitioned)
+    ]
+    assert undeclared == []
+
+
+def test_the_scaling_doc_names_every_declared_table():
+    text = DOC.read_text(encoding="utf-8")
+    declared = [
+        m for m in apps.get_models() if isinstance(getattr(m, "append_only", None), ByTime | NotPartitioned)
+    ]
+    missing = [m._meta.db_table for m in declared if f"`{m._meta.db_table}`" not in text]
+    assert missing == []
+
+
+def test_every_append_only_table_keeps_the_key_rule():
+    _postgres()
+    for model in partitioning.registered():
+        spec, table = model.append_only, model._meta.db_table
+        facts = partitioning.key_facts(table)
+        assert facts["strategy"] == "r", table  # range
+        assert facts["partition_key"] == [spec.column], table
+        assert {"id", spec.column, DISTRIBUTION_COLUMN} <= set(facts["primary_key"]), table
+        assert facts["distribution_generated"], table
+        assert f"{table}_default" in facts["partitions"], table
+        assert model._meta.pk.name == "id"  # what Django and the inbound foreign keys see
+        field = model._meta.get_field(spec.column)
+        assert not getattr(field, "auto_now", False), table  # the partition column is set once
+
+
+def test_no_database_foreign_key_points_into_a_partitioned_table():
+    _postgres()
+    with connection.cursor() as cur:
+        for model in partitioning.registered():
+            assert partitioning._inbound_fks(model._meta.db_table, cur) == [], model
+
+
+def test_district_path_is_the_district_prefix_of_the_area_path(tree):
+    _postgres()
+    from fangkong.gates.models import ScanVisitor
+
+    community = tree.a.community
+    visit = ScanVisitor.objects.create(
+        scan_id=1,
+        scanned_at=timezone.now(),
+        place_id=1,
+        person_id=1,
+        area=community,
+        area_path=community.path,
+    )
+    with connection.cursor() as cur:
+        cur.execute("SELECT district_path FROM gates_scanvisitor WHERE id = %s", [visit.pk])
+        assert cur.fetchone()[0] == tree.district.path != community.path
+
+
+def test_partitions_ensure_covers_every_table_by_day_or_month():
+    _postgres()
+    start = datetime.date(2031, 1, 30)  # far from the prepared ranges: nothing exists yet
+    created = partitioning.partitions_ensure(start=start, days=3)
+    assert set(created) == {m._meta.db_table for m in partitioning.registered()}
+    for model in partitioning.registered():
+        table = model._meta.db_table
+        if model.append_only.every == "day":
+            assert created[table] == [f"{table}_p20310130", f"{table}_p20310131", f"{table}_p20310201"]
+        else:
+            assert created[table] == [f"{table}_p203101", f"{table}_p203102"]
+    assert partitioning.partitions_ensure(start=start, days=3) == {t: [] for t in created}  # idempotent
+
+
+def test_a_table_converts_to_partitioned_and_back_keeping_rows_and_keys():
+    """The migrations' create-new/copy/swap on a scratch table: rows, identity, indexes, constraints."""
+    _postgres()
+    spec = ByTime("at", every="month")
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TABLE zz_part (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+            "area_path varchar(64) NOT NULL, at timestamptz NOT NULL, n int NOT NULL CHECK (n >= 0), "
+            "area_id bigint NOT NULL REFERENCES areas_area (id) DEFERRABLE INITIALLY DEFERRED, "
+            "CONSTRAINT zz_part_once UNIQUE (n, at))"
+        )
+        cur.execute("CREATE INDEX zz_part_path ON zz_part (area_path)")
+        cur.execute("SELECT id FROM areas_area LIMIT 1")
+        row = cur.fetchone()
+        if row is None:
+            cur.execute(
+                "INSERT INTO areas_area (path, depth, level, kind, name, code, numchild) "
+                "VALUES ('ZZZZ', 1, 'city', 'standard', 'zz', '', 0) RETURNING id"
+            )
+            row = cur.fetchone()
+        area = row[0]
+        cur.execute(
+            "INSERT INTO zz_part (area_path, at, n, area_id) VALUES ('000100020003', now(), 1, %s), "
+            "('0001000A', now() - interval '40 days', 2, %s)",
+            [area, area],
+        )
+    forwards, backwards = partitioning.partition_table("zz_part", spec)
+    with connection.schema_editor() as editor:
+        forwards(None, editor)
+    facts = partitioning.key_facts("zz_part")
+    assert facts["partition_key"] == ["at"] and facts["primary_key"] == ["id", "at", DISTRIBUTION_COLUMN]
+    # The copied rows' months got partitions (the 40-day-old row is not left in DEFAULT).
+    with connection.cursor() as cur:
+        cur.execute("SELECT at FROM zz_part WHERE n = 2")
+        old_month = timezone.localdate(cur.fetchone()[0]).replace(day=1)
+    assert partitioning.partition_name("zz_part", old_month, "month") in facts["partitions"]
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM zz_part_default")
+        assert cur.fetchone()[0] == 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT n, district_path FROM zz_part ORDER BY n")
+        assert cur.fetchall() == [(1, "00010002"), (2, "0001000A")]
+        cur.execute(
+            "INSERT INTO zz_part (area_path, at, n, area_id) VALUES ('0001', now(), 3, %s) RETURNING id",
+            [area],
+        )
+        assert cur.fetchone()[0] == 3  # the identity goes on from the copied rows
+        cur.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'zz_part'::regclass AND contype IN ('u', 'f', 'c')"
+        )
+        names = {r[0] for r in cur.fetchall()}
+        assert "zz_part_once" in names and any(
+            "area_id" in n or "fkey" in n for n in names - {"zz_part_once"}
+        )
+        cur.execute("SELECT 1 FROM pg_indexes WHERE tablename = 'zz_part' AND indexname = 'zz_part_path'")
+        assert cur.fetchone() is not None
+    with connection.schema_editor() as editor:
+        backwards(None, editor)
+    assert not partitioning.is_partitioned("zz_part")
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM zz_part")
+        assert cur.fetchone()[0] == 3
+        cur.execute(
+            "SELECT 1 FROM pg_attribute WHERE attrelid = 'zz_part'::regclass AND attname = %s",
+            [DISTRIBUTION_COLUMN],
+        )
+        assert cur.fetchone() is None
+    assert partitioning.key_facts("zz_part")["primary_key"] == ["id"]
+
+
+def test_a_unique_key_without_the_time_column_is_refused():
+    _postgres()
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TABLE zz_once (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+            "area_path varchar(64) NOT NULL, at date NOT NULL, code varchar(8) UNIQUE)"
+        )
+    forwards, _ = partitioning.partition_table("zz_once", ByTime("at"))
+    with pytest.raises(RuntimeError, match="must include at"), connection.schema_editor() as editor:
+        forwards(None, editor)
+
+
+def test_the_daily_task_and_command_keep_every_table(capsys):
+    _postgres()
+    from django.core.management import call_command
+
+    from fangkong.core.tasks import partitions_ensure_task
+
+    first = partitions_ensure_task(days=16)  # the migrations prepared 14 days: the rest is new
+    assert first > 0 and partitions_ensure_task(days=16) == 0
+    call_command("partitions_ensure", days=16)
+    out = capsys.readouterr().out
+    for model in partitioning.registered():
+        assert f"{model._meta.db_table}: created 0 partition(s)" in out
