@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -24,6 +25,7 @@ from fangkong.core.identity import (
     validate_mobile,
 )
 from fangkong.core.imports import RowError
+from fangkong.core.ingest import Phases, copy_rows
 from fangkong.core.models import ChangeLog
 from fangkong.core.scoping import user_can_see_path
 
@@ -46,6 +48,9 @@ class ImportReport:
         default_factory=list
     )  # row, outcome, name, masked, place
     committed: bool = False
+    # Seconds per phase (validate, write, side effects; reading the file is the caller's): benchmarks
+    # read them, nothing stores them.
+    phases: Phases = field(default_factory=Phases, repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -231,9 +236,10 @@ def _choice(mapping: dict, value: str):
     return mapping.get(value.strip()) if value else None
 
 
-def _insert_people(people: list[dict]) -> None:
-    """New rows (dicts of column attnames): COPY on PostgreSQL — the bulk path the issue asks for —
-    and bulk_create elsewhere. Columns not given take the model default."""
+def _insert_people(people: list[dict], prepare=lambda d: d) -> None:
+    """New rows (dicts of column attnames, each passed through `prepare` — the encryption — on its way):
+    COPY on PostgreSQL, streamed, so the server's index work on one row overlaps the encryption of the
+    next; bulk_create elsewhere. Columns not given take the model default."""
     if not people:
         return
     now = timezone.now()
@@ -242,17 +248,20 @@ def _insert_people(people: list[dict]) -> None:
     defaults["created_at"] = defaults["updated_at"] = now
     defaults["status"] = PersonStatus.NORMAL
     if connection.vendor != "postgresql":
-        Person.objects.bulk_create([Person(**{**defaults, **d}) for d in people], batch_size=2000)
+        Person.objects.bulk_create([Person(**{**defaults, **prepare(d)}) for d in people], batch_size=2000)
         return
     names = [f.attname for f in fields]
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cur:
-        with cur.cursor.copy(
-            f"COPY {connection.ops.quote_name(Person._meta.db_table)} ({cols}) FROM STDIN"
-        ) as copy:
-            for d in people:
-                row = {**defaults, **d}
-                copy.write_row([row[n] for n in names])
+    base = [defaults[n] for n in names]
+    at = {n: i for i, n in enumerate(names)}
+
+    def rows():
+        for d in people:
+            row = base.copy()
+            for k, v in prepare(d).items():
+                row[at[k]] = v
+            yield row
+
+    copy_rows(Person._meta.db_table, [f.column for f in fields], rows())
 
 
 def survey_import(
@@ -279,6 +288,7 @@ def survey_import(
     ):
         raise PermissionDenied(_("You may not import residents into this area."))
     report = ImportReport()
+    t_validate = time.perf_counter()
     errs = report.row_errors
     ancestors = {a.level: a.name for a in within.ancestors()}
     ancestors[within.level] = within.name
@@ -528,6 +538,7 @@ def survey_import(
         )
 
     report.row_errors.sort(key=lambda e: e.row)
+    report.phases.seconds["validate"] = time.perf_counter() - t_validate
     if not commit or report.errors:
         return report
     _survey_apply(
@@ -546,7 +557,8 @@ def survey_import(
 @transaction.atomic
 def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch) -> None:
     encrypt, index = crypto.encrypt, crypto.blind_index
-    for d in new_people:
+
+    def encrypted(d: dict) -> dict:
         number, phone = d.pop("_clear")
         d["id_number_enc"] = encrypt(number)
         if phone:
@@ -555,9 +567,13 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
                 index(phone, kind="phone"),
                 mask_phone(phone),
             )
+        return d
+
+    phases = report.phases
+    t_write = time.perf_counter()
     try:
         with transaction.atomic():
-            _insert_people(new_people)
+            _insert_people(new_people, encrypted)
     except IntegrityError as exc:  # someone registered one of these numbers meanwhile
         raise ValidationError(
             _("Some residents were registered by someone else meanwhile; preview again.")
@@ -590,6 +606,14 @@ def _survey_apply(*, actor, within, new_people, changed, tenants, report, batch)
         befores[p.pk] = before
     if changed:
         Person.objects.bulk_update([p for p, _d in changed], IMPORT_UPDATE_FIELDS, batch_size=2000)
+    phases.seconds["write"] = time.perf_counter() - t_write
+    with phases("side_effects"):
+        _survey_after(actor, within, changed, befores, moved, tenants, report, batch)
+
+
+def _survey_after(actor, within, changed, befores, moved, tenants, report, batch) -> None:
+    """The change log (in bulk), the moved people's dated records, the tenants' landlords, the batch."""
+    if changed:
         record_bulk(
             [p for p, _d in changed],
             ChangeLog.Action.UPDATE,
