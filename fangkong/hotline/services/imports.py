@@ -315,11 +315,14 @@ def _after_import(actor, within, filename, result, tuples, skipped, triage) -> N
     )
     if tuples:
         # The new orders' ids (COPY returns none): one array parameter on PostgreSQL, and ids, not
-        # 100,000 model instances, for the hooks (the rates' rollup refreshes by id, set-based).
+        # 100,000 model instances, for the hooks (the rates' rollup refreshes by id, set-based). The
+        # `<> ''` lets the planner use the partial unique index: it cannot prove it from an array
+        # parameter, and without the index each row is compared with the whole array (36 s for 10,000).
         numbers = [t[6] for t in tuples]
         if connection.vendor == "postgresql":
             rows = sql.fetch(
-                f"SELECT id FROM {WorkOrder._meta.db_table} WHERE channel = %s AND city_number = ANY(%s)",
+                f"SELECT id FROM {WorkOrder._meta.db_table} "
+                "WHERE channel = %s AND city_number <> '' AND city_number = ANY(%s)",
                 [CITY_DISPATCH, numbers],
                 prepare=False,
             )
