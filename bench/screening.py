@@ -147,6 +147,11 @@ def _samples(campaign, n_tubes: int) -> int:
         )
         for t in ("screening_tube", "screening_sample", "screening_targetperson", "screening_coveragecount"):
             cur.execute(f"ANALYZE {t}")
+    # The lanes take hours to sample a district, and autovacuum clears the targets' old versions meanwhile;
+    # the one UPDATE above leaves them all at once. Clear them as autovacuum would have, or the import's
+    # members' results find no room on their pages for HOT updates (migration screening 0006).
+    with connection.cursor() as cur:
+        cur.execute("VACUUM screening_targetperson")
     common.say(f"screening: {n_tubes} tubes, {samples} samples inserted in {time.perf_counter() - t0:.1f}s")
     return n_tubes
 
