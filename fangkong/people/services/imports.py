@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area, Level
-from fangkong.core import crypto
+from fangkong.core import crypto, sql
 from fangkong.core.audit import record, record_bulk, snapshot
 from fangkong.core.identity import (
     IdentityError,
@@ -176,10 +176,23 @@ class _Resolver:
                         for pid, _path in lst:
                             by_parent[pid] = prefix
                     rows = []
-                    for ids in _chunks(by_parent):
-                        rows += Area.objects.filter(parent_id__in=ids, level=lvl, name__in=names).values_list(
-                            "id", "path", "parent_id", "name"
+                    if connection.vendor == "postgresql":
+                        # Only the (parent, name) pairs the file names, as two arrays: "101室" exists under
+                        # every entrance, and filtering by parents and names apart fetched them all
+                        # (40,000 rows for a 10,000-row survey instead of 5,000).
+                        pairs = {(pid, k[depth]) for k in wanted for pid, _p in frontier.get(k[:depth], ())}
+                        rows = sql.fetch(
+                            f"SELECT a.id, a.path, a.parent_id, a.name FROM {Area._meta.db_table} a "
+                            "JOIN unnest(%s::bigint[], %s::text[]) AS w(pid, name) "
+                            "ON a.parent_id = w.pid AND a.name = w.name WHERE a.level = %s",
+                            [[p for p, _n in pairs], [n for _p, n in pairs], lvl],
+                            prepare=False,
                         )
+                    else:
+                        for ids in _chunks(by_parent):
+                            rows += Area.objects.filter(
+                                parent_id__in=ids, level=lvl, name__in=names
+                            ).values_list("id", "path", "parent_id", "name")
                     for aid, path, parent_id, name in rows:
                         found.setdefault((*by_parent[parent_id], name), []).append((aid, path))
                 else:  # streets, communities, buildings: anywhere below (a grid may sit in between)
