@@ -3,8 +3,9 @@
 1. hotline.import: the city's dispatch export of ORDERS rows (a month of a large district: 100,000 at the
    default scale) imported through `services.order_import` — CSV reading (core.imports), validation, the
    address matching against the area tree (names, pinyin, rapidfuzz), deadlines from policy, and COPY —
-   in rows/s, against a bare COPY of the very same prepared rows into a table LIKE hotline_workorder
-   (INCLUDING ALL: the same indexes and constraints) in the same run. Target: ratio ≥ 0.30.
+   in rows/s, against a COPY of the very same prepared rows into hotline_workorder itself (its indexes and
+   constraints) in the same run. Target: ratio ≥ 0.50; the phases (read, validate, write, side effects)
+   are printed apart.
    Both run inside a transaction that is rolled back, so a rerun on a reused database imports again.
 2. The three rates and 未诉先办 (below, RATE_ORDERS):
    Hotline (issue 21, "Benchmarks").
@@ -81,7 +82,7 @@ def _csv(n: int, district) -> bytes:
 
 
 def _import(scale: str):
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from fangkong.areas.models import Area, Level
     from fangkong.hotline import services
@@ -93,16 +94,15 @@ def _import(scale: str):
     common.say(f"hotline: {n} rows, {len(content) / 1e6:.1f} MB of CSV")
     table = WorkOrder._meta.db_table
 
-    # The baseline: the same rows, already prepared, COPYed into a table with the same indexes.
+    # The baseline: the same rows, already prepared, COPYed into hotline_workorder itself (its indexes,
+    # constraints and WAL), in a transaction rolled back.
     with transaction.atomic():
         from fangkong.hotline import imports as ix
 
         rows = services.prepare_rows(actor=None, within=district, rows=ix.read_rows(content, "x.csv"))
         tuples = rows[0]
-        with connection.cursor() as cur:
-            cur.execute(f"CREATE TEMP TABLE bench_workorder (LIKE {table} INCLUDING ALL) ON COMMIT DROP")
         t0 = time.perf_counter()
-        services.copy_rows("bench_workorder", tuples)
+        services.copy_rows(table, tuples)
         copy_s = time.perf_counter() - t0
         transaction.set_rollback(True)
 
@@ -113,8 +113,11 @@ def _import(scale: str):
         assert result.ok, (result.message, result.errors[:3])
         created, triage = result.created, result.triage
         transaction.set_rollback(True)
+    phases = result.phases.as_dict()
     rate, base = created / import_s, len(tuples) / copy_s
-    common.say(f"  import {import_s:.2f}s ({created} orders, {triage} to triage), bare COPY {copy_s:.2f}s")
+    common.say(
+        f"  import {import_s:.2f}s ({created} orders, {triage} to triage), COPY {copy_s:.2f}s; phases {phases}"
+    )
     yield common.result(
         "hotline.import",
         "rows_per_s",
@@ -122,11 +125,17 @@ def _import(scale: str):
         "rows/s",
         baseline=round(base),
         ratio=round(rate / base, 3),
-        target=">= 0.30",
+        target=">= 0.50",
         rows=created,
         triage=triage,
-        import_s=round(import_s, 2),
-        copy_s=round(copy_s, 2),
+        import_s=round(import_s, 3),
+        copy_s=round(copy_s, 3),
+        read_s=phases.get("read"),
+        validate_s=phases.get("validate"),
+        write_s=phases.get("write"),
+        side_effects_s=phases.get("side_effects"),
+        note="order_import (read, validate with address matching and deadlines, COPY, change log, hooks) vs "
+        "COPY of the same prepared rows into hotline_workorder itself, rolled back",
     )
 
 

@@ -6,8 +6,9 @@
    (ratio target <= 1.2).
 3. survey_import: a door-to-door survey file of 100,000 rows (10,000 at SCALE=small) through
    imports.read_rows + services.survey_import(commit=True), against a bare COPY of the same rows
-   (already encrypted) into people_person in the same run: ratio = COPY time / import time (the import's
-   rows/s over COPY's rows/s), target >= 0.30.
+   (already encrypted and keyed: the exact column values the import writes) into people_person with its
+   indexes and constraints, in the same run, rolled back: ratio = COPY time / import time (the import's
+   rows/s over COPY's rows/s), target >= 0.50; the phases (read, validate, write, side effects) apart.
 
 Order matters: the list is measured on the freshly seeded district, the import (which adds rows) last.
 """
@@ -312,7 +313,7 @@ def baseline_rows(rows: list[dict], addresses: list[tuple[int, str]]) -> list[di
             "id_number_enc": crypto.encrypt(number), "id_hash": crypto.blind_index(number, kind="id"),
             "id_masked": mask_id(number), "sex": rid.sex, "birth_date": rid.birth_date,
             "phone_enc": crypto.encrypt(phone), "phone_hash": crypto.blind_index(phone, kind="phone"),
-            "phone_masked": mask_phone(phone), "person_type": "migrant", "relation": "family",
+            "phone_masked": mask_phone(phone), "person_type": "migrant", "relation": "owner" if r[ix.RELATION] == "户主" else "family",
             "registered_residence": r[ix.REGISTERED], "return_status": "present", "status": "normal", "notes": "",
         })  # fmt: skip
     return out
@@ -352,7 +353,7 @@ def import_results(scale: str):
         services.survey_import  # noqa: B018
         imports.read_rows  # noqa: B018
     except (ImportError, AttributeError) as exc:
-        yield common.result("registry.survey_import", "rows_per_s", None, "rows/s", target=">= 0.30",
+        yield common.result("registry.survey_import", "rows_per_s", None, "rows/s", target=">= 0.50",
                             note=f"skipped: {exc}")  # fmt: skip
         return
     n = IMPORT_ROWS[scale]
@@ -386,6 +387,7 @@ def import_results(scale: str):
         first = [(e.row, e.column, str(e.message)) for e in report.row_errors[:5]]
         raise AssertionError(f"import: {report.errors} rows with errors, {added} added of {n}: {first}")
     copy_rate, import_rate = n / t_copy["s"], n / total
+    phases = report.phases.as_dict()
     yield common.result(
         "registry.survey_import",
         "rows_per_s",
@@ -393,11 +395,13 @@ def import_results(scale: str):
         "rows/s",
         baseline=round(copy_rate),
         ratio=round(import_rate / copy_rate, 3),
-        target=">= 0.30",
+        target=">= 0.50",
         rows=n,
-        seconds=round(total, 2),
-        read_s=round(t_read["s"], 2),
-        validate_and_write_s=round(t_import["s"], 2),
+        seconds=round(total, 3),
+        read_s=round(t_read["s"], 3),
+        validate_s=phases.get("validate"),
+        write_s=phases.get("write"),
+        side_effects_s=phases.get("side_effects"),
         copy_s=round(t_copy["s"], 3),
         file_mb=round(tmp.stat().st_size / 2**20, 1),
         note=f"xlsx of {n:,} new residents into existing households, imported at district level "

@@ -4,7 +4,9 @@ and is yielded from here when that file exists.
 2. screening.lab_import: a laboratory file of TUBES ten-person tubes (100,000 at default scale = 1,000,000
    person results; 10,000 at small) through services.lab_file_import (read, check every row, write the
    results, the tubes, the per-building counts and the people's results, all or nothing). rows/s, with a
-   bare COPY of the same rows into a staging table in the same run as the baseline (target ratio ≥ 0.30).
+   COPY of the same rows, already prepared, into screening_labresult itself (its indexes and constraints),
+   rolled back, in the same run as the baseline (target ratio ≥ 0.50); the phases (read, validate,
+   write, side effects) printed apart.
    The file holds 1,000 positive tubes (100 at small): `screening.positive_flag` is the time from the end
    of the result writes until every member of those tubes is flagged (retest list, status), target < 10 s.
 3. screening.coverage_page / coverage_api: the coverage page and its API for the district during that
@@ -145,6 +147,11 @@ def _samples(campaign, n_tubes: int) -> int:
         )
         for t in ("screening_tube", "screening_sample", "screening_targetperson", "screening_coveragecount"):
             cur.execute(f"ANALYZE {t}")
+    # The lanes take hours to sample a district, and autovacuum clears the targets' old versions meanwhile;
+    # the one UPDATE above leaves them all at once. Clear them as autovacuum would have, or the import's
+    # members' results find no room on their pages for HOT updates (migration screening 0006).
+    with connection.cursor() as cur:
+        cur.execute("VACUUM screening_targetperson")
     common.say(f"screening: {n_tubes} tubes, {samples} samples inserted in {time.perf_counter() - t0:.1f}s")
     return n_tubes
 
@@ -162,22 +169,33 @@ def _file(n_tubes: int, positive: int) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _bare_copy(data: bytes) -> float:
-    """The baseline: COPY the same rows into a staging table (rolled back)."""
-    from django.db import connection, transaction
+def _bare_copy(campaign, data: bytes) -> float:
+    """The baseline: the same rows, already prepared (tube ids looked up, the result and time parsed, the
+    import's columns), COPYed into screening_labresult itself with its indexes and constraints, in a
+    transaction rolled back. Preparing them is outside the timing."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from fangkong.core import imports as core_imports
+    from fangkong.core.ingest import copy_rows
+    from fangkong.screening.models import LabImport, LabResult
+    from fangkong.screening.services import results as R
 
     class _Rollback(Exception):
         pass
 
+    rows = core_imports.read_rows(data, filename="x.csv", aliases=R.ALIASES)
     elapsed = 0.0
     try:
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(
-                "CREATE TEMP TABLE bench_lab (barcode text, result text, tested_at timestamptz, lab text) ON COMMIT DROP"
-            )
+        with transaction.atomic():
+            report = R.ResultReport()
+            todo = R.check_rows(campaign, rows, report)
+            assert report.ok and len(todo) == len(rows), report.row_errors[:3]
+            imp = LabImport.objects.create(filename="baseline", rows=len(rows), area_id=campaign.area_id,
+                                           area_path=campaign.area_path)  # fmt: skip
+            prepared = R.lab_rows(todo, imp.pk, campaign, timezone.now())
             t0 = time.perf_counter()
-            with cur.copy("COPY bench_lab FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-                copy.write(data)
+            copy_rows(LabResult._meta.db_table, R.LAB_COLUMNS, prepared)
             elapsed = time.perf_counter() - t0
             raise _Rollback
     except _Rollback:
@@ -193,7 +211,7 @@ def _import(scale: str, campaign, n_tubes: int):
 
     positive = POSITIVE[scale]
     data = _file(n_tubes, positive)
-    copy_s = min(_bare_copy(data) for _i in range(3))
+    copy_s = min(_bare_copy(campaign, data) for _i in range(3 if scale != "tiny" else 1))
     marks = {}
     original = results_module._positives
 
@@ -219,9 +237,10 @@ def _import(scale: str, campaign, n_tubes: int):
         .exclude(status="normal")
         .count()
     )
+    phases = imp.phases
     common.say(
-        f"screening: import of {n_tubes} rows in {total:.2f}s (bare COPY {copy_s:.3f}s); {flagged} flagged, "
-        f"{statuses} with their status"
+        f"screening: import of {n_tubes} rows in {total:.2f}s (COPY into screening_labresult {copy_s:.3f}s); "
+        f"{flagged} flagged, {statuses} with their status; phases {phases}"
     )
     yield common.result(
         "screening.lab_import",
@@ -230,10 +249,29 @@ def _import(scale: str, campaign, n_tubes: int):
         "rows/s",
         baseline=round(n_tubes / copy_s),
         ratio=round(copy_s / total, 3),
-        target=">= 0.30",
+        target=">= 0.50",
         rows=n_tubes,
         person_results=n_tubes * PER_TUBE,
-        seconds=round(total, 2),
+        seconds=round(total, 3),
+        copy_s=round(copy_s, 3),
+        read_s=phases.get("read"),
+        validate_s=phases.get("validate"),
+        write_s=phases.get("write"),
+        side_effects_s=phases.get("side_effects"),
+        side_effects_counts_s=phases.get("counts"),
+        side_effects_negative_members_s=phases.get("negative_members"),
+        side_effects_positives_s=phases.get("positives"),
+        note="lab_file_import (read, check, COPY, tube states, counts, members' results, positive pools) vs "
+        "COPY of the same prepared rows into screening_labresult, rolled back",
+    )
+    ratio_without = copy_s / (total - (phases.get("positives") or 0))
+    yield common.result(
+        "screening.lab_import_without_positives",
+        "ratio",
+        round(ratio_without, 3),
+        "",
+        note="the same import with the positive pools' follow-up (observation orders, statuses: "
+        "screening.positive_flag) left out of the time",
     )
     flag_s = marks["end"] - marks["start"]
     yield common.result(

@@ -156,6 +156,27 @@ _T_RE = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
 _SI_RE = re.compile(r"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>", re.S)
 
 
+_NUMREF_RE = re.compile(rb"&#(x[0-9A-Fa-f]{1,6}|[0-9]{1,7});")
+
+
+def _numref(m: re.Match) -> bytes:
+    v = m.group(1)
+    cp = int(v[1:], 16) if v[:1] == b"x" else int(v)
+    # Only the plain characters (Chinese text is all of them): the rest — markup characters, controls,
+    # the HTML5 remappings of 0x80–0x9F, surrogates, non-characters — stay for html.unescape per cell.
+    if 0xA0 <= cp < 0xD800 or 0xE000 <= cp < 0xFDD0 or 0xFDF0 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFD:
+        if (cp & 0xFFFF) < 0xFFFE:
+            return chr(cp).encode("utf-8")
+    return m.group(0)
+
+
+def _numeric_refs(xml: bytes) -> bytes:
+    """A sheet whose text is written as character references (&#24352;&#19977;, as openpyxl's write-only
+    mode and some exporters do) decoded in one pass over the bytes: html.unescape cell by cell took half
+    of reading a 100,000-row survey."""
+    return _NUMREF_RE.sub(_numref, xml) if b"&#" in xml else xml
+
+
 def _unescape(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
@@ -201,7 +222,7 @@ def _fast_xlsx_matrix(data: bytes) -> Iterator[list]:
         if "xl/sharedStrings.xml" in zf.namelist():
             sst = _member(zf, "xl/sharedStrings.xml").decode("utf-8")
             shared = [_unescape("".join(t or "" for t in _T_RE.findall(si))) for si in _SI_RE.findall(sst)]
-        sheet = _member(zf, _first_sheet_path(zf))
+        sheet = _numeric_refs(_member(zf, _first_sheet_path(zf)))
     row: list = []
     current = None
     cols: dict[bytes, int] = {}

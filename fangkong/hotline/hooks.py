@@ -4,7 +4,7 @@ registers here from its AppConfig.ready() and so sees every change, from the pag
 periodic task alike.
 
     hooks.register(on_change)          # on_change(order, *, event, old, new, at)
-    hooks.register_bulk(on_created)    # on_created(orders, *, event) — an import's many new orders
+    hooks.register_bulk(on_created)    # on_created(order_ids, *, event) — an import's many new orders, by id
 """
 
 from __future__ import annotations

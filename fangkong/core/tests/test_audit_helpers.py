@@ -57,3 +57,25 @@ def test_record_bulk_one_row_per_object(tree):
     assert [(r.before["active"], r.after["active"]) for r in stored] == [(True, False)] * 3
     assert {r.object_id for r in stored} == {str(p.pk) for p in places}
     assert record_bulk([], ChangeLog.Action.UPDATE) == []
+
+
+def test_record_bulk_copies_many_rows_with_their_json(tree):
+    from fangkong.core import audit
+
+    n = audit.COPY_AT + 5
+    places = Place.objects.bulk_create(
+        [
+            Place(area=tree.a.community, area_path=tree.a.community.path, name=f"岗{i}", kind="gate")
+            for i in range(n)
+        ]
+    )
+    befores = {p.pk: {"name": f"旧{p.pk}"} for p in places}
+    record_bulk(
+        places, ChangeLog.Action.UPDATE, actor=None, befores=befores, message="copied", params={"n": n}
+    )
+    stored = list(ChangeLog.objects.filter(message="copied"))
+    assert len(stored) == n
+    assert {r.object_id for r in stored} == {str(p.pk) for p in places}
+    one = next(r for r in stored if r.object_id == str(places[0].pk))
+    assert one.before == {"name": f"旧{places[0].pk}"} and one.params == {"n": n}
+    assert one.area_path == tree.a.community.path and one.time is not None
