@@ -32,11 +32,14 @@ from bench import common
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = {
-    "tiny": {"batches": 2, "codes": 200, "single_seconds": 1, "verdicts": 30},
-    "small": {"batches": 8, "codes": 2000, "single_seconds": 8, "verdicts": 300},
-    "default": {"batches": 20, "codes": 5000, "single_seconds": 15, "verdicts": 1000},
-    "large": {"batches": 50, "codes": 10000, "single_seconds": 30, "verdicts": 3000},
+    "tiny": {"batches": 2, "codes": 200, "single_seconds": 1, "verdicts": 30, "load_seconds": 1},
+    "small": {"batches": 8, "codes": 2000, "single_seconds": 8, "verdicts": 300, "load_seconds": 8},
+    "default": {"batches": 20, "codes": 5000, "single_seconds": 15, "verdicts": 1000, "load_seconds": 12},
+    "large": {"batches": 50, "codes": 10000, "single_seconds": 30, "verdicts": 3000, "load_seconds": 20},
 }
+LOAD_WORKERS = (1, 2, 3)
+LOAD_CONNECTIONS = 48  # wrk connections: more than the workers' threads, so the server is saturated
+PEAK_FACTOR = 3  # the busiest hour of a gate day carries 3x the day's average rate (morning and evening)
 CONCURRENCY = 50
 PACED_INTERVAL = 0.5  # seconds between one client's scans in the paced run: 100 scans/s offered
 BATCH = 1000
@@ -75,7 +78,7 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, workers: int = 2, threads: int = int(os.environ.get("BENCH_THREADS", 8))):
+    def __init__(self, workers: int = 2, threads: int = 8):
         self.port = _free_port()
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(
@@ -471,6 +474,188 @@ def verdict_results(gate, codes, plan, state):
     )
 
 
+WRK_SCRIPT = """
+-- One gate scan per request: a unique client id (no retry), a resident's ID number, the bench gate.
+local codes = {%(codes)s}
+local place, token = %(place)d, "%(token)s"
+local n, counter = 0, 0
+function setup(thread) counter = counter + 1; thread:set("tid", counter) end  -- a global in that thread
+function init(args) math.randomseed(tid * 7919 + os.time()) end
+function request()
+  n = n + 1
+  local cid = string.format("%%08x-%%04x-4%%03x-8%%03x-%%012x", math.random(0, 0x7fffffff), tid, n %% 4096,
+                            math.random(0, 4095), n)
+  local body = string.format('{"client_id":"%%s","place":%%d,"code":"%%s","temperature":"36.5","direction":"in"}',
+                             cid, place, codes[math.random(#codes)])
+  return wrk.format("POST", "/api/gates/scans/", {["Content-Type"] = "application/json",
+                    ["Authorization"] = "Token " .. token}, body)
+end
+function done(summary, latency, requests)
+  io.write(string.format('WRK {"requests":%%d,"seconds":%%f,"p50_us":%%d,"p99_us":%%d,"errors":%%d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout))
+end
+"""
+
+
+def _cpu_seconds(pids) -> dict[int, float]:
+    """utime + stime of each process still running (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent busy so far (/proc/stat): what other work took is the rest."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def _backends() -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def load_results(gate, token, codes, plan):
+    """Issue 23: the single scan under wrk (C, one process, LOAD_CONNECTIONS keep-alive connections) against
+    gunicorn with 1, 2 and 3 workers on one port and one PostgreSQL: scans/s, p50/p99 and where the CPU
+    goes (PostgreSQL backends of this database, the gunicorn workers, wrk itself), until the database is
+    the limit. The machine has 2 cores; every process of the run shares them."""
+    import shutil
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        yield common.result(
+            "gates.load_curve", "skipped", 0, "", note="wrk is not installed (apt install wrk)"
+        )
+        return
+    seconds = plan["load_seconds"]
+    script = WRK_SCRIPT % {
+        "codes": ", ".join(json.dumps(c) for c in codes[:2000]),
+        "place": gate.pk,
+        "token": token,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    curve = []
+    try:
+        for workers in LOAD_WORKERS:
+            server = Server(workers=workers)
+            try:
+                for _ in range(2):  # every worker opens its connection and warms its caches
+                    conn = server.conn()
+                    for c in codes[:20]:
+                        post_json(conn, "/api/gates/scans/", {"place": gate.pk, "code": c}, token)
+                    conn.close()
+                gunicorn = [server.proc.pid, *_children(server.proc.pid)]
+                before_pg, before_web = _cpu_seconds(_backends()), _cpu_seconds(gunicorn)
+                busy0 = _machine_busy()
+                t0 = time.perf_counter()
+                proc = subprocess.Popen(
+                    [
+                        "wrk",
+                        "-t",
+                        "2",
+                        "-c",
+                        str(LOAD_CONNECTIONS),
+                        "-d",
+                        f"{seconds}s",
+                        "-s",
+                        f.name,
+                        f"http://127.0.0.1:{server.port}/",
+                    ],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                out = proc.stdout.read()
+                _pid, _status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = 0
+                elapsed = time.perf_counter() - t0
+                busy = _machine_busy() - busy0
+                after_pg, after_web = _cpu_seconds(_backends()), _cpu_seconds(gunicorn)
+            finally:
+                server.stop()
+            line = next((x for x in out.splitlines() if x.startswith("WRK ")), None)
+            if line is None:
+                raise AssertionError(f"wrk said: {out[-500:]}")
+            w = json.loads(line[4:])
+            pg = sum(v - before_pg.get(pid, 0.0) for pid, v in after_pg.items())
+            web = sum(v - before_web.get(pid, 0.0) for pid, v in after_web.items())
+            rate = w["requests"] / w["seconds"]
+            client = usage.ru_utime + usage.ru_stime
+            curve.append(
+                {
+                    "workers": workers,
+                    "scans_per_s": round(rate),
+                    "p50_ms": round(w["p50_us"] / 1000, 1),
+                    "p99_ms": round(w["p99_us"] / 1000, 1),
+                    "errors": w["errors"],
+                    "pg_cores": round(pg / elapsed, 2),
+                    "web_cores": round(web / elapsed, 2),
+                    "wrk_cores": round(client / elapsed, 2),
+                    "pg_share": round(pg / max(pg + web + client, 1e-9), 2),
+                    "machine_busy_cores": round(busy / elapsed, 2),
+                    "pg_cpu_ms_per_scan": round(pg / max(w["requests"], 1) * 1000, 3),
+                    "web_cpu_ms_per_scan": round(web / max(w["requests"], 1) * 1000, 3),
+                }
+            )
+    finally:
+        os.unlink(f.name)
+    best = max(curve, key=lambda r: r["scans_per_s"])
+    # What the CPU alone would allow on an unshared machine of this size: the cores over what one scan
+    # costs the server and the database (measured where they cost least: the least contended step).
+    cheapest = min(curve, key=lambda r: r["pg_cpu_ms_per_scan"] + r["web_cpu_ms_per_scan"])
+    cpu_ms = cheapest["pg_cpu_ms_per_scan"] + cheapest["web_cpu_ms_per_scan"]
+    cores = os.cpu_count() or 1
+    for row in curve:
+        yield common.result(
+            "gates.load_curve",
+            f"scans_per_s_{row['workers']}w",
+            row["scans_per_s"],
+            "scans/s",
+            **{k: v for k, v in row.items() if k != "scans_per_s"},
+            connections=LOAD_CONNECTIONS,
+            note="wrk on loopback, unique client ids; pg/web cores = CPU seconds per second of the run",
+        )
+    yield common.result(
+        "gates.load_curve",
+        "scans_per_day",
+        round(best["scans_per_s"] * 86400 / PEAK_FACTOR),
+        "scans/day",
+        best_workers=best["workers"],
+        best_scans_per_s=best["scans_per_s"],
+        peak_factor=PEAK_FACTOR,
+        cpu_ms_per_scan=round(cpu_ms, 3),
+        cpu_bound_scans_per_s=round(cores * 1000 / cpu_ms) if cpu_ms else None,
+        cpu_bound_scans_per_day=round(cores * 1000 / cpu_ms * 86400 / PEAK_FACTOR) if cpu_ms else None,
+        note=f"best rate x 86,400 s / {PEAK_FACTOR} (the busiest hour carries {PEAK_FACTOR}x the day's average)",
+    )
+
+
 def run(scale: str):
     plan = PLAN[scale]
     state = common.ensure_district(scale)
@@ -485,3 +670,4 @@ def run(scale: str):
         yield from single_results(server, gate, token, codes, plan)
     finally:
         server.stop()
+    yield from load_results(gate, token, codes, plan)
