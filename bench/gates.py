@@ -491,10 +491,11 @@ function request()
                     ["Authorization"] = "Token " .. token}, body)
 end
 function done(summary, latency, requests)
-  io.write(string.format('WRK {"requests":%%d,"seconds":%%f,"p50_us":%%d,"p99_us":%%d,"errors":%%d}\\n',
+  local e = summary.errors
+  io.write(string.format('WRK {"requests":%%d,"seconds":%%f,"p50_us":%%d,"p99_us":%%d,"errors":%%d,' ..
+    '"error_kinds":{"status":%%d,"connect":%%d,"read":%%d,"write":%%d,"timeout":%%d}}\\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.timeout))
+    e.status + e.connect + e.read + e.write + e.timeout, e.status, e.connect, e.read, e.write, e.timeout))
 end
 """
 
@@ -614,6 +615,7 @@ def load_results(gate, token, codes, plan):
                     "p50_ms": round(w["p50_us"] / 1000, 1),
                     "p99_ms": round(w["p99_us"] / 1000, 1),
                     "errors": w["errors"],
+                    "error_kinds": {k: v for k, v in w["error_kinds"].items() if v},
                     "pg_cores": round(pg / elapsed, 2),
                     "web_cores": round(web / elapsed, 2),
                     "wrk_cores": round(client / elapsed, 2),
