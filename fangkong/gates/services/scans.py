@@ -570,6 +570,15 @@ def _referrals_for_fever(*, actor, fevers) -> list[FollowUp]:
     if not out:
         return []
     created = FollowUp.objects.bulk_create([fu for fu, _item in out])
+    # The change log names each follow-up by its person (FollowUp.__str__): hand it the person already
+    # read with the scan instead of one query per follow-up.
+    from fangkong.people.models import Person
+
+    for fu, item in out:
+        if item["person"] is not None:
+            named = Person(id=item["person"].pk, name=item["person"].name)
+            named._state.adding, named._state.db = False, fu._state.db
+            fu.person = named
     record_bulk(created, ChangeLog.Action.CREATE, actor=actor, message=gettext_noop("fever at the gate"))
     from fangkong.observation.models import OPEN_STATUSES, ObservationOrder
 

@@ -3,6 +3,7 @@
 Each fast path has a plain twin (the ORM lookups, ScanSerializer, INSERT … ON CONFLICT); these tests
 hold the two to the same answers, so a speed-up can never change what the gate decides."""
 
+import datetime
 import uuid
 
 import pytest
@@ -193,3 +194,189 @@ def test_batch_rejects_what_is_not_a_list_of_scans(api, tree, make_user):
     resp = api.post("/api/gates/scans/batch/", {"scans": ["junk", {"place": gate.pk}]}, format="json")
     assert resp.status_code == 200 and resp.json()["error"] == 2
     assert ScanEvent.objects.count() == 0
+
+
+# -- the single scan in one round trip (issue 23) -------------------------------------------------------
+
+
+def _table_rows(tree):
+    """The table above plus what the gate measures (fever, travel), a referred status and residents of
+    another community (decided on their record, answered as unknown): (code, temperature, travel)."""
+    gate, codes = _mixed_residents(tree)
+    _p, secondary_id = resident(tree.a.household, status="secondary_contact")
+    _p, outsider_id = resident(tree.b.household)
+    _p, outsider_denied = resident(tree.b.household, status="close_contact")
+    rows = [(code, None, "") for code in codes]
+    ok_id = next(c for c, (v, _r) in codes.items() if v == "allow" and len(c) == 18)
+    rows += [
+        (secondary_id, "36.5", ""),
+        (ok_id, "37.5", ""),  # fever: a follow-up, so the full path writes it
+        (ok_id, "36.4", "湖北武汉"),
+        (ok_id, "36.4", "上海"),
+        (outsider_id, "36.5", ""),
+        (outsider_denied, "36.5", "武汉"),
+        (outsider_id, "38.2", ""),
+        ("junk", None, ""),
+    ]
+    return gate, rows
+
+
+@postgres_only
+def test_sql_and_python_paths_give_every_row_the_same_verdict(tree, make_user):
+    """Every row of the table through gates_scan_one (deciding without writing, then writing) and
+    through the Python path (scan_batch_record): same result, reasons, stored person, masked name."""
+    from fangkong.gates.services.scan_one import scan_one
+
+    gate, rows = _table_rows(tree)
+    user = make_user("gate_volunteer", tree.a.community)
+    key = Token.objects.create(user=user).key
+    at = timezone.now()
+    stored_fast = 0
+    for code, temperature, travel in rows:
+        item = {"code": code, "temperature": temperature, "travel_from": travel, "scanned_at": at}
+        [ref] = services.scan_batch_record(
+            actor=user, items=[{**item, "client_id": uuid.uuid4(), "place": gate.pk}]
+        )
+        decided = scan_one(
+            token_key=key,
+            item={**item, "client_id": uuid.uuid4()},
+            place_id=gate.pk,
+            post_id=None,
+            request_id="t",
+            write=False,
+        )
+        assert decided is not None and decided.status == "decided", code
+        stored = ScanEvent.objects.get(pk=ref.scan_id)
+        assert (decided.verdict, decided.codes, decided.person_id) == (
+            ref.verdict["result"],
+            ref.verdict["codes"],
+            stored.person_id,
+        ), (code, temperature, travel)
+        assert ("name" in ref.verdict) == (decided.name is not None and decided.verdict == "allow"), code
+        fast = scan_one(
+            token_key=key,
+            item={**item, "client_id": uuid.uuid4()},
+            place_id=gate.pk,
+            post_id=None,
+            request_id="t",
+        )
+        if (
+            "fever" in ref.verdict["codes"]
+            or "returnee_no_notice" in ref.verdict["codes"]
+            and stored.person_id
+        ):
+            assert fast is None, code  # follow-ups are the Python path's: nothing written here
+            continue
+        assert fast is not None and fast.status == "accepted", code
+        stored_fast += 1
+        mine = ScanEvent.objects.get(pk=fast.scan_id)
+        same = (
+            "person_id",
+            "entry",
+            "entered_masked",
+            "temperature",
+            "verdict",
+            "reasons",
+            "area_id",
+            "area_path",
+            "place_id",
+            "volunteer_id",
+            "travel_from",
+            "scanned_at",
+            "direction",
+        )
+        assert {f: getattr(mine, f) for f in same} == {f: getattr(stored, f) for f in same}, code
+    assert stored_fast >= len(rows) - 3
+    # The visitor links: one per outsider scan on each path, none for anyone else.
+    from fangkong.gates.models import ScanVisitor
+
+    assert ScanVisitor.objects.count() == 2 * 3 - 1  # the feverish outsider went only through Python
+
+
+def _scan_body(gate, code, **extra):
+    return {"client_id": str(uuid.uuid4()), "place": gate.pk, "code": code, **extra}
+
+
+@postgres_only
+def test_fast_lane_answers_token_scans_without_drf_and_leaves_the_rest_to_it(
+    api, tree, make_user, monkeypatch
+):
+    from fangkong.gates.api import views as api_views
+
+    gate = make_gate(tree.a.community)
+    _person, number = resident(tree.a.household)
+    user = make_user("gate_volunteer", tree.a.community)
+    api.as_user(user)
+    calls = []
+    real = api_views.ScanViewSet.create
+    monkeypatch.setattr(
+        api_views.ScanViewSet, "create", lambda self, r, *a, **k: calls.append(1) or real(self, r, *a, **k)
+    )
+    body = _scan_body(gate, number, scanned_at=timezone.now().isoformat())
+    first = api.post("/api/gates/scans/", body, format="json", HTTP_X_REQUEST_ID="req-1")
+    assert first.status_code == 201 and calls == []
+    assert first["X-Request-ID"] == "req-1" and "no-store" in first["Cache-Control"]
+    assert first["X-Frame-Options"] == "DENY"
+    assert first.json()["verdict_detail"]["name"]  # the volunteer's own resident is named (masked)
+    assert ScanEvent.objects.get(pk=first.json()["id"]).request_id == "req-1"
+    # A retry: the stored scan, 200, nothing written twice; untimed retries too.
+    again = api.post("/api/gates/scans/", body, format="json")
+    assert again.status_code == 200 and again.json()["status"] == "duplicate"
+    assert again.json()["id"] == first.json()["id"] and calls == []
+    untimed = _scan_body(gate, number)
+    one = api.post("/api/gates/scans/", untimed, format="json").json()
+    two = api.post("/api/gates/scans/", untimed, format="json").json()
+    assert (one["status"], two["status"], two["id"]) == ("accepted", "duplicate", one["id"])
+    assert ScanEvent.objects.count() == 2 and calls == []
+    # What the fast lane does not answer goes to the DRF view: a fever (its follow-up), a gate outside the
+    # jurisdiction (400 as before), a form body, a session.
+    fever = api.post("/api/gates/scans/", _scan_body(gate, number, temperature="38.5"), format="json")
+    assert (
+        fever.status_code == 201 and FollowUp.objects.filter(reason="fever").count() == 1 and len(calls) == 1
+    )
+    other = make_gate(tree.c.community)
+    outside = api.post("/api/gates/scans/", _scan_body(other, number), format="json")
+    assert outside.status_code == 400 and "place" in outside.json() and len(calls) == 2
+    form = api.post("/api/gates/scans/", _scan_body(gate, number))
+    assert form.status_code == 201 and len(calls) == 3
+    assert ScanEvent.objects.filter(place=other).count() == 0
+
+
+@postgres_only
+def test_fast_lane_refuses_what_drf_refuses_at_once(api, tree, make_user):
+    """Nothing cached outlives a change: a deleted token, a deactivated user or a lost scope answers
+    like the DRF endpoint on the very next scan, and a new policy version reaches the next verdict."""
+    from fangkong.accounts.models import Scope
+    from fangkong.accounts.services import _grants_changed
+    from fangkong.policies.services import policy_add
+
+    gate = make_gate(tree.a.community)
+    _person, number = resident(tree.a.household)
+    user = make_user("gate_volunteer", tree.a.community)
+    api.as_user(user)
+    assert api.post("/api/gates/scans/", _scan_body(gate, number), format="json").status_code == 201
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert api.post("/api/gates/scans/", _scan_body(gate, number), format="json").status_code == 401
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    assert api.post("/api/gates/scans/", _scan_body(gate, number), format="json").status_code == 201
+    Scope.objects.filter(user=user).update(active=False)
+    _grants_changed(user)
+    assert api.post("/api/gates/scans/", _scan_body(gate, number), format="json").status_code == 403
+    Scope.objects.filter(user=user).update(active=True)
+    _grants_changed(user)
+    ok = api.post("/api/gates/scans/", _scan_body(gate, number, temperature="36.9"), format="json").json()
+    assert ok["verdict"] == "allow"
+    policy_add(
+        actor=None,
+        key="gate.temperature.threshold",
+        value=36.8,
+        effective_from=timezone.now() - datetime.timedelta(minutes=5),
+        source="test",
+    )
+    stricter = api.post("/api/gates/scans/", _scan_body(gate, number, temperature="36.9"), format="json")
+    assert stricter.json()["verdict"] == "refer"
+    Token.objects.filter(user=user).delete()
+    assert api.post("/api/gates/scans/", _scan_body(gate, number), format="json").status_code == 401
+    assert ScanEvent.objects.count() == 4
