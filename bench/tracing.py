@@ -348,6 +348,9 @@ def _graph_render(scale: str):
     from fangkong.accounts.models import User
 
     chromium = os.environ.get("FANGKONG_CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(chromium):
+        common.say(f"graph render: no browser at {chromium} (apt-get install chromium), not measured")
+        return
     admin = User.objects.filter(is_superuser=True).first()
     client = Client()
     client.force_login(admin)
