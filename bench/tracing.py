@@ -112,15 +112,19 @@ def _insert_scans(n: int) -> int:
 
 
 def _case_people(k: int, scans: int) -> list[int]:
-    """k people spread over the bench scans (every n-th scan, n small enough for k of them at any scale)."""
+    """k people spread over the bench scans (every n-th scan, n small enough for k of them at any scale),
+    in a hashed order so that they come from across the district: in id order they were all neighbours
+    of the first community, whose residents the gates group's load test has just scanned tens of
+    thousands of times within a minute at one gate of the same database."""
     from django.db import connection
 
     from fangkong.gates.models import ScanEvent
 
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT DISTINCT person_id FROM {ScanEvent._meta.db_table} "
-            "WHERE request_id = 'bench:tracing' AND id %% %s = 0 LIMIT %s",
+            f"SELECT person_id FROM (SELECT DISTINCT person_id FROM {ScanEvent._meta.db_table} "
+            "WHERE request_id = 'bench:tracing' AND id %% %s = 0) AS p "
+            "ORDER BY md5(person_id::text), person_id LIMIT %s",
             [max(1, min(997, scans // (4 * k))), k],
         )
         return [r[0] for r in cur.fetchall()]
