@@ -7,6 +7,7 @@ keeps run.py from running it)."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 # Figures whose benchmarks other work of issue 23 rewrites: their rows point at their own sections.
@@ -36,7 +37,7 @@ def _fmt(row: dict) -> str:
 def main(paths: list[str]) -> None:
     latest: dict[tuple, dict] = {}
     order: list[tuple] = []
-    for path in sorted(paths):
+    for path in sorted(paths, key=os.path.basename):  # <UTC timestamp>-<scale>.jsonl: oldest first
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 row = json.loads(line)
@@ -48,7 +49,7 @@ def main(paths: list[str]) -> None:
     print("|---|---|---|---|")
     for bench, metric in order:
         small, default = latest.get((bench, metric, "small")), latest.get((bench, metric, "default"))
-        target = (small or default or {}).get("target")
+        target = (small or {}).get("target") or (default or {}).get("target")
         if not target:  # figures without a target (and a group's error line) stay in the JSON lines
             continue
         elsewhere = next((text for prefix, text in ELSEWHERE.items() if bench.startswith(prefix)), None)
