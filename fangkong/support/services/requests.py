@@ -100,7 +100,6 @@ def _filing_checks(household: Area, kind: str, closure: Closure | None, person, 
     return closure, closure.household_vulnerable, deadline
 
 
-@transaction.atomic
 def request_create(
     *,
     actor,
@@ -119,7 +118,35 @@ def request_create(
     offline queue) a retry returns the request already filed instead of a second one. Vulnerable
     households come first; an urgent medical request escalates at once."""
     client_id = (client_id or "").strip()[:64] or None
-    at = at or timezone.now()
+    try:
+        return _request_file(
+            actor=actor,
+            household=household,
+            kind=kind,
+            source=source,
+            note=note,
+            person=person,
+            contact_phone=contact_phone,
+            client_id=client_id,
+            source_ref=source_ref,
+            closure=closure,
+            at=at or timezone.now(),
+        )
+    except IntegrityError:
+        # A retry of a request already filed (its client id is taken), or two sends of the same form at
+        # once where the other one won: the filing's transaction (a savepoint when nested) is rolled
+        # back, return the one filed. No SELECT first and no savepoint of its own: a new filing from the
+        # phone page is one transaction of five statements.
+        existing = Request.objects.filter(client_id=client_id).first() if client_id else None
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _request_file(
+    *, actor, household, kind, source, note, person, contact_phone, client_id, source_ref, closure, at
+) -> Request:
     try:
         closure, vulnerable, deadline = _filing_checks(household, kind, closure, person, at)
     except ValidationError:
@@ -128,32 +155,23 @@ def request_create(
         if existing is not None:
             return existing
         raise
-    try:
-        with transaction.atomic():
-            req = Request.objects.create(
-                area=household,
-                area_path=household.path,
-                closure=closure,
-                person=person,
-                kind=kind,
-                source=source,
-                source_ref=source_ref[:80],
-                note=(note or "").strip()[:500],
-                contact_phone=(contact_phone or "").strip()[:20],
-                deadline=deadline,
-                urgent=kind == RequestKind.URGENT_MEDICAL,
-                vulnerable=vulnerable,
-                priority=_priority(kind, vulnerable),
-                client_id=client_id,
-                created_by=_user(actor),
-            )
-    except IntegrityError:
-        # A retry of a request already filed (its client id is taken), or two sends of the same form at
-        # once where the other one won: return it. No SELECT first, so a new filing makes no extra trip.
-        existing = Request.objects.filter(client_id=client_id).first() if client_id else None
-        if existing is None:
-            raise
-        return existing
+    req = Request.objects.create(
+        area=household,
+        area_path=household.path,
+        closure=closure,
+        person=person,
+        kind=kind,
+        source=source,
+        source_ref=source_ref[:80],
+        note=(note or "").strip()[:500],
+        contact_phone=(contact_phone or "").strip()[:20],
+        deadline=deadline,
+        urgent=kind == RequestKind.URGENT_MEDICAL,
+        vulnerable=vulnerable,
+        priority=_priority(kind, vulnerable),
+        client_id=client_id,
+        created_by=_user(actor),
+    )
     RequestStep.objects.create(
         request=req,
         area_id=req.area_id,
