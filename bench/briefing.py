@@ -191,7 +191,9 @@ def _measure(scale: str, orders: int):
         note="the same dashboard with its cache cleared before every request (first view after a new briefing)",
     )
     page = common.timings(lambda: client.get(f"/briefing/{b.pk}/"), n=10)
-    yield common.result("briefing.page", "p95_ms", common.summary_ms(page)["p95"], "ms", requests=len(page))
+    yield common.result(  # a page: the issue's "lists and pages p95 < 300 ms" (issue 23)
+        "briefing.page", "p95_ms", common.summary_ms(page)["p95"], "ms", target="< 300", requests=len(page)
+    )
     pdf = common.timings(lambda: client.get(f"/briefing/{b.pk}/briefing.pdf"), n=5, warmup=1)
     yield common.result(
         "briefing.pdf",

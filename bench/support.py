@@ -5,7 +5,9 @@
 2. support.runner_tasks: a runner's phone page (GET /support/runner/) with their share of the requests.
    Target p95 < 300 ms.
 3. support.resident_file: filing a request from the household's signed link (POST /support/h/<token>/,
-   CSRF included, through gunicorn on loopback) at 20 concurrent residents. Target p95 < 100 ms.
+   CSRF included, through gunicorn on loopback) at 20 concurrent residents. Target p95 < 100 ms. Saturated
+   (each files again when answered; the constant view's figure in the same run beside it) and paced
+   (support.resident_file_paced: each files every 0.5 s).
 
 The closure is the first street of the seeded district (the issue's 11 estates, about 30,000 residents;
 the number closed is reported). Requests are inserted in bulk (every fifth one to a vulnerable household's
@@ -196,6 +198,9 @@ def _pages(ctx, scale):
     )
 
 
+PACED_INTERVAL = 0.5  # seconds between one resident's filings in the paced run (40 filings/s offered)
+
+
 def _resident_filing(ctx, scale):
     from bench.gates import Server
     from fangkong.areas.models import Area
@@ -207,7 +212,11 @@ def _resident_filing(ctx, scale):
     tokens = [selectors.household_token(closure, h) for h in homes]
     before = Request.objects.count()
     server = Server(workers=2, threads=8)
-    try:
+
+    def load(kind: str, interval: float = 0.0):
+        """CONCURRENCY keep-alive clients for SECONDS: each sends its next request when answered (saturated)
+        or every `interval` seconds (paced). kind "file" POSTs the household form, "constant" GETs the
+        bench's constant view through the same middleware (what this server does with no work at all)."""
         lat: list[float] = []
         errors = [0]
         stop_at = time.perf_counter() + SECONDS[scale]
@@ -221,21 +230,30 @@ def _resident_filing(ctx, scale):
             cookie = r.getheader("Set-Cookie", "")
             csrf_cookie = re.search(r"csrftoken=([^;]+)", cookie).group(1)
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={csrf_cookie}",
+                "Referer": f"http://127.0.0.1:{server.port}{url}",
+            }
             n = 0
+            next_at = time.perf_counter() + (interval * i / CONCURRENCY if interval else 0)
             while n == 0 or time.perf_counter() < stop_at:  # one filing at least, however slow the start
+                if interval:
+                    time.sleep(max(0.0, next_at - time.perf_counter()))
+                    next_at += interval
                 n += 1
                 body = f"csrfmiddlewaretoken={token}&kind=medicine&note=bench&client_id=b{i}-{n}-{time.time_ns()}"
-                headers = {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"csrftoken={csrf_cookie}",
-                    "Referer": f"http://127.0.0.1:{server.port}{url}",
-                }
                 t0 = time.perf_counter()
                 try:
-                    conn.request("POST", url, body=body, headers=headers)
+                    if kind == "file":
+                        conn.request("POST", url, body=body, headers=headers)
+                        expect = 302
+                    else:
+                        conn.request("GET", "/bench/constant/")
+                        expect = 200
                     resp = conn.getresponse()
                     resp.read()
-                    if resp.status != 302:
+                    if resp.status != expect:
                         errors[0] += 1
                 except (OSError, http.client.HTTPException):
                     errors[0] += 1
@@ -251,11 +269,16 @@ def _resident_filing(ctx, scale):
             t.start()
         for t in threads:
             t.join()
-        elapsed = time.perf_counter() - t0
+        return lat, errors[0], time.perf_counter() - t0
+
+    try:
+        base, _e, base_elapsed = load("constant")
+        lat, errors, elapsed = load("file")
+        paced, paced_errors, paced_elapsed = load("file", interval=PACED_INTERVAL)
     finally:
         server.stop()
     filed = Request.objects.count() - before
-    s = common.summary_ms(lat)
+    s, b, p = common.summary_ms(lat), common.summary_ms(base), common.summary_ms(paced)
     yield common.result(
         "support.resident_file",
         "p95",
@@ -266,6 +289,26 @@ def _resident_filing(ctx, scale):
         n=s["n"],
         concurrency=CONCURRENCY,
         requests_per_s=round(len(lat) / elapsed, 1),
-        errors=errors[0],
+        errors=errors,
         filed=filed,
+        baseline_constant_p95_ms=b["p95"],
+        baseline_constant_median_ms=b["median"],
+        baseline_constant_per_s=round(len(base) / base_elapsed, 1),
+        note="20 residents on keep-alive connections, each filing again as soon as answered (saturated), "
+        "POST /support/h/<token>/ through gunicorn (2 workers x 8 threads) on loopback; baseline_constant_*: "
+        "the same 20 clients on the constant view of the same server just before",
+    )
+    yield common.result(
+        "support.resident_file_paced",
+        "p95",
+        p["p95"],
+        "ms",
+        target="< 100",
+        median_ms=p["median"],
+        n=p["n"],
+        concurrency=CONCURRENCY,
+        requests_per_s=round(len(paced) / paced_elapsed, 1),
+        errors=paced_errors,
+        note=f"the same 20 residents each filing every {PACED_INTERVAL} s "
+        f"({CONCURRENCY / PACED_INTERVAL:.0f} filings/s offered)",
     )

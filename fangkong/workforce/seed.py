@@ -135,7 +135,10 @@ def seed_activity(ctx) -> None:
         )
     communities = list(ctx.communities)
     need = sum(4 + (i % 3) * 2 for i in range(len(communities)))
-    first_wave = max(need - 4, 1)  # two requests stay open: a gap the district page shows
+    # Two requests stay open: a gap the district page shows. At the district's 400 communities the
+    # needs outnumber the cadres (16 streets x 40): the first wave then takes all but a reserve.
+    cadres = Worker.objects.filter(kind=Worker.Kind.CADRE, status=Worker.Status.ACTIVE).count()
+    first_wave = max(min(need - 4, cadres - 20), 1)
     services.assign_by_criteria(
         actor=admin,
         count=first_wave,

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -40,19 +41,27 @@ NEED_KINDS = {
 }
 
 
-def closure_for(area: Area, *, open_only: bool = True) -> Closure | None:
-    """The closure covering an area (the most specific one)."""
+def _covering(area: Area, *, open_only: bool = True):
     paths = [area.path[:i] for i in range(4, len(area.path) + 1, 4)]
     qs = Closure.objects.filter(area_path__in=paths)
     if open_only:
         qs = qs.filter(ended_at__isnull=True)
-    return qs.order_by("-area_path", "-start").first()
+    return qs.order_by("-area_path", "-start")
+
+
+def closure_for(area: Area, *, open_only: bool = True) -> Closure | None:
+    """The closure covering an area (the most specific one)."""
+    return _covering(area, open_only=open_only).first()
+
+
+def _vulnerable_entries(household_path: str):
+    from fangkong.people.models import VulnerableEntry
+
+    return VulnerableEntry.objects.filter(area_path__startswith=household_path, active=True)
 
 
 def household_vulnerable(household_path: str) -> bool:
-    from fangkong.people.models import VulnerableEntry
-
-    return VulnerableEntry.objects.filter(area_path__startswith=household_path, active=True).exists()
+    return _vulnerable_entries(household_path).exists()
 
 
 def _priority(kind: str, vulnerable: bool) -> int:
@@ -61,7 +70,36 @@ def _priority(kind: str, vulnerable: bool) -> int:
     return 1 if vulnerable else 2
 
 
-@transaction.atomic
+def _filing_checks(household: Area, kind: str, closure: Closure | None, person, at):
+    """(closure, vulnerable, deadline) of a new request, or the ValidationError that refuses it. The closure
+    is read again (it may have ended since the caller loaded it), with the household's vulnerability in
+    the same query: the resident's phone page files under load (issue 23), every round trip counts."""
+    if kind not in RequestKind.values:
+        raise ValidationError({"kind": _("Choose a request type.")})
+    if household.level != Level.HOUSEHOLD:
+        raise ValidationError({"household": _("Choose a household.")})
+    closures = Closure.objects.filter(pk=closure.pk) if closure is not None else _covering(household)
+    closure = closures.annotate(household_vulnerable=Exists(_vulnerable_entries(household.path))).first()
+    if closure is None or not household.path.startswith(closure.area_path):
+        raise ValidationError({"household": _("This household is not inside an open closure.")})
+    if not closure.is_open:
+        raise ValidationError(
+            {
+                "household": _("The closure %(c)s has ended: call the community for help.")
+                % {"c": closure.name}
+            }
+        )
+    if person is not None and person.area_id != household.pk:
+        raise ValidationError({"person": _("This resident does not live in this household.")})
+    try:
+        deadline = deadline_for(kind, at=at, area=household)
+    except PolicyMissing as exc:
+        raise ValidationError(
+            _("No deadline policy for this request type: ask the district office.")
+        ) from exc
+    return closure, closure.household_vulnerable, deadline
+
+
 def request_create(
     *,
     actor,
@@ -80,59 +118,60 @@ def request_create(
     offline queue) a retry returns the request already filed instead of a second one. Vulnerable
     households come first; an urgent medical request escalates at once."""
     client_id = (client_id or "").strip()[:64] or None
-    if client_id:
-        existing = Request.objects.filter(client_id=client_id).first()
-        if existing is not None:
-            return existing
-    if kind not in RequestKind.values:
-        raise ValidationError({"kind": _("Choose a request type.")})
-    if household.level != Level.HOUSEHOLD:
-        raise ValidationError({"household": _("Choose a household.")})
-    closure = Closure.objects.filter(pk=closure.pk).first() if closure is not None else closure_for(household)
-    if closure is None or not household.path.startswith(closure.area_path):
-        raise ValidationError({"household": _("This household is not inside an open closure.")})
-    if not closure.is_open:
-        raise ValidationError(
-            {
-                "household": _("The closure %(c)s has ended: call the community for help.")
-                % {"c": closure.name}
-            }
+    try:
+        return _request_file(
+            actor=actor,
+            household=household,
+            kind=kind,
+            source=source,
+            note=note,
+            person=person,
+            contact_phone=contact_phone,
+            client_id=client_id,
+            source_ref=source_ref,
+            closure=closure,
+            at=at or timezone.now(),
         )
-    if person is not None and person.area_id != household.pk:
-        raise ValidationError({"person": _("This resident does not live in this household.")})
-    at = at or timezone.now()
-    try:
-        deadline = deadline_for(kind, at=at, area=household)
-    except PolicyMissing as exc:
-        raise ValidationError(
-            _("No deadline policy for this request type: ask the district office.")
-        ) from exc
-    vulnerable = household_vulnerable(household.path)
-    try:
-        with transaction.atomic():
-            req = Request.objects.create(
-                area=household,
-                area_path=household.path,
-                closure=closure,
-                person=person,
-                kind=kind,
-                source=source,
-                source_ref=source_ref[:80],
-                note=(note or "").strip()[:500],
-                contact_phone=(contact_phone or "").strip()[:20],
-                deadline=deadline,
-                urgent=kind == RequestKind.URGENT_MEDICAL,
-                vulnerable=vulnerable,
-                priority=_priority(kind, vulnerable),
-                client_id=client_id,
-                created_by=_user(actor),
-            )
     except IntegrityError:
-        # Two sends of the same form at once: the other one won, return it.
+        # A retry of a request already filed (its client id is taken), or two sends of the same form at
+        # once where the other one won: the filing's transaction (a savepoint when nested) is rolled
+        # back, return the one filed. No SELECT first and no savepoint of its own: a new filing from the
+        # phone page is one transaction of five statements.
         existing = Request.objects.filter(client_id=client_id).first() if client_id else None
         if existing is None:
             raise
         return existing
+
+
+@transaction.atomic
+def _request_file(
+    *, actor, household, kind, source, note, person, contact_phone, client_id, source_ref, closure, at
+) -> Request:
+    try:
+        closure, vulnerable, deadline = _filing_checks(household, kind, closure, person, at)
+    except ValidationError:
+        # A retry of a request already filed gets it back, even when the closure has ended since.
+        existing = Request.objects.filter(client_id=client_id).first() if client_id else None
+        if existing is not None:
+            return existing
+        raise
+    req = Request.objects.create(
+        area=household,
+        area_path=household.path,
+        closure=closure,
+        person=person,
+        kind=kind,
+        source=source,
+        source_ref=source_ref[:80],
+        note=(note or "").strip()[:500],
+        contact_phone=(contact_phone or "").strip()[:20],
+        deadline=deadline,
+        urgent=kind == RequestKind.URGENT_MEDICAL,
+        vulnerable=vulnerable,
+        priority=_priority(kind, vulnerable),
+        client_id=client_id,
+        created_by=_user(actor),
+    )
     RequestStep.objects.create(
         request=req,
         area_id=req.area_id,

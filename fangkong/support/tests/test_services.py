@@ -82,6 +82,35 @@ def test_client_id_makes_filing_idempotent(closed):
     assert a.pk == b.pk and Request.objects.count() == 1
 
 
+def test_a_retry_after_the_closure_ended_gets_the_request_already_filed(closed):
+    a = services.request_create(
+        actor=None, household=closed.tree.a.household, kind="medicine", source="resident", client_id="abc-2"
+    )
+    services.closure_end(actor=closed.lead, closure=closed.closure, reason="解封")
+    b = services.request_create(
+        actor=None, household=closed.tree.a.household, kind="medicine", source="resident", client_id="abc-2"
+    )
+    assert a.pk == b.pk and Request.objects.count() == 1
+    with pytest.raises(ValidationError, match="not inside an open closure"):
+        services.request_create(
+            actor=None, household=closed.tree.a.household, kind="medicine", source="resident", client_id="x-3"
+        )
+
+
+def test_a_new_filing_reads_closure_and_vulnerability_in_one_query(closed, django_assert_num_queries):
+    """The phone page's filing under load (issue 23): closure + vulnerability, deadline policy, the request
+    (in a savepoint), its step and its change-log row, and the transaction around them (vulnerability:
+    test_vulnerable_household_comes_first)."""
+    household = closed.tree.a.household
+    services.request_create(actor=None, household=household, kind="medicine", source="resident")  # warm
+    with django_assert_num_queries(7):  # SAVEPOINT + RELEASE (the test's transaction), 2 SELECTs, 3 INSERTs
+        plain = services.request_create(
+            actor=None, household=household, kind="medicine", source="resident", client_id="q-1"
+        )
+    assert (plain.vulnerable, plain.priority, plain.client_id) == (False, 2, "q-1")
+    assert plain.steps.count() == 1
+
+
 def test_urgent_medical_escalates_at_once_to_duty_phone_and_medical_lead(closed):
     req = services.request_create(
         actor=None, household=closed.tree.a.household, kind="urgent_medical", source="phone"

@@ -141,3 +141,40 @@ def test_screening_run_is_idempotent_and_split_by_community(investigator, outbre
     assert again["new"] == 0 and ScreeningTask.objects.count() == 4
     task = ScreeningTask.objects.get(person=outbreak["near2"])
     assert task.area_path == outbreak["near2"].area_path and task.action == "observation"
+
+
+def test_copresence_keeps_each_pairs_nearest_scans_in_the_database(outbreak):
+    """per_pair ranks in SQL (issue 23: a busy place pairs a case with thousands of scans): the same
+    people as the full join, and for each of them the scans nearest in time."""
+    import uuid
+
+    from fangkong.gates.models import ScanEvent
+    from fangkong.tracing import selectors
+
+    near1 = outbreak["near1"]
+    base = ScanEvent.objects.filter(person=near1).first()
+    for minutes in (3, 6, 9):
+        ScanEvent.objects.create(
+            client_id=uuid.uuid4(),
+            place_id=base.place_id,
+            area_id=base.area_id,
+            area_path=base.area_path,
+            person_id=near1.pk,
+            verdict=base.verdict,
+            scanned_at=base.scanned_at + datetime.timedelta(minutes=minutes),
+            received_at=base.received_at,
+        )
+    day = datetime.timedelta(days=1)
+    args = dict(
+        person_ids=[outbreak["case_person"].pk],
+        start=base.scanned_at - day,
+        end=base.scanned_at + day,
+        window=30,
+        min_overlap=0,
+    )
+    full = selectors.copresence_pairs(**args)
+    top = selectors.copresence_pairs(**args, per_pair=2)
+    gaps = sorted(abs(r[4] - r[3]) for r in full if r[1] == near1.pk)
+    assert len(gaps) == 4
+    assert sorted(abs(r[4] - r[3]) for r in top if r[1] == near1.pk) == gaps[:2]
+    assert {r[1] for r in top} == {r[1] for r in full}
