@@ -20,6 +20,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("gates", "0009_shift_workers"), ("authtoken", "0003_tokenproxy"), ("policies", "0001_initial")]
+    dependencies = [("gates", "0010_partition_keys"), ("authtoken", "0003_tokenproxy"), ("policies", "0001_initial")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -15,7 +15,7 @@ def fill(apps, schema_editor, factor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("screening", "0005_lanestaff_worker")]
+    dependencies = [("screening", "0006_partition_append_only")]
 
     operations = [
         migrations.RunPython(lambda a, s: fill(a, s, 50), lambda a, s: fill(a, s, 100), elidable=False),
