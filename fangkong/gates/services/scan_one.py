@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from fangkong.core.scoping import ALL, scope_paths
 
-from .. import selectors
+from .. import metrics, selectors
 from ..models import ScanEvent
 from ..verdicts import GateRules
 from .scans import _clean_item
@@ -244,6 +244,10 @@ def scan_one(
         _RULES.pop((place_id, int(at.timestamp() // 60)), None)
     if status not in ("accepted", "duplicate", "decided"):
         return None
+    if status != "decided":  # the same counter as the full path's (gates/metrics.py)
+        metrics.scans_counted(
+            path="single", accepted=status == "accepted", duplicate=status == "duplicate", error=0
+        )
     (
         _s,
         scan_id,

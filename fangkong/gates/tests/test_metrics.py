@@ -4,8 +4,10 @@ import uuid
 
 import pytest
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from fangkong.core.tests.scrape import sample, scrape
+from fangkong.gates.middleware import CSP
 from fangkong.gates.services.scans import COPY_FROM
 from fangkong.gates.tests.factories import make_gate, resident
 
@@ -58,3 +60,23 @@ def test_scans_through_the_api_are_counted_by_path_and_outcome(api, client, tree
     ]
     assert api.post("/api/gates/scans/batch/", {"scans": many}, format="json").json()["accepted"] == COPY_FROM
     assert _delta(after_batch, _counts(client)) == {("copy", "accepted"): COPY_FROM}
+
+
+def test_token_scans_of_the_fast_lane_are_counted_too(client, tree, make_user):
+    """A device's token scan is answered by the one-statement lane (gates/api/fast.py), not DRF: the
+    counter must still see it, once per scan and its retry as a duplicate."""
+    gate = make_gate(tree.a.community)
+    _person, number = resident(tree.a.household)
+    key = Token.objects.create(user=make_user("gate_volunteer", tree.a.community)).key
+    before = _counts(client)
+    cid = str(uuid.uuid4())
+    for _ in range(2):
+        resp = client.post(
+            "/api/gates/scans/",
+            {"client_id": cid, "place": gate.pk, "code": number},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {key}",
+        )
+        assert resp.status_code in (200, 201)
+        assert resp["Content-Security-Policy"] == CSP  # answered by the lane, not by DRF
+    assert _delta(before, _counts(client)) == {("single", "accepted"): 1, ("single", "duplicate"): 1}
