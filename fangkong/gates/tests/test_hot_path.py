@@ -313,12 +313,12 @@ def test_fast_lane_answers_token_scans_without_drf_and_leaves_the_rest_to_it(
         api_views.ScanViewSet, "create", lambda self, r, *a, **k: calls.append(1) or real(self, r, *a, **k)
     )
     body = _scan_body(gate, number, scanned_at=timezone.now().isoformat())
-    first = api.post("/api/gates/scans/", body, format="json", HTTP_X_REQUEST_ID="req-1")
+    first = api.post("/api/gates/scans/", body, format="json", HTTP_X_REQUEST_ID="req-00001")
     assert first.status_code == 201 and calls == []
-    assert first["X-Request-ID"] == "req-1" and "no-store" in first["Cache-Control"]
+    assert first["X-Request-ID"] == "req-00001" and "no-store" in first["Cache-Control"]
     assert first["X-Frame-Options"] == "DENY"
     assert first.json()["verdict_detail"]["name"]  # the volunteer's own resident is named (masked)
-    assert ScanEvent.objects.get(pk=first.json()["id"]).request_id == "req-1"
+    assert ScanEvent.objects.get(pk=first.json()["id"]).request_id == "req-00001"
     # A retry: the stored scan, 200, nothing written twice; untimed retries too.
     again = api.post("/api/gates/scans/", body, format="json")
     assert again.status_code == 200 and again.json()["status"] == "duplicate"
