@@ -428,7 +428,7 @@ if not DEBUG and not TESTING and not DEMO:
 IMPORT_FILE_RETENTION_HOURS = int(os.environ.get("IMPORT_FILE_RETENTION_HOURS", "72"))
 
 
-# --- Background work for real, retention of personal data (issue 24, docs/operations-retention.md) ----
+# --- Background work for real, retention of personal data (issue 24, docs/operations.md) ----
 # A job survives its worker's death: a message is acknowledged once the task is done (acks late) and given
 # back when the worker is lost mid-task; each worker holds one message at a time (prefetch 1), so a crash
 # redelivers that one only. The tasks are idempotent (a redelivered import finds its batch committed).
