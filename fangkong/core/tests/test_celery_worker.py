@@ -25,7 +25,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BROKER = os.environ.get("FANGKONG_TEST_BROKER", "redis://127.0.0.1:6379/0")
 ROOT = Path(__file__).resolve().parents[3]
