@@ -49,6 +49,26 @@ from .returnees import (
     returnee_notice_submit,
     returnee_review,
 )
+from .scan_one import (  # noqa: F401
+    _RULES,
+    _WHO,
+    ARG_TYPES,
+    CACHE_SIZE,
+    PERM,
+    STATEMENT,
+    WHO_SECONDS,
+    OneScan,
+    PlaceRules,
+    Who,
+    _array,
+    _fetch,
+    _lock,
+    _remember,
+    available,
+    rules_for,
+    scan_one,
+    who_for_token,
+)
 from .scans import (
     COPY_FROM,
     DIRECTIONS,

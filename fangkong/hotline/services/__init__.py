@@ -45,6 +45,7 @@ from .imports import (
     COLUMNS,
     FILE_ERRORS,
     ImportResult,
+    _after_import,  # noqa: F401
     _file_error,
     _streets_by_name,
     copy_rows,

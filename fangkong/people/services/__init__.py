@@ -37,6 +37,7 @@ from .imports import (
     _chunks,
     _insert_people,
     _Resolver,
+    _survey_after,  # noqa: F401
     _survey_apply,
     survey_import,
 )

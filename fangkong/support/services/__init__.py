@@ -35,11 +35,15 @@ from .dispatch import (
     step_record,
 )
 from .knocks import knock_list_generate, knock_record
-from .requests import (
+from .requests import (  # noqa: F401
     NEED_KINDS,
     _contact,
+    _covering,
     _escalate,
+    _filing_checks,
     _priority,
+    _request_file,
+    _vulnerable_entries,
     closure_for,
     household_vulnerable,
     request_cancel,
