@@ -129,6 +129,7 @@ __all__ = [
     "URGENCIES",
     "URGENCY_WORDS",
     "WORKING",
+    "_after_import",
     "_check_close",
     "_contribution_sql",
     "_entry",
