@@ -11,9 +11,7 @@ the functions below keep their names and answers for the gates app and its reten
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
-from django.conf import settings
 from django.db import connection
 
 from fangkong.core import partitioning
@@ -59,20 +57,7 @@ DROP_SQL = f"DROP TABLE IF EXISTS {TABLE} CASCADE;"
 
 
 def is_partitioned(conn=None) -> bool:
-    conn = conn or connection
-    if conn.vendor != "postgresql":
-        return False
-    with conn.cursor() as cur:
-        cur.execute(
-            "SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
-            "WHERE c.relname = %s",
-            [TABLE],
-        )
-        return cur.fetchone() is not None
-
-
-def _tz():
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return partitioning.is_partitioned(TABLE, conn)
 
 
 def partition_name(day: datetime.date) -> str:
